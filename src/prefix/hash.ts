@@ -1,0 +1,72 @@
+// Chained SHA-256 prefix hashes over segments. The raw chain finds a break; the canonical chain
+// (sorted keys, normalized whitespace) classifies it: raw differs but canonical matches means the prompt
+// was reordered or reformatted, not changed. Never rely on the canonical chain alone.
+import { createHash } from 'node:crypto';
+import type { Segment } from '../model.js';
+
+/** The chain's starting value; versioned so a change of scheme never matches old logged hashes. */
+export const CHAIN_SEED = createHash('sha256').update('kvlint-prefix-v1').digest();
+
+/** Bytes that identify a segment's place in the prompt besides its text. */
+function header(seg: Segment): string {
+  return `${seg.level}\u0000${seg.role}\u0000`;
+}
+
+/** SHA-256 of one segment (level, role and text), hex. */
+export function segmentHash(seg: Segment, text: string = seg.text): string {
+  return createHash('sha256').update(header(seg)).update(text).digest('hex');
+}
+
+/** Next link: sha256(previous link ‖ segment hash). Costs one digest per segment, whatever the prefix length. */
+export function chainNext(prev: Buffer, segHashHex: string): Buffer {
+  return createHash('sha256').update(prev).update(segHashHex, 'hex').digest();
+}
+
+/** JSON with object keys sorted at every level: key order never changes the canonical form. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+
+/** Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. */
+export function canonicalText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(ZERO_WIDTH, '')
+    .replace(/[ \t\u00A0]+$/gm, '')
+    .normalize('NFC');
+}
+
+/** The canonical form of a segment: its JSON value with sorted keys, else its normalized text. */
+export function canonicalForm(seg: Segment): string {
+  return seg.value !== undefined ? canonicalJson(seg.value) : canonicalText(seg.text);
+}
+
+export interface SegmentHashes {
+  label: string;
+  level: Segment['level'];
+  /** SHA-256 of this segment alone */
+  raw: string;
+  canonical: string;
+  /** chained prefix hash through this segment */
+  rawChain: string;
+  canonicalChain: string;
+}
+
+/** Hashes every segment and the chained prefix through it, raw and canonical. */
+export function hashSegments(segments: readonly Segment[]): SegmentHashes[] {
+  let raw = CHAIN_SEED;
+  let canon = CHAIN_SEED;
+  return segments.map((seg) => {
+    const r = segmentHash(seg);
+    const c = segmentHash(seg, canonicalForm(seg));
+    raw = chainNext(raw, r);
+    canon = chainNext(canon, c);
+    return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw.toString('hex'), canonicalChain: canon.toString('hex') };
+  });
+}

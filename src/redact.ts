@@ -1,0 +1,40 @@
+// Redaction of evidence before it is printed: CI logs are public. One place decides what is secret.
+
+interface Pattern {
+  name: string;
+  re: RegExp;
+}
+
+// Order matters: specific key formats before the generic ones that would also match them.
+const PATTERNS: Pattern[] = [
+  { name: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{10,}/g },
+  { name: 'openai-key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
+  { name: 'google-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { name: 'aws-key', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { name: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g },
+  { name: 'slack-token', re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
+  { name: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { name: 'bearer', re: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/gi },
+  { name: 'secret-assignment', re: /\b((?:api[_-]?key|secret|password|passwd|token|x-api-key|authorization)["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi },
+  { name: 'email', re: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
+  { name: 'phone', re: /(?<![\w.-])\+?\d{1,3}[ .-]?\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{3,4}(?![\w-])/g },
+];
+
+/** Replaces secrets and personal data in text with `[REDACTED:kind]`. */
+export function redact(text: string): string {
+  let out = text;
+  for (const { name, re } of PATTERNS) {
+    re.lastIndex = 0;
+    if (name === 'secret-assignment') out = out.replace(re, (_m, k: string) => `${k}[REDACTED:secret]`);
+    else if (name === 'bearer') out = out.replace(re, (_m, scheme: string) => `${scheme} [REDACTED:token]`);
+    else out = out.replace(re, `[REDACTED:${name}]`);
+  }
+  return out;
+}
+
+/** Shortens text to at most max characters around its middle, marking the cut with …, on one line. */
+export function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\r\n|\r|\n/g, '⏎').replace(/\t/g, '⇥');
+  if (flat.length <= max) return flat;
+  return `${flat.slice(0, max - 1)}…`;
+}

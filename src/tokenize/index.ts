@@ -1,0 +1,70 @@
+// Token counting. gpt-tokenizer is imported lazily (it costs ~150 ms to load), and every distinct text
+// is counted once per run: logs resend the same system prompt and history on every request.
+import { createHash } from 'node:crypto';
+
+export type EncodingName = 'o200k_base' | 'cl100k_base';
+
+export interface Tokenizer {
+  encoding: EncodingName;
+  /** true when the model's own tokenizer is not public and counts are a stand-in (shown as ≈) */
+  approx: boolean;
+  /** number of tokens in text */
+  count(text: string): number;
+}
+
+/** Older OpenAI models use cl100k_base; everything newer (and the stand-in for other vendors) o200k_base. */
+const CL100K_MODELS = /^(gpt-4(?!o|\.1|\.5)|gpt-3\.5|text-embedding-(ada|3)|davinci|babbage)/i;
+/** Vendors whose tokenizer gpt-tokenizer implements exactly. */
+const OPENAI_MODELS = /^(gpt-|o\d|chatgpt|text-embedding|davinci|babbage|codex)/i;
+
+/** Which encoding counts a model's tokens, and whether that count is exact. */
+export function encodingForModel(model: string | undefined): { encoding: EncodingName; approx: boolean } {
+  if (!model) return { encoding: 'o200k_base', approx: false };
+  const bare = model.replace(/^(openai|azure)\//i, '');
+  if (CL100K_MODELS.test(bare)) return { encoding: 'cl100k_base', approx: false };
+  return { encoding: 'o200k_base', approx: !OPENAI_MODELS.test(bare) };
+}
+
+type CountFn = (text: string) => number;
+const loaded = new Map<EncodingName, Promise<CountFn>>();
+
+async function loadEncoding(encoding: EncodingName): Promise<CountFn> {
+  let p = loaded.get(encoding);
+  if (!p) {
+    p = (async () => {
+      const mod =
+        encoding === 'cl100k_base'
+          ? await import('gpt-tokenizer/encoding/cl100k_base')
+          : await import('gpt-tokenizer/encoding/o200k_base');
+      // Our memo below removes repeats; the library's own merge cache only slows unique text.
+      mod.setMergeCacheSize(0);
+      return (text: string) => mod.countTokens(text);
+    })();
+    loaded.set(encoding, p);
+  }
+  return p;
+}
+
+/** Texts shorter than this are memoized by themselves; longer ones by their SHA-256. */
+const SHORT_KEY = 64;
+
+/** Loads the tokenizer for a model. Counting is synchronous afterwards and memoized per distinct text. */
+export async function loadTokenizer(model?: string): Promise<Tokenizer> {
+  const { encoding, approx } = encodingForModel(model);
+  const raw = await loadEncoding(encoding);
+  const memo = new Map<string, number>();
+  return {
+    encoding,
+    approx,
+    count(text: string): number {
+      if (text.length === 0) return 0;
+      const key = text.length < SHORT_KEY ? text : createHash('sha256').update(text).digest('base64');
+      let n = memo.get(key);
+      if (n === undefined) {
+        n = raw(text);
+        memo.set(key, n);
+      }
+      return n;
+    },
+  };
+}
