@@ -60,8 +60,8 @@ export interface SegmentHashes {
 
 /** Hashes every segment and the chained prefix through it, raw and canonical. */
 export function hashSegments(segments: readonly Segment[]): SegmentHashes[] {
-  let raw = CHAIN_SEED;
-  let canon = CHAIN_SEED;
+  let raw: Buffer = CHAIN_SEED;
+  let canon: Buffer = CHAIN_SEED;
   return segments.map((seg) => {
     const r = segmentHash(seg);
     const c = segmentHash(seg, canonicalForm(seg));
