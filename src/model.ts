@@ -51,6 +51,11 @@ export interface Segment {
   cacheMarker?: CacheMarker;
   /** a parsed JSON value behind the text (tool definitions), for structural checks */
   value?: unknown;
+  /**
+   * segments of one file that are rendered into different requests carry different groups (each record
+   * of a JSONL file of tool sets or prompt templates); order and position rules compare within a group
+   */
+  group?: string;
 }
 
 /** The kind of template syntax a file uses; decides placeholder and comment forms. */

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// npm run bench: generates its inputs, runs each workload in fresh processes, and prints wall time,
+// throughput and peak RSS next to a floor measured in the same run. A script, never a timed test:
+// numbers depend on the machine, so they are printed for people, not asserted.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'bench', 'out');
+const bin = join(root, 'bin', 'kvlint.js');
+const hook = join(root, 'bench', 'rss-hook.mjs');
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+
+/** Runs a node command `runs` times after one warm-up; returns median wall ms and max peak RSS (MiB). */
+function measure(args, { cwd = root } = {}) {
+  const times = [];
+  let rss = 0;
+  for (let i = 0; i <= runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', hook, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' },
+      maxBuffer: 1 << 28,
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0 && r.status !== 1) {
+      throw new Error(`benchmark command failed (exit ${r.status}): node ${args.join(' ')}\n${r.stderr}`);
+    }
+    const m = /kvlint-bench-rss (\d+)/.exec(r.stderr);
+    if (m) rss = Math.max(rss, Number(m[1]) / 1024);
+    if (i > 0) times.push(ms); // the first run warms the page cache
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], rss };
+}
+
+/** Ten realistic templates: system prompts with tools, volatile values and template syntax. */
+function makeTemplates(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const para =
+    'You are a careful assistant for an engineering team. Follow the repository conventions, prefer small ' +
+    'changes, explain trade-offs briefly and cite the files you read. Never invent APIs.\n';
+  const files = [];
+  for (let i = 0; i < 10; i++) {
+    const body = para.repeat(20 + i * 4);
+    let name;
+    let text;
+    switch (i % 5) {
+      case 0:
+        name = `agent-${i}.j2`;
+        text = `{# system prompt ${i} #}\n${body}Today's date is {{ now }}.\nWorking directory: {{ cwd }}\n`;
+        break;
+      case 1:
+        name = `assistant-${i}.prompt`;
+        text = `---\nmodel: googleai/gemini-2.5-flash\n---\n{{role "system"}}\n${body}User: {{userName}}\n{{role "user"}}\n{{question}}\n`;
+        break;
+      case 2:
+        name = `tools-${i}.json`;
+        text = JSON.stringify(
+          Array.from({ length: 12 }, (_, k) => ({
+            name: `tool_${(k * 7) % 12}`,
+            description: para,
+            input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+          })),
+          null,
+          2,
+        );
+        break;
+      case 3:
+        name = `system-${i}.txt`;
+        text = `${body.replace(/\n/g, '\r\n')}The current date is August 25, 2025.\r\n`;
+        break;
+      default:
+        name = `chat-${i}.prompty`;
+        text = `---\nname: chat\nmodel:\n  api: chat\n---\nsystem:\n${body}\nuser:\n{{question}}\n`;
+    }
+    writeFileSync(join(dir, name), text);
+    files.push(join(dir, name));
+  }
+  return files;
+}
+
+function fmt(n, d = 0) {
+  return n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+const rows = [];
+const floor = measure(['-e', '0']);
+rows.push(['node -e 0 (floor: process start)', floor, '', '']);
+
+const version = measure([bin, '--version']);
+rows.push(['kvlint --version (cold)', version, 'target < 100 ms', `${fmt(version.ms / floor.ms, 1)}× floor`]);
+
+const help = measure([bin, '--help']);
+rows.push(['kvlint --help (cold)', help, 'target < 100 ms', `${fmt(help.ms / floor.ms, 1)}× floor`]);
+
+const tdir = join(out, 'templates');
+const files = makeTemplates(tdir);
+const tmpl = measure([bin, '--format', 'json', '--no-color', ...files]);
+rows.push(['lint 10 templates (cold, pre-commit case)', tmpl, 'target < 300 ms', `${fmt(tmpl.ms / floor.ms, 1)}× floor`]);
+
+const demo = measure([bin, '--format', 'json', 'fixtures/demo']);
+rows.push(['lint fixtures/demo (cold)', demo, '', `${fmt(demo.ms / floor.ms, 1)}× floor`]);
+
+const w = [44, 12, 18, 12, 16, 12];
+const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 10)).join(' ');
+console.log(`kvlint benchmark — node ${process.version}, ${runs} runs each after a warm-up, median (min–max)\n`);
+console.log(line(['workload', 'wall ms', 'range ms', 'peak RSS', 'target', 'vs floor']));
+for (const [name, m, target, ratio] of rows) {
+  console.log(line([name, fmt(m.ms, 1), `${fmt(m.min, 0)}–${fmt(m.max, 0)}`, `${fmt(m.rss, 0)} MiB`, target, ratio]));
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Launcher: wire the real process to main() and set the exit code. The only place that touches process
+// exit state; everything else returns values.
+import { main } from '../dist/cli.js';
+
+// `kvlint … | head` closes our stdout early: end quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+const io = {
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+};
+
+main(io.argv, io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`kvlint: internal error: ${err && err.message ? err.message : String(err)}\n`);
+    if (process.argv.includes('--debug') && err && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 2;
+  },
+);

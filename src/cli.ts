@@ -1,0 +1,130 @@
+// The command line: commander turns argv into options, the commands do the work, and the exit code comes
+// back to bin/kvlint.js — the only place that touches process.exitCode. Only commander is imported eagerly:
+// `kvlint --version` and `--help` must not pay for the tokenizer, yaml or fast-glob.
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { Io } from './io.js';
+
+const require = createRequire(import.meta.url);
+/** The package version, read from package.json so it is never out of step. */
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/** Exit codes, as ESLint, Ruff and markdownlint use them. */
+export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+
+/** Options of the main lint command, as commander hands them over. */
+export interface LintCliOptions {
+  config?: string;
+  format: string;
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  model?: string;
+  provider?: string;
+  stdinFilename?: string;
+  color?: boolean;
+  redact: boolean;
+  debug?: boolean;
+  maxFileSize?: number;
+  ttl?: number;
+}
+
+function intArg(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a whole number, got '${v}'`);
+    return n;
+  };
+}
+
+function sizeArg(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(v.trim());
+  if (!m) throw new CommanderError(2, 'kvlint.invalidArgument', `--max-file-size takes a size like 10MB, got '${v}'`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** Runs kvlint with the given arguments; resolves to the exit code. Never calls process.exit. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.clean;
+  const program = new Command('kvlint');
+  program
+    .description('Audit LLM prompts and request logs for prompt-cache breakers and price what they cost')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride()
+    .showSuggestionAfterError(true);
+
+  program
+    .argument('[paths...]', 'files, directories or globs to check; - reads stdin')
+    .option('-c, --config <path>', 'use this config file instead of searching for one')
+    .addOption(
+      new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'),
+    )
+    .option('-o, --output-file <path>', 'write the report to a file instead of stdout')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
+    .option('--quiet', 'report errors only')
+    .option('-m, --model <name>', 'target model: picks the tokenizer, minimum cacheable length and prices')
+    .option('--provider <name>', 'target provider when the model does not say')
+    .option('--stdin-filename <name>', 'name (and so format) of the input read from stdin')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .option('--no-redact', 'print evidence unredacted (local use only: CI logs are public)')
+    .option('--max-file-size <size>', 'largest template read whole (e.g. 10MB)', sizeArg)
+    .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (paths: string[], opts: LintCliOptions) => {
+      const { runLint } = await import('./commands/lint.js');
+      exitCode = await runLint(paths, opts, io);
+    });
+
+  program
+    .command('explain')
+    .description('explain a rule: why it matters, a bad and a good example')
+    .argument('<rule>', 'rule id or code, e.g. KV101 or no-timestamp-in-prefix')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .action(async (rule: string, opts: { color?: boolean }) => {
+      const { runExplain } = await import('./commands/explain.js');
+      exitCode = await runExplain(rule, opts, io);
+    });
+
+  program
+    .command('rules')
+    .description('list the built-in rules')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { format: 'table' | 'json' }) => {
+      const { runRules } = await import('./commands/rules.js');
+      exitCode = await runRules(opts, io);
+    });
+
+  program
+    .command('hash')
+    .description('print the SHA-256 of each segment and the chained prefix hashes')
+    .argument('<file>', 'a template, tool file or single request body')
+    .option('--json', 'print JSON')
+    .option('-m, --model <name>', 'model whose tokenizer counts the tokens')
+    .action(async (file: string, opts: { json?: boolean; model?: string }) => {
+      const { runHash } = await import('./commands/hash.js');
+      exitCode = await runHash(file, opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; bad usage with 1 from commander: ours is 2.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.clean;
+      if (err.code === 'kvlint.invalidArgument') io.stderr.write(`kvlint: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    const { reportFatal } = await import('./commands/fatal.js');
+    return reportFatal(err, io, argv.includes('--debug'));
+  }
+  return exitCode;
+}
