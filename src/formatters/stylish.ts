@@ -1,0 +1,103 @@
+// The default, human format (ESLint's stylish): findings grouped under each file, aligned columns, the
+// tokens each finding puts at risk, input problems, and a closing summary.
+import type { ChalkInstance } from 'chalk';
+import type { InputProblem } from '../errors.js';
+import { makeChalk } from '../io.js';
+import type { Diagnostic, Severity } from '../model.js';
+import type { FileResult, Report, Summary } from '../report.js';
+import { formatNumber, normalizeReport, plural } from './normalize.js';
+import type { FormatOptions } from './types.js';
+
+/** Messages are one sentence, but a stray newline from evidence must not break the table. */
+function oneLine(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, ' ');
+}
+
+/** `~3,912 tok`, or `≈3,912 tok` when the count comes from a stand-in tokenizer. */
+export function tokensLabel(d: Pick<Diagnostic, 'tokensAtRisk' | 'approx'>): string {
+  if (d.tokensAtRisk === undefined || d.tokensAtRisk <= 0) return '';
+  return `${d.approx ? '≈' : '~'}${formatNumber(d.tokensAtRisk)} tok`;
+}
+
+function paintSeverity(c: ChalkInstance, sev: Severity, text: string): string {
+  return sev === 'error' ? c.red(text) : sev === 'warning' ? c.yellow(text) : c.blue(text);
+}
+
+interface Row {
+  line: string;
+  column: string;
+  severity: Severity;
+  message: string;
+  code: string;
+  tokens: string;
+}
+
+/** One file's block: the underlined path, then one aligned row per finding. Widths are per file, as ESLint does. */
+function renderFile(f: FileResult, c: ChalkInstance): string[] {
+  const rows: Row[] = f.diagnostics.map((d) => ({
+    line: String(d.line),
+    column: String(d.column),
+    severity: d.severity,
+    message: oneLine(d.message),
+    code: d.code,
+    tokens: tokensLabel(d),
+  }));
+  const w = (pick: (r: Row) => string): number => Math.max(0, ...rows.map((r) => pick(r).length));
+  const wLine = w((r) => r.line);
+  const wCol = w((r) => r.column);
+  const wSev = w((r) => r.severity);
+  const wMsg = w((r) => r.message);
+  const wCode = w((r) => r.code);
+  const out = [c.underline(f.file)];
+  for (const r of rows) {
+    // Pad the plain text, then colour it: escape codes have no width.
+    const pos = `${r.line.padStart(wLine)}:${r.column.padEnd(wCol)}`;
+    const cells = [
+      c.dim(pos),
+      paintSeverity(c, r.severity, r.severity) + ' '.repeat(wSev - r.severity.length),
+      r.message + ' '.repeat(wMsg - r.message.length),
+      c.dim(r.code) + ' '.repeat(wCode - r.code.length),
+      c.dim(r.tokens),
+    ];
+    out.push(`  ${cells.join('  ')}`.replace(/\s+$/, ''));
+  }
+  return out;
+}
+
+/** `path:line  KVE303  message` for an input that could not be analyzed. */
+function renderProblem(p: InputProblem, c: ChalkInstance): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
+  return `${where}  ${c.yellow(p.code)}  ${oneLine(p.message)}`;
+}
+
+function renderSummary(s: Summary, c: ChalkInstance): string[] {
+  const problems = s.errors + s.warnings + s.infos;
+  const checked = plural(s.files, 'file');
+  const skipped = s.skipped > 0 ? `, ${plural(s.skipped, 'input')} skipped` : '';
+  if (problems === 0) {
+    return [c.green(`✓ ${checked} checked, no problems`) + skipped];
+  }
+  const head = `✖ ${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')})`;
+  const paint = s.errors > 0 ? c.red.bold : s.warnings > 0 ? c.yellow.bold : c.blue.bold;
+  const out = [paint(head)];
+  if (s.fixable > 0) out.push(`  ${plural(s.fixable, 'fixable problem')}`);
+  if (s.tokensAtRisk > 0) out.push(`  ${s.approx ? '≈' : ''}${plural(s.tokensAtRisk, 'cacheable token')} at risk`);
+  out.push(`  ${checked} checked${skipped}`);
+  return out;
+}
+
+/**
+ * ESLint-style output. Files without findings are not listed; a clean run prints one ✓ line.
+ * Colour comes only from `opts.color` (decided in io.ts), never from chalk's own detection.
+ */
+export function formatStylish(report: Report, opts: FormatOptions): string {
+  const c = makeChalk(opts.color);
+  const r = normalizeReport(report, opts.cwd);
+  const blocks: string[][] = [];
+  for (const f of r.files) if (f.diagnostics.length > 0) blocks.push(renderFile(f, c));
+  if (r.problems.length > 0) blocks.push(r.problems.map((p) => renderProblem(p, c)));
+  // The request-log timeline (renderTimeline from ./timeline.js, owned by the log engineer) goes here,
+  // between the input problems and the summary, when r.logs is present.
+  blocks.push(renderSummary(r.summary, c));
+  return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+}
