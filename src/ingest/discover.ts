@@ -1,0 +1,213 @@
+// Turning the paths and globs on the command line into a sorted, deduplicated list of input files.
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { InputProblem } from '../errors.js';
+import { compileIgnore, type IgnoreMatcher } from './ignore.js';
+import { osReason } from './read.js';
+
+/** Extensions a directory walk picks up; explicitly named files are taken whatever their extension. */
+export const KNOWN_EXTENSIONS: readonly string[] = [
+  '.txt', '.md', '.markdown', '.j2', '.jinja', '.jinja2', '.hbs', '.handlebars', '.mustache', '.prompt',
+  '.prompty', '.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.snap', '.har', '.gz',
+];
+
+/** Directories never walked into, whatever the ignore file says. */
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
+
+/** The ignore file read from cwd unless another is named. */
+export const DEFAULT_IGNORE_FILE = '.kvlintignore';
+
+/** One input file found on disk. */
+export interface DiscoveredFile {
+  abs: string;
+  /** relative to cwd, POSIX separators */
+  rel: string;
+  /** named on the command line (or matched by a glob) rather than found by walking a directory */
+  explicit: boolean;
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** path of the ignore file, relative to cwd; defaults to `.kvlintignore` (a missing file is fine) */
+  ignoreFile?: string;
+}
+
+export interface DiscoverResult {
+  files: DiscoveredFile[];
+  problems: InputProblem[];
+}
+
+/**
+ * Expands paths, directories and globs into input files, sorted by `rel` and deduplicated.
+ * A named file is taken as given; a directory contributes files with {@link KNOWN_EXTENSIONS}, skipping
+ * node_modules, .git and what the ignore file lists; a glob contributes every file it matches that is
+ * not ignored. Symbolic links met while walking are not followed; one that points back at an ancestor
+ * is reported as a loop. Missing paths and unreadable directories become problems, never exceptions.
+ */
+export async function discover(patterns: string[], opts: DiscoverOptions): Promise<DiscoverResult> {
+  const cwd = path.resolve(opts.cwd);
+  const problems: InputProblem[] = [];
+  const ignored = await loadIgnore(cwd, opts.ignoreFile, problems);
+  const found = new Map<string, DiscoveredFile>();
+  const add = (abs: string, explicit: boolean): void => {
+    const prev = found.get(abs);
+    if (prev) {
+      prev.explicit ||= explicit;
+      return;
+    }
+    found.set(abs, { abs, rel: toRel(cwd, abs), explicit });
+  };
+
+  for (const pattern of patterns) {
+    const abs = path.resolve(cwd, pattern);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && fg.isDynamicPattern(toPosix(pattern))) {
+        await expandGlob(pattern, cwd, ignored, add, problems);
+      } else if (code === 'ENOENT' || code === 'ENOTDIR') {
+        problems.push({ code: 'KVE102', file: toPosix(pattern), message: `no such file or directory: ${pattern}` });
+      } else {
+        problems.push({ code: 'KVE301', file: toPosix(pattern), message: `cannot read ${pattern}: ${osReason(err)}` });
+      }
+      continue;
+    }
+    if (st.isDirectory()) {
+      const problemsBefore = problems.length;
+      const real = await realpath(abs).catch(() => abs);
+      const count = await walk(abs, cwd, ignored, add, problems, new Set([real]));
+      if (count === 0 && problems.length === problemsBefore) {
+        problems.push({
+          code: 'KVE102',
+          file: toRel(cwd, abs),
+          message: `no input files in ${toRel(cwd, abs)} (looked for ${KNOWN_EXTENSIONS.join(' ')})`,
+        });
+      }
+    } else {
+      add(abs, true);
+    }
+  }
+  const files = [...found.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, problems };
+}
+
+async function loadIgnore(cwd: string, ignoreFile: string | undefined, problems: InputProblem[]): Promise<IgnoreMatcher> {
+  const file = path.resolve(cwd, ignoreFile ?? DEFAULT_IGNORE_FILE);
+  try {
+    return compileIgnore(await readFile(file, 'utf8'));
+  } catch (err) {
+    // Only a named ignore file must exist; the default one is optional.
+    if (ignoreFile !== undefined || (err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      problems.push({ code: 'KVE301', file: toRel(cwd, file), message: `cannot read ignore file: ${osReason(err)}` });
+    }
+    return () => false;
+  }
+}
+
+async function expandGlob(
+  pattern: string,
+  cwd: string,
+  ignored: IgnoreMatcher,
+  add: (abs: string, explicit: boolean) => void,
+  problems: InputProblem[],
+): Promise<void> {
+  let matches: string[];
+  try {
+    matches = await fg(toPosix(pattern), {
+      cwd,
+      absolute: true,
+      onlyFiles: true,
+      dot: true,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      ignore: ['**/node_modules/**', '**/.git/**'],
+    });
+  } catch (err) {
+    problems.push({ code: 'KVE101', file: toPosix(pattern), message: `invalid glob ${pattern}: ${osReason(err)}` });
+    return;
+  }
+  let kept = 0;
+  for (const m of matches) {
+    const abs = path.resolve(m);
+    if (ignored(toRel(cwd, abs), false)) continue;
+    add(abs, true);
+    kept++;
+  }
+  if (kept === 0) problems.push({ code: 'KVE102', file: toPosix(pattern), message: `no files matched ${pattern}` });
+}
+
+async function walk(
+  dir: string,
+  cwd: string,
+  ignored: IgnoreMatcher,
+  add: (abs: string, explicit: boolean) => void,
+  problems: InputProblem[],
+  ancestors: Set<string>,
+): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push({ code: 'KVE301', file: toRel(cwd, dir), message: `cannot read directory ${toRel(cwd, dir)}: ${osReason(err)}` });
+    return 0;
+  }
+  let count = 0;
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const abs = path.join(dir, e.name);
+    const rel = toRel(cwd, abs);
+    if (e.isSymbolicLink()) {
+      await reportLinkLoop(abs, rel, ancestors, problems);
+      continue;
+    }
+    if (e.isDirectory()) {
+      if (ALWAYS_SKIPPED.has(e.name) || ignored(rel, true)) continue;
+      const real = await realpath(abs).catch(() => abs);
+      if (ancestors.has(real)) {
+        problems.push({ code: 'KVE301', file: rel, message: `directory loop at ${rel}; not walked again` });
+        continue;
+      }
+      const next = new Set(ancestors);
+      next.add(real);
+      count += await walk(abs, cwd, ignored, add, problems, next);
+    } else if (e.isFile()) {
+      if (!hasKnownExtension(e.name) || ignored(rel, false)) continue;
+      add(abs, false);
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Links are never followed during a walk; one that points at a directory being walked is a loop worth saying. */
+async function reportLinkLoop(abs: string, rel: string, ancestors: Set<string>, problems: InputProblem[]): Promise<void> {
+  try {
+    const target = await realpath(abs);
+    if (ancestors.has(target)) {
+      problems.push({ code: 'KVE301', file: rel, message: `symbolic link loop at ${rel} (points back to a parent directory); not followed` });
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      problems.push({ code: 'KVE301', file: rel, message: `symbolic link loop at ${rel}; not followed` });
+    }
+    // A dangling link is skipped quietly, as git does.
+  }
+}
+
+/** True for names a directory walk should pick up. */
+export function hasKnownExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return KNOWN_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function toRel(cwd: string, abs: string): string {
+  const rel = toPosix(path.relative(cwd, abs));
+  return rel === '' ? '.' : rel;
+}
