@@ -1,0 +1,391 @@
+// Request-log analysis: every file is detected and streamed through its adapter; requests are grouped
+// into lineages; each request is compared with the previous one of its lineage (first divergence,
+// cause, tokens reused/lost) and breaks become diagnostics on the log record's line. Per-lineage state
+// is the previous request's segments, hashes and counts only.
+import type { InputProblem } from '../errors.js';
+import { KvlintError } from '../errors.js';
+import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
+import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
+import { CAUSE_RULES, comparePrompts, diffInput, findPattern, isBreak, TIMESTAMP_PATTERNS, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
+import { segmentHash } from '../prefix/hash.js';
+import { excerpt as shorten, redact } from '../redact.js';
+import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
+import { isSynthetic } from './api/common.js';
+import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
+import { ruleMeta, type RuleLookup } from './rule-meta.js';
+import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
+import { totalInput } from './usage.js';
+
+export interface AnalyzeOptions {
+  tokenizer: Tokenizer;
+  /** cache TTL to apply to every lineage; default: 300 s for Anthropic and Bedrock (or 3600 when a 1h marker is used), none for others */
+  ttlSeconds?: number;
+  onProblem?: (p: InputProblem) => void;
+  /** token-block sizes to hash (e.g. [16, 64, 128]); none by default */
+  blockSizes?: number[];
+  /** rule metadata from the engine's registry */
+  rules?: RuleLookup;
+  /** size limit for whole documents (YAML/JSON), bytes */
+  documentLimit?: number;
+}
+
+/** Anthropic's default cache TTL (providers.md §1.5): 5 minutes, refreshed on each use. */
+export const ANTHROPIC_DEFAULT_TTL_S = 300;
+
+/** Words that introduce a clock value an application injected into a turn. */
+const INJECTED_DATE = /\b(current|today'?s?|now|as of|date|time)\b[^\n]{0,24}$/i;
+
+/** A drop in cached tokens smaller than this share of the previous cached prefix is noise, not a break. */
+const USAGE_TOLERANCE = 0.01;
+
+interface PrevState {
+  input: DiffInput;
+  total: number;
+  time?: number;
+  usage?: ReportedUsage;
+  chains?: Map<number, BlockChain>;
+  timelineIndex: number;
+}
+
+interface LineageState {
+  timeline: LineageTimeline;
+  prev?: PrevState;
+}
+
+/** The TTL that applies to a request, in seconds, or undefined when no TTL gap is modelled. */
+function ttlFor(req: KvRequest, override?: number): number | undefined {
+  if (override !== undefined) return override;
+  if (req.provider !== 'anthropic' && req.provider !== 'bedrock') return undefined;
+  let ttl = ANTHROPIC_DEFAULT_TTL_S;
+  for (const s of req.segments) if (s.cacheMarker?.ttl === '1h') ttl = 3600;
+  return ttl;
+}
+
+const CAUSE_TEXT: Record<DivergenceCause, string> = {
+  timestamp: 'a timestamp changed',
+  identifier: 'an identifier changed',
+  'user-data': 'user data changed',
+  whitespace: 'whitespace changed',
+  'key-order': 'JSON key order changed',
+  'tool-reorder': 'the tools were reordered',
+  'tool-set-change': 'the tool set changed',
+  'model-change': 'the model changed',
+  'settings-change': 'a prefix-changing setting changed',
+  'system-edit': 'the system prompt was edited',
+  'history-rewrite': 'earlier messages were rewritten or removed',
+  branch: 'the last message was replaced',
+  'ttl-gap': 'the gap since the previous request exceeds the cache TTL',
+  'append-only': 'append-only',
+  identical: 'identical',
+  unknown: 'the prompt changed',
+};
+
+function causeFromEvents(events: readonly LogEvent[] | undefined): { cause: DivergenceCause; note: string } | undefined {
+  for (const e of events ?? []) {
+    if (e.kind === 'mcp-reconnect') return { cause: 'tool-set-change', note: `inferred from ${e.detail} at line ${e.line}` };
+    if (e.kind === 'compaction') return { cause: 'history-rewrite', note: `inferred from ${e.detail} at line ${e.line}` };
+    if (e.kind === 'model-switch') return { cause: 'model-change', note: `inferred from ${e.detail} at line ${e.line}` };
+    if (e.kind === 'clear') return { cause: 'history-rewrite', note: `inferred from ${e.detail} at line ${e.line}` };
+  }
+  return undefined;
+}
+
+/**
+ * A break the body cannot show (the transcript lacks system prompt and tools): the provider read fewer
+ * cached tokens than the previous request had cached. Returns undefined when usage shows no shrink.
+ */
+function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefined, ttl: number | undefined): TimelineDivergence & { lost: number } | undefined {
+  const u = rec.request.usage;
+  const pu = prev.usage;
+  if (!u || !pu || u.cacheReadTokens === undefined) return undefined;
+  const prevCached = (pu.cacheReadTokens ?? 0) + (pu.cacheWriteTokens ?? 0);
+  const read = u.cacheReadTokens;
+  const lost = prevCached - read;
+  if (prevCached === 0 || lost <= Math.max(1, prevCached * USAGE_TOLERANCE)) return undefined;
+  const fromEvents = causeFromEvents(rec.events);
+  const overTtl = gapMs !== undefined && ttl !== undefined && gapMs / 1000 > ttl;
+  const cause: DivergenceCause = fromEvents?.cause ?? (overTtl ? 'ttl-gap' : 'unknown');
+  const rule = CAUSE_RULES[cause];
+  const base = `cache read fell from ${prevCached} to ${read} tokens (${lost} tokens of the previous cached prefix not reused)`;
+  const d: TimelineDivergence & { lost: number } = {
+    segment: -1,
+    label: 'prefix not in the log (system prompt / tools)',
+    charOffset: 0,
+    tokenOffset: read,
+    cause,
+    excerpt: fromEvents ? `${base}; ${fromEvents.note}` : base,
+    note: 'detected from the reported usage: the log does not contain the whole prompt',
+    lost,
+  };
+  if (rule) d.code = rule.code;
+  return d;
+}
+
+function newTimeline(req: KvRequest): LineageTimeline {
+  return { lineage: req.lineage, lineageSource: req.lineageSource, provider: req.provider, requests: [], tokens: 0, reusedTokens: 0, lostTokens: 0, breaks: 0 };
+}
+
+function diagnosticFor(
+  req: KvRequest,
+  d: TimelineDivergence,
+  lost: number,
+  approx: boolean,
+  rules: RuleLookup | undefined,
+): Diagnostic | undefined {
+  const rule = CAUSE_RULES[d.cause];
+  if (!rule) return undefined;
+  const code = d.code ?? rule.code;
+  const ruleId = code === rule.code ? rule.ruleId : code === 'KV401' ? 'no-crlf' : rule.ruleId;
+  const meta = ruleMeta(ruleId, code, rules);
+  const where = d.segment >= 0 ? `at '${d.label}' (char ${d.charOffset}, token ${d.tokenOffset})` : `at token ${d.tokenOffset}`;
+  const diag: Diagnostic = {
+    ruleId: meta.id,
+    code: meta.code,
+    severity: meta.severity,
+    category: meta.category,
+    messageId: `log-${d.cause}`,
+    message: `Request ${req.index} breaks the cached prefix ${where}: ${CAUSE_TEXT[d.cause]}; ${lost.toLocaleString('en-US')} tokens of the previous request cannot be reused`,
+    file: req.file,
+    line: req.line,
+    column: 1,
+    tokenOffset: d.tokenOffset,
+    tokensAtRisk: lost,
+    request: req.index,
+    evidence: d.excerpt,
+  };
+  if (d.segment >= 0) diag.segment = d.label;
+  if (approx) diag.approx = true;
+  return diag;
+}
+
+/** KV101 findings for timestamps anywhere in a lineage's first prompt (later ones show up as divergences). */
+function timestampFindings(req: KvRequest, input: DiffInput, count: (t: string) => number, approx: boolean, rules: RuleLookup | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const total = input.tokens.reduce((a, b) => a + b, 0);
+  let before = 0;
+  req.segments.forEach((seg, i) => {
+    const tokens = input.tokens[i] ?? 0;
+    if (!isSynthetic(seg) && out.length < 3) {
+      const hit = findPattern(seg.text, TIMESTAMP_PATTERNS);
+      // In conversation turns only an injected, labelled date counts ("Current Date: …"); a date a user
+      // writes in a question is content, not a clock.
+      const injected = hit && (seg.level !== 'messages' || INJECTED_DATE.test(seg.text.slice(Math.max(0, hit.index - 48), hit.index)));
+      if (hit && injected) {
+        const tokenOffset = before + count(seg.text.slice(0, hit.index));
+        const meta = ruleMeta('no-timestamp-in-prefix', 'KV101', rules);
+        const d: Diagnostic = {
+          ruleId: meta.id,
+          code: meta.code,
+          severity: meta.severity,
+          category: meta.category,
+          messageId: 'log-timestamp',
+          message: `'${redact(hit.match)}' in '${seg.label}' (char ${hit.index}, token ${tokenOffset}) changes between runs and precedes ${(total - tokenOffset).toLocaleString('en-US')} prompt tokens`,
+          file: req.file,
+          line: req.line,
+          column: 1,
+          segment: seg.label,
+          tokenOffset,
+          tokensAtRisk: Math.max(0, total - tokenOffset),
+          request: req.index,
+          evidence: redact(shorten(seg.text.slice(Math.max(0, hit.index - 40), hit.index + hit.match.length + 40), 120)),
+        };
+        if (approx) d.approx = true;
+        out.push(d);
+      }
+    }
+    before += tokens;
+  });
+  return out;
+}
+
+/** Analyzes request logs: formats, lineages, timelines, and one diagnostic per classified break. */
+export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: AnalyzeOptions): Promise<LogAnalysis> {
+  const { tokenizer } = opts;
+  const count = (t: string): number => tokenizer.count(t);
+  const files: LogFileSummary[] = [];
+  const problems: InputProblem[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const lineages = new Map<string, LineageState>();
+  const responseLineage = new Map<string, string>();
+  const problem = (p: InputProblem): void => {
+    problems.push(p);
+    opts.onProblem?.(p);
+  };
+  const blockSizes = opts.blockSizes ?? [];
+  const idCache = blockSizes.length > 0 ? new TokenIdCache(await loadEncoder(tokenizer.encoding)) : undefined;
+
+  for (const input of inputs) {
+    const summary: LogFileSummary = { file: input.rel, requests: 0, skipped: {} };
+    files.push(summary);
+    let format;
+    try {
+      format = await detectLogFormat(input.abs, input.rel);
+    } catch (e) {
+      summary.rejected = `cannot read: ${(e as Error).message}`;
+      problem({ code: 'KVE301', file: input.rel, message: summary.rejected });
+      continue;
+    }
+    if (!format) {
+      summary.rejected = 'not a recognized request-log format';
+      problem({ code: 'KVE305', file: input.rel, message: summary.rejected });
+      continue;
+    }
+    const rejection = REJECTIONS[format];
+    if (rejection) {
+      summary.rejected = rejection;
+      problem({ code: 'KVE305', file: input.rel, message: rejection });
+      continue;
+    }
+    summary.format = format;
+    const notes: string[] = [];
+    try {
+      for await (const out of ingestLog(input.abs, input.rel, format, {
+        ...(opts.documentLimit !== undefined ? { documentLimit: opts.documentLimit } : {}),
+        onFileNote: (n) => notes.push(n),
+      })) {
+        if (out.kind === 'skip') {
+          summary.skipped[out.reason] = (summary.skipped[out.reason] ?? 0) + 1;
+          continue;
+        }
+        if (out.kind === 'bad') {
+          summary.skipped['malformed record'] = (summary.skipped['malformed record'] ?? 0) + 1;
+          problem({ code: 'KVE306', file: input.rel, line: out.line, message: out.message });
+          continue;
+        }
+        out.request.index = summary.requests++;
+        processRequest(out);
+      }
+    } catch (e) {
+      const err = e instanceof KvlintError ? e : new KvlintError('KVE301', (e as Error).message, { file: input.rel });
+      summary.rejected = err.message;
+      problem({ code: err.code, file: input.rel, ...(err.line !== undefined ? { line: err.line } : {}), message: err.message });
+    }
+    if (notes.length > 0) summary.notes = notes;
+  }
+
+  function processRequest(rec: RequestRecord): void {
+    const req = rec.request;
+    // Responses API chains: a request continuing a recorded response joins that response's lineage.
+    const chained = req.segments.find((s) => s.role === 'server-state')?.text;
+    const chainedLineage = chained !== undefined ? responseLineage.get(chained) : undefined;
+    if (chainedLineage !== undefined) {
+      req.lineage = chainedLineage;
+      req.lineageSource = 'previous_response_id';
+    }
+    if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
+    const input = diffInput(req, count);
+    const counted = input.tokens.reduce((a, b) => a + b, 0);
+    const incomplete = rec.promptIncomplete === true;
+    const approx = tokenizer.approx || encodingForModel(req.model).approx || incomplete;
+    const total = incomplete && req.usage ? totalInput(req.usage) : counted;
+    let state = lineages.get(req.lineage);
+    if (!state) {
+      state = { timeline: newTimeline(req) };
+      lineages.set(req.lineage, state);
+    }
+    const tl = state.timeline;
+    const prev = state.prev;
+    const entry: TimelineEntry = {
+      index: req.index,
+      file: req.file,
+      line: req.line,
+      tokens: total,
+      approx,
+      reusedTokens: 0,
+      lostTokens: 0,
+      hashes: { rawChain: input.hashes.map((h) => h.rawChain), canonicalChain: input.hashes.map((h) => h.canonicalChain) },
+    };
+    if (req.time !== undefined) entry.time = req.time;
+    if (req.model) entry.model = req.model;
+    if (req.usage) entry.usage = req.usage;
+    if (rec.notes) entry.notes = rec.notes;
+
+    let shared = 0;
+    if (prev) {
+      entry.previous = prev.timelineIndex;
+      const gapMs = req.time !== undefined && prev.time !== undefined ? req.time - prev.time : undefined;
+      const ttl = ttlFor(req, opts.ttlSeconds);
+      const diff: PrefixDiff = comparePrompts(prev.input, input, count, {
+        ...(gapMs !== undefined ? { gapMs } : {}),
+        ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+      });
+      shared = diff.cause === 'ttl-gap' ? Math.min(prev.total, counted) : diff.reusableTokens;
+      const ub = incomplete && (diff.cause === 'append-only' || diff.cause === 'identical') ? usageBreak(prev, rec, gapMs, ttl) : undefined;
+      let div: TimelineDivergence | undefined;
+      let lost: number;
+      if (ub) {
+        const { lost: l, ...d } = ub;
+        div = d;
+        lost = l;
+        entry.reusedTokens = req.usage?.cacheReadTokens ?? 0;
+      } else if (incomplete && req.usage && prev.usage && !isBreak(diff.cause)) {
+        // the body shows nothing new and usage shows no shrink: reuse is what the provider reported
+        entry.reusedTokens = req.usage.cacheReadTokens ?? diff.reusableTokens;
+        lost = 0;
+      } else {
+        entry.reusedTokens = diff.reusableTokens;
+        lost = diff.lostTokens;
+        if (isBreak(diff.cause)) {
+          div = { segment: diff.segment, label: diff.label, charOffset: diff.charOffset, tokenOffset: diff.tokenOffset, cause: diff.cause, excerpt: diff.excerpt };
+          if (diff.code) div.code = diff.code;
+        }
+      }
+      entry.lostTokens = lost;
+      if (div) {
+        entry.divergence = div;
+        tl.breaks++;
+        const d = diagnosticFor(req, div, lost, approx, opts.rules);
+        if (d) diagnostics.push(d);
+      }
+    } else {
+      diagnostics.push(...timestampFindings(req, input, count, approx, opts.rules));
+    }
+
+    let chains: Map<number, BlockChain> | undefined;
+    if (idCache && blockSizes.length > 0) {
+      const ids = req.segments.map((s) => (isSynthetic(s) ? new Uint32Array(0) : idCache.get(segmentHash(s), s.text)));
+      chains = new Map();
+      const blocks: NonNullable<TimelineEntry['hashes']['blocks']> = {};
+      for (const size of blockSizes) {
+        const p = prev?.chains?.get(size);
+        const chain = blockChain(ids, size, p ? { chain: p, sharedTokens: shared } : undefined);
+        chains.set(size, chain);
+        const last = chain.hashes[chain.hashes.length - 1];
+        blocks[String(size)] = { count: chain.hashes.length, reused: chain.reused, ...(last ? { last } : {}) };
+      }
+      entry.hashes.blocks = blocks;
+    }
+
+    tl.requests.push(entry);
+    tl.tokens += entry.tokens;
+    tl.reusedTokens += entry.reusedTokens;
+    tl.lostTokens += entry.lostTokens;
+    // Keep only what the next comparison needs; the older request's texts are dropped here.
+    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1 };
+    if (req.time !== undefined) next.time = req.time;
+    if (req.usage) next.usage = req.usage;
+    if (chains) next.chains = chains;
+    state.prev = next;
+  }
+
+  const timelines = [...lineages.values()].map((s) => s.timeline);
+  const skipped: Record<string, number> = {};
+  for (const f of files) for (const [k, v] of Object.entries(f.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
+  return {
+    files,
+    lineages: timelines,
+    diagnostics,
+    problems,
+    summary: {
+      files: files.length,
+      requests: files.reduce((a, f) => a + f.requests, 0),
+      lineages: timelines.length,
+      breaks: timelines.reduce((a, t) => a + t.breaks, 0),
+      tokens: timelines.reduce((a, t) => a + t.tokens, 0),
+      reusedTokens: timelines.reduce((a, t) => a + t.reusedTokens, 0),
+      lostTokens: timelines.reduce((a, t) => a + t.lostTokens, 0),
+      approx: timelines.some((t) => t.requests.some((r) => r.approx)),
+      skipped,
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Raw request bodies: JSONL with one body per line, `{request, response}` pairs and `{body, usage}`
+// records (JSONL, a JSON array, or one pair object), plain or gzip.
+import { asString, isObject } from '../api/common.js';
+import { normalizeBody } from '../api/index.js';
+import { decodeBody, usageFromDecoded } from '../body.js';
+import { arrayElementLines } from '../json-positions.js';
+import { makeRequestRecord, toEpochMs } from '../request.js';
+import { usageFromObject, usageFromResponse } from '../usage.js';
+import type { AdapterOutput } from '../types.js';
+
+/** True when a value is a `{request, response}` or `{body|request, usage}` record. */
+export function isPairRecord(v: unknown): boolean {
+  return isObject(v) && (isObject(v.request) || isObject(v.body)) && ('response' in v || 'usage' in v);
+}
+
+/** One JSONL line or array element: a bare body, or a pair record. */
+export function bodyRecord(v: unknown, file: string, line: number, format: string): AdapterOutput {
+  if (!isObject(v)) return { kind: 'bad', line, message: 'record is not a JSON object' };
+  const pair = isPairRecord(v);
+  let body: unknown = v;
+  let uri: string | undefined;
+  if (pair) {
+    const rq = isObject(v.request) ? v.request : (v.body as Record<string, unknown>);
+    // a pair may hold the request as {url, body} or as the body itself
+    if ('body' in rq && (isObject(rq.body) || typeof rq.body === 'string')) {
+      uri = asString(rq.url) ?? asString(rq.uri);
+      body = decodeBody(rq.body).json;
+    } else body = rq;
+  }
+  const nb = normalizeBody(body, uri);
+  if (!nb) return { kind: 'skip', reason: 'record is not an LLM request body', line };
+  const ctx: Parameters<typeof makeRequestRecord>[1] = { file, line, format };
+  if (pair) {
+    const resp = v.response;
+    const usage =
+      usageFromObject(v.usage) ??
+      (isObject(resp) && ('body' in resp || 'parsed_body' in resp) ? usageFromDecoded(decodeBody(resp.body, resp.parsed_body)) : usageFromResponse(resp));
+    if (usage) ctx.usage = usage;
+  }
+  const time = toEpochMs(v.timestamp ?? v.time ?? v.created_at ?? v.startTime);
+  if (time !== undefined) ctx.time = time;
+  const session = asString(v.session_id) ?? asString(v.sessionId) ?? asString(v.conversation_id);
+  if (session) ctx.lineage = ['session', session];
+  return makeRequestRecord(nb, ctx);
+}
+
+/** A JSON document of pairs: one pair object or an array of them. */
+export function parsePairsDocument(text: string, file: string): AdapterOutput[] {
+  let js: unknown;
+  try {
+    js = JSON.parse(text);
+  } catch (e) {
+    return [{ kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` }];
+  }
+  if (Array.isArray(js)) {
+    const lines = arrayElementLines(text);
+    return js.map((v, i) => bodyRecord(v, file, lines[i] ?? 1, 'request-response-pairs'));
+  }
+  return [bodyRecord(js, file, 1, 'request-response-pairs')];
+}

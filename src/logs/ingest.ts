@@ -1,0 +1,129 @@
+// One log file → adapter outputs in file order: detection, then streamed line adapters (JSONL, gzip)
+// or whole-document adapters (YAML/JSON) under a size limit. File-level facts become notes/problems.
+import { KvlintError } from '../errors.js';
+import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
+import { createClaudeCodeAdapter } from './formats/claude-code.js';
+import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
+import { parseHar } from './formats/har.js';
+import { parseSpans } from './formats/spans.js';
+import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
+import { arrayElementLines } from './json-positions.js';
+import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, type StreamIssue } from './read.js';
+import { sniffLog } from './sniff.js';
+import type { AdapterOutput, LogFormat } from './types.js';
+
+/** Formats read line by line (never whole). */
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'mtbench', 'bfcl', 'sharegpt']);
+
+export interface IngestOptions {
+  documentLimit?: number;
+  onFileNote?: (note: string, line?: number) => void;
+}
+
+/** Rejection reasons for things that look like logs but cannot be analyzed. */
+export const REJECTIONS: Partial<Record<LogFormat, string>> = {
+  'response-stream': 'response stream without a request body',
+};
+
+/** Detects a file's log format from its first bytes. */
+export async function detectLogFormat(abs: string, rel: string): Promise<LogFormat | undefined> {
+  const { head } = await readHead(abs);
+  return sniffLog(rel, head);
+}
+
+/** Is a whole JSON document laid out one record per line even though it sniffed as a dataset? */
+function isJsonDocument(first: string): boolean {
+  return first.trimStart().startsWith('[') || /^\{\s*$/.test(first.trim());
+}
+
+/** Yields the adapter outputs of one file in order. Throws KvlintError only for whole-file failures. */
+export async function* ingestLog(abs: string, rel: string, format: LogFormat, opts: IngestOptions = {}): AsyncGenerator<AdapterOutput> {
+  if (LINE_FORMATS.has(format)) {
+    const { head } = await readHead(abs, 4096);
+    const firstLine = head.toString('utf8').split('\n')[0] ?? '';
+    if (!isJsonDocument(firstLine)) {
+      yield* ingestLines(abs, rel, format, opts);
+      return;
+    }
+  }
+  const text = await readDocument(abs, rel, opts.documentLimit ?? DEFAULT_DOCUMENT_LIMIT);
+  switch (format) {
+    case 'vcr-yaml':
+      yield* parseVcrYaml(text, rel);
+      return;
+    case 'vcr-json':
+      yield* parseVcrJson(text, rel);
+      return;
+    case 'har':
+      yield* parseHar(text, rel);
+      return;
+    case 'otel-genai-spans':
+    case 'openinference-spans':
+    case 'vercel-ai-spans':
+      yield* parseSpans(text, rel);
+      return;
+    case 'request-response-pairs':
+    case 'request-jsonl':
+      yield* parsePairsDocument(text, rel);
+      return;
+    case 'sharegpt': {
+      let js: unknown;
+      try {
+        js = JSON.parse(text);
+      } catch (e) {
+        yield { kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` };
+        return;
+      }
+      if (Array.isArray(js)) {
+        const lines = arrayElementLines(text);
+        for (let i = 0; i < js.length; i++) yield* sharegptRecord(js[i], rel, lines[i] ?? 1, i);
+      } else yield* sharegptRecord(js, rel, 1, 0);
+      return;
+    }
+    default:
+      throw new KvlintError('KVE305', `${rel}: ${REJECTIONS[format] ?? `format ${format} cannot be read as a whole document`}`, { file: rel });
+  }
+}
+
+async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
+  const issues: StreamIssue[] = [];
+  const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : undefined;
+  let ordinal = 0;
+  for await (const rec of readLines(abs, { onIssue: (i) => issues.push(i) })) {
+    if (rec.text.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(rec.text);
+    } catch (e) {
+      const cut = !rec.terminated;
+      yield {
+        kind: 'bad',
+        line: rec.line,
+        message: cut ? 'last line is cut off (no newline, incomplete JSON)' : `invalid JSON: ${(e as Error).message}`,
+      };
+      if (cut) opts.onFileNote?.(`last line ${rec.line} is cut off; the lines before it were analyzed`, rec.line);
+      continue;
+    }
+    switch (format) {
+      case 'claude-code':
+        yield* cc!.record(v, rec.line);
+        break;
+      case 'sharegpt':
+        yield* sharegptRecord(v, rel, rec.line, ordinal++);
+        break;
+      case 'mtbench':
+        yield* mtbenchRecord(v, rel, rec.line);
+        break;
+      case 'bfcl':
+        yield* bfclRecord(v, rel, rec.line);
+        break;
+      default:
+        yield bodyRecord(v, rel, rec.line, format);
+    }
+  }
+  if (cc) yield* cc.end();
+  for (const i of issues) {
+    opts.onFileNote?.(i.message, i.line);
+    yield { kind: 'bad', line: i.line + 1, message: i.message };
+  }
+}

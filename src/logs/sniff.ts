@@ -1,0 +1,94 @@
+// Log format detection from content (first bytes / first records), with the extension only as a tie-break.
+import { isObject } from './api/common.js';
+import { detectBodyApi } from './api/index.js';
+import { isPairRecord } from './formats/bodies.js';
+import { isClaudeCodeRecord } from './formats/claude-code.js';
+import { spanDialect } from './formats/spans.js';
+import type { LogFormat } from './types.js';
+
+/** Streaming event types of provider responses (a file of these has no request bodies). */
+const STREAM_EVENTS = /^(message_start|message_delta|message_stop|content_block_(start|delta|stop)|response\.[\w.]+|ping)$/;
+
+/** The format of one parsed JSONL record, if it is one we read line by line. */
+export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined {
+  if (!isObject(v)) return undefined;
+  if (typeof v.type === 'string' && STREAM_EVENTS.test(v.type)) return 'stream-event';
+  if (typeof v.object === 'string' && v.object === 'chat.completion.chunk') return 'stream-event';
+  if (isClaudeCodeRecord(v)) return 'claude-code';
+  if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
+  if (Array.isArray(v.question) && 'id' in v) return 'bfcl';
+  if (Array.isArray(v.conversations)) return 'sharegpt';
+  if (isPairRecord(v)) return 'request-response-pairs';
+  if (detectBodyApi(v)) return 'request-jsonl';
+  return undefined;
+}
+
+function firstLines(text: string, max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < max && start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.slice(start, end).trim();
+    if (line) out.push(line);
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+/**
+ * Detects a log format from the head of a file (decompressed). Returns undefined for anything that is
+ * not a log kvlint reads — notably a single request-shaped JSON document, which the template parser
+ * owns. `response-stream` is returned for provider response streams so the caller can reject them.
+ */
+export function sniffLog(path: string, head: Buffer | string): LogFormat | undefined {
+  let text = typeof head === 'string' ? head : head.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const t = text.trimStart();
+  if (!t) return undefined;
+  const jsonlExt = /\.(jsonl|ndjson)(\.gz)?$|\.gz$/i.test(path);
+
+  // YAML cassettes
+  if (/^(---\s*\n)?interactions:\s*$/m.test(t.slice(0, 4096))) return 'vcr-yaml';
+
+  // JSON Lines: the first line is a complete JSON object on its own.
+  const lines = firstLines(t, 5);
+  const parsed: unknown[] = [];
+  for (const l of lines) {
+    try {
+      parsed.push(JSON.parse(l));
+    } catch {
+      break;
+    }
+  }
+  if (parsed.length >= 1 && isObject(parsed[0])) {
+    const kinds = parsed.map(recordFormat);
+    const first = kinds.find((k) => k !== undefined);
+    if (first === 'stream-event' && kinds.every((k) => k === 'stream-event' || k === undefined)) return 'response-stream';
+    if (first === 'claude-code') return 'claude-code';
+    if (first && first !== 'stream-event' && (lines.length >= 2 || jsonlExt)) return first;
+    // A lone one-line JSON object: pairs and datasets are logs; a bare request body is a template.
+    if ((first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl')) return first;
+    if (parsed.length === 1 && lines.length === 1 && isObject(parsed[0])) {
+      const a = parsed[0];
+      if (Array.isArray(a.interactions)) return 'vcr-json';
+      if (isObject(a.log) && Array.isArray(a.log.entries)) return 'har';
+      const dialect = spanDialect(isObject(a.attributes) ? a.attributes : a);
+      if (dialect) return dialect;
+    }
+  }
+
+  // Whole JSON documents, recognized by their keys near the start.
+  if (t.startsWith('{') || t.startsWith('[')) {
+    const h = t.slice(0, 16384);
+    if (/^\{\s*"interactions"\s*:/.test(h)) return 'vcr-json';
+    if (/^\{\s*"log"\s*:\s*\{/.test(h) && /"entries"\s*:/.test(h)) return 'har';
+    if (/"ai\.(operationId|prompt|model\.id)"\s*:/.test(h)) return 'vercel-ai-spans';
+    if (/"openinference\.span\.kind"\s*:|"llm\.input_messages\.\d/.test(h)) return 'openinference-spans';
+    if (/"gen_ai\.(input\.messages|request\.model|provider\.name|system|operation\.name)"\s*:/.test(h)) return 'otel-genai-spans';
+    if (/^[[{]\s*(\{\s*)?"(id|system)"\s*:[^]*?"conversations"\s*:\s*\[|^[[{]\s*(\{\s*)?"conversations"\s*:\s*\[/.test(h)) return 'sharegpt';
+    if (/^\[?\s*\{\s*"request"\s*:\s*\{/.test(h) && /"(response|usage)"\s*:/.test(t)) return 'request-response-pairs';
+  }
+  return undefined;
+}
