@@ -58,6 +58,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride()
+    // subcommands own their options (`kvlint rules --format json` is not the lint command's --format)
+    .enablePositionalOptions()
     .showSuggestionAfterError(true);
 
   program
@@ -112,6 +114,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (file: string, opts: { json?: boolean; model?: string }) => {
       const { runHash } = await import('./commands/hash.js');
       exitCode = await runHash(file, opts, io);
+    });
+
+  program
+    .command('diff')
+    .description('compare two requests: the first divergence, its cause and the tokens it costs')
+    .argument('<a>', 'earlier request: a template, a request body, or log.jsonl#N (0-based)')
+    .argument('<b>', 'later request, same forms')
+    .option('--json', 'print JSON')
+    .option('-m, --model <name>', 'model whose tokenizer counts the tokens')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .action(async (a: string, b: string, opts: { json?: boolean; model?: string; color?: boolean }) => {
+      const { runDiff } = await import('./commands/diff.js');
+      exitCode = await runDiff(a, b, opts, io);
     });
 
   try {

@@ -20,8 +20,19 @@ const PATTERNS: Pattern[] = [
   { name: 'phone', re: /(?<![\w.-])\+?\d{1,3}[ .-]?\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{3,4}(?![\w-])/g },
 ];
 
-/** Replaces secrets and personal data in text with `[REDACTED:kind]`. */
+let enabled = true;
+
+/**
+ * Turns redaction off or on for this process. Only the CLI calls it, for `--no-redact` (local debugging:
+ * CI logs are public, so the default is on and every printed excerpt goes through {@link redact}).
+ */
+export function setRedaction(on: boolean): void {
+  enabled = on;
+}
+
+/** Replaces secrets and personal data in text with `[REDACTED:kind]` (unless `--no-redact`). */
 export function redact(text: string): string {
+  if (!enabled) return text;
   let out = text;
   for (const { name, re } of PATTERNS) {
     re.lastIndex = 0;

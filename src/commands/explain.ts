@@ -1,0 +1,51 @@
+// `kvlint explain <id|code>`: a rule's docs rendered from the same YAML that drives it (as `ruff rule`).
+import { KvlintError } from '../errors.js';
+import { ruleHelpUri } from '../formatters/links.js';
+import { decideColor, makeChalk, type Io } from '../io.js';
+import { loadRules, ruleIndex } from '../engine/registry.js';
+import type { LoadedRule } from '../engine/rule.js';
+import type { ChalkInstance } from 'chalk';
+
+function indent(text: string, pad = '  '): string {
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => (l ? pad + l : l))
+    .join('\n');
+}
+
+/** The terminal rendering of one rule. Pure. */
+export function renderExplain(rule: LoadedRule, c: ChalkInstance): string {
+  const out: string[] = [];
+  out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${rule.severity} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
+  out.push('');
+  out.push(rule.docs.summary);
+  out.push('');
+  out.push(c.bold('Why'));
+  out.push(indent(rule.docs.why.trim()));
+  if (rule.docs.targets) {
+    out.push('');
+    out.push(c.bold('Where it matters'));
+    out.push(indent(rule.docs.targets.trim()));
+  }
+  out.push('');
+  out.push(c.bold(`Bad  ${c.dim(`(${rule.docs.bad.file})`)}`));
+  out.push(c.red(indent(rule.docs.bad.text)));
+  out.push('');
+  out.push(c.bold(`Good ${c.dim(`(${rule.docs.good.file})`)}`));
+  out.push(c.green(indent(rule.docs.good.text)));
+  out.push('');
+  out.push(c.dim(`Docs: ${ruleHelpUri(rule.code)}`));
+  return `${out.join('\n')}\n`;
+}
+
+export async function runExplain(name: string, opts: { color?: boolean }, io: Io): Promise<number> {
+  const rules = loadRules();
+  const rule = ruleIndex(rules)(name) ?? ruleIndex(rules)(name.toUpperCase());
+  if (!rule) {
+    throw new KvlintError('KVE101', `no rule '${name}'`, { hint: 'run `kvlint rules` to list the rule ids and codes' });
+  }
+  const color = decideColor({ flag: opts.color, env: io.env, isTTY: io.stdout.isTTY });
+  io.stdout.write(renderExplain(rule, makeChalk(color)));
+  return 0;
+}

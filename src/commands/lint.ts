@@ -1,0 +1,79 @@
+// The main command: run the pipeline, render the report, write it, and turn its counts into an exit code.
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LintCliOptions } from '../cli.js';
+import { VERSION } from '../cli.js';
+import { KvlintError } from '../errors.js';
+import { getFormatter, isMachineFormat } from '../formatters/index.js';
+import { decideColor, type Io } from '../io.js';
+import type { Report } from '../report.js';
+import { run } from '../run.js';
+import { reportFatal } from './fatal.js';
+
+/** Reads all of stdin, refusing more than `limit` bytes so a runaway pipe cannot exhaust memory. */
+async function readStdin(io: Io, limit: number): Promise<Buffer> {
+  if (!io.stdin) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    size += b.length;
+    if (size > limit) {
+      throw new KvlintError('KVE304', `standard input is over the ${limit} byte limit`, { hint: 'raise it with --max-file-size' });
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The exit code a report earns: 1 for any error-severity finding, for an input that could not be checked
+ * (a file kvlint could not read is not a clean file), or for more warnings than --max-warnings; else 0.
+ */
+export function exitCodeFor(report: Report, maxWarnings: number | undefined): number {
+  if (report.summary.errors > 0) return 1;
+  if (report.problems.some((p) => p.code !== 'KVE306')) return 1;
+  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) return 1;
+  return 0;
+}
+
+/** Writes via a temporary file and a rename, so a reader never sees half a report. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
+  try {
+    const formatter = getFormatter(opts.format);
+    const inputs = paths.length ? paths : ['.'];
+    const wantsStdin = inputs.includes('-');
+    const stdin = wantsStdin
+      ? { bytes: await readStdin(io, opts.maxFileSize ?? 10 * 1024 * 1024), filename: opts.stdinFilename ?? '<stdin>' }
+      : undefined;
+    const report = await run({
+      paths: inputs,
+      cwd: io.cwd,
+      ...(opts.config ? { configPath: opts.config } : {}),
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.provider ? { provider: opts.provider } : {}),
+      ...(stdin ? { stdin } : {}),
+      ...(opts.maxFileSize !== undefined ? { maxFileSize: opts.maxFileSize } : {}),
+      ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
+      ...(opts.quiet ? { quiet: true } : {}),
+      redact: opts.redact !== false,
+      version: VERSION,
+    });
+    const toTerminal = !opts.outputFile;
+    const color = isMachineFormat(opts.format)
+      ? false
+      : decideColor({ flag: opts.color, env: io.env, isTTY: toTerminal ? io.stdout.isTTY : false });
+    const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
+    if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
+    else io.stdout.write(text);
+    return exitCodeFor(report, opts.maxWarnings);
+  } catch (err) {
+    return reportFatal(err, io, Boolean(opts.debug));
+  }
+}

@@ -1,0 +1,304 @@
+// Composes the pipeline: find inputs → detect kind → parse → tokenize → lint → (logs: hash, diff) → Report.
+// Reads input files (that is ingest's job) but never touches process, console or the clock; the CLI
+// formats the report and derives the exit code from its counts.
+import path from 'node:path';
+import type { Diagnostic, PromptDoc, Severity, SourceFile } from './model.js';
+import type { InputProblem } from './errors.js';
+import { KvlintError } from './errors.js';
+import type { FileResult, Report, RuleMeta, Summary } from './report.js';
+import { compareDiagnostics } from './report.js';
+import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
+import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
+import { parsePrompt, sniffPrompt } from './normalize/prompt/index.js';
+import { loadTokenizer, type Tokenizer } from './tokenize/index.js';
+import { lintPrompt } from './engine/lint.js';
+import { loadRules, ruleIndex } from './engine/registry.js';
+import type { LoadedRule } from './engine/rule.js';
+import { findConfig } from './config/find.js';
+import { loadConfig } from './config/load.js';
+import { resolveForFile, validateRuleNames } from './config/resolve.js';
+import { compileGlobs } from './config/glob.js';
+import type { KvlintConfig } from './config/types.js';
+import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
+import { loadPriceTable, minCacheable } from './project/prices.js';
+import { ruleHelpUri } from './formatters/links.js';
+import { excerpt, redact, setRedaction } from './redact.js';
+
+/**
+ * The model assumed when neither the command line, the config nor the file names one. Claude Sonnet 4.6:
+ * its minimum cacheable prefix (1,024 tokens) is the most common one in the price table, and its
+ * tokenizer is not public, so counts are marked ≈ — which is the honest default for an unknown target.
+ */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+
+export interface RunOptions {
+  /** paths, directories, globs; `-` for stdin */
+  paths: string[];
+  cwd: string;
+  /** --config */
+  configPath?: string;
+  /** --model / --provider (beat the config and the file) */
+  model?: string;
+  provider?: string;
+  /** stdin's bytes and the name that stands for it */
+  stdin?: { bytes: Buffer; filename: string };
+  maxFileSize?: number;
+  /** --ttl: cache TTL in seconds for gaps between logged requests */
+  ttlSeconds?: number;
+  /** --quiet: report errors only */
+  quiet?: boolean;
+  /** evidence is redacted unless this is false (--no-redact) */
+  redact: boolean;
+  version: string;
+}
+
+/** Turns KV490-worthy directive results into diagnostics. */
+function directiveDiagnostics(
+  file: string,
+  rule: LoadedRule,
+  severity: Severity,
+  unused: readonly Directive[],
+  missingReason: readonly Directive[],
+  unknownRule: ReadonlyArray<{ directive: Directive; name: string }>,
+): Diagnostic[] {
+  const make = (d: Directive, messageId: string, data: Record<string, string>): Diagnostic => {
+    let message = rule.messages[messageId] ?? messageId;
+    for (const [k, v] of Object.entries(data)) message = message.split(`{{${k}}}`).join(v);
+    return {
+      ruleId: rule.id,
+      code: rule.code,
+      severity,
+      category: rule.category,
+      messageId,
+      message,
+      file,
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      evidence: excerpt(d.text),
+    };
+  };
+  const ids = Object.keys(rule.messages);
+  const pick = (want: string): string => (ids.includes(want) ? want : (ids[0] ?? want));
+  return [
+    ...unused.map((d) => make(d, pick('unused'), { directive: d.text })),
+    ...missingReason.map((d) => make(d, pick('missingReason'), { directive: d.text })),
+    ...unknownRule.map((u) => make(u.directive, pick('unknownRule'), { directive: u.directive.text, name: u.name })),
+  ];
+}
+
+function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 'errorCount' | 'warningCount' | 'infoCount' | 'fixableCount'> {
+  let errorCount = 0;
+  let warningCount = 0;
+  let infoCount = 0;
+  let fixableCount = 0;
+  for (const d of diags) {
+    if (d.severity === 'error') errorCount++;
+    else if (d.severity === 'warning') warningCount++;
+    else infoCount++;
+    if (d.fix && d.fix.length) fixableCount++;
+  }
+  return { errorCount, warningCount, infoCount, fixableCount };
+}
+
+/** Tokens at risk, counted once per (file, segment, token offset) so two rules on one value do not add up. */
+function tokensAtRisk(diags: readonly Diagnostic[]): number {
+  const seen = new Map<string, number>();
+  for (const d of diags) {
+    if (!d.tokensAtRisk) continue;
+    const key = `${d.file}\u0000${d.request ?? ''}\u0000${d.segment ?? ''}`;
+    // within one segment, the earliest break decides what is lost: keep the largest figure
+    seen.set(key, Math.max(seen.get(key) ?? 0, d.tokensAtRisk));
+  }
+  let total = 0;
+  for (const v of seen.values()) total += v;
+  return total;
+}
+
+/** What the config says about one input: rule settings and target, relative to the config's folder. */
+function configFor(config: KvlintConfig | undefined, rel: string, cwd: string, rules: LoadedRule[]) {
+  const relToConfig = config ? path.relative(path.dirname(path.resolve(cwd, config.file)), path.resolve(cwd, rel)).split(path.sep).join('/') : rel;
+  return resolveForFile(config, relToConfig, rules);
+}
+
+async function readConfig(opts: RunOptions): Promise<KvlintConfig | undefined> {
+  const file = opts.configPath ? path.resolve(opts.cwd, opts.configPath) : await findConfig(opts.cwd);
+  if (!file) return undefined;
+  const config = await loadConfig(file);
+  return { ...config, file: path.relative(opts.cwd, file).split(path.sep).join('/') || file };
+}
+
+type Classified =
+  | { kind: 'prompt'; rel: string; file: SourceFile; explicit: boolean }
+  | { kind: 'log'; rel: string; abs: string }
+  | { kind: 'problem'; problem: InputProblem }
+  | { kind: 'skip' };
+
+/** Decides what one discovered file is: a request log (sniffed from content first), a prompt, or neither. */
+async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: string, rel: string) => Promise<string | undefined>): Promise<Classified> {
+  const logFormat = await detectLog(f.abs, f.rel).catch(() => undefined);
+  if (logFormat) return { kind: 'log', rel: f.rel, abs: f.abs };
+  if (!hasKnownExtension(f.rel)) {
+    // only reachable for files named explicitly: directory walks pick known extensions only
+    const ext = path.extname(f.rel) || '(none)';
+    return {
+      kind: 'problem',
+      problem: {
+        code: 'KVE305',
+        file: f.rel,
+        message: `unknown extension ${ext}: kvlint reads templates (.txt .md .j2 .hbs .mustache .prompt .prompty), tool files and logs (.json .jsonl .yaml .yml .snap .har .gz)`,
+      },
+    };
+  }
+  const read = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
+  if (isInputProblem(read)) return f.explicit ? { kind: 'problem', problem: read } : read.code === 'KVE307' ? { kind: 'skip' } : { kind: 'problem', problem: read };
+  if (sniffPrompt(f.rel, read.text)) return { kind: 'prompt', rel: f.rel, file: read, explicit: f.explicit };
+  if (!f.explicit) return { kind: 'skip' }; // a package.json met while walking a folder is not ours
+  return {
+    kind: 'problem',
+    problem: {
+      code: 'KVE305',
+      file: f.rel,
+      message: `unknown format: not a prompt template, tool definition file or request log kvlint can read`,
+    },
+  };
+}
+
+/** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
+export async function run(opts: RunOptions): Promise<Report> {
+  setRedaction(opts.redact);
+  const rules = loadRules();
+  const lookup = ruleIndex(rules);
+  const config = await readConfig(opts);
+  if (config) validateRuleNames(config, rules);
+  const prices = loadPriceTable();
+
+  const problems: InputProblem[] = [];
+  const inputs: Classified[] = [];
+  const { detectLogFormat } = await import('./logs/ingest.js');
+
+  const diskPaths = opts.paths.filter((p) => p !== '-');
+  if (diskPaths.length) {
+    const found = await discover(diskPaths, { cwd: opts.cwd });
+    problems.push(...found.problems);
+    const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
+    const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
+    for (const f of found.files) {
+      if (ignored) {
+        const relToConfig = path.relative(configDir, f.abs).split(path.sep).join('/');
+        if (ignored(relToConfig)) continue;
+      }
+      inputs.push(await classify(f, opts, detectLogFormat));
+    }
+  }
+  if (opts.paths.includes('-')) {
+    if (!opts.stdin) throw new KvlintError('KVE101', 'no standard input to read', { hint: 'pipe a file into kvlint, or drop the -' });
+    const read = sourceFromBuffer(opts.stdin.bytes, opts.stdin.filename, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
+    if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
+    else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
+    else
+      inputs.push({
+        kind: 'problem',
+        problem: { code: 'KVE305', file: opts.stdin.filename, message: 'unknown format on stdin: name it with --stdin-filename (e.g. prompt.j2, tools.json)' },
+      });
+  }
+
+  const results: FileResult[] = [];
+  const tokenizers = new Map<string, Tokenizer>();
+  const tokenizerFor = async (model: string): Promise<Tokenizer> => {
+    let t = tokenizers.get(model);
+    if (!t) {
+      t = await loadTokenizer(model);
+      tokenizers.set(model, t);
+    }
+    return t;
+  };
+  const kv490 = lookup('KV490');
+
+  for (const input of inputs) {
+    if (input.kind === 'problem') problems.push(input.problem);
+    if (input.kind !== 'prompt') continue;
+    let doc: PromptDoc;
+    try {
+      doc = parsePrompt(input.file);
+    } catch (err) {
+      if (!(err instanceof KvlintError)) throw err;
+      problems.push({ code: err.code, file: input.rel, ...(err.line ? { line: err.line } : {}), message: err.message });
+      continue;
+    }
+    const resolved = configFor(config, input.rel, opts.cwd, rules);
+    const model = opts.model ?? resolved.model ?? config?.model ?? doc.model ?? DEFAULT_MODEL;
+    const tokenizer = await tokenizerFor(model);
+    const min = minCacheable(prices, model);
+    let diags = lintPrompt(doc, rules, resolved.settings, { tokenizer, ...(min ? { minCacheable: min } : {}) });
+    const directives = parseDirectives(doc.file.text, doc.syntax);
+    if (directives.length) {
+      const applied = applyDirectives(diags, directives, (name) => lookup(name));
+      diags = applied.kept;
+      const sev = kv490 ? resolved.settings.get(kv490.id)?.severity ?? kv490.severity : 'off';
+      if (kv490 && sev !== 'off') {
+        diags.push(...directiveDiagnostics(input.rel, kv490, sev, applied.unused, applied.missingReason, applied.unknownRule));
+      }
+    }
+    if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
+    diags.sort(compareDiagnostics);
+    const tokens = doc.segments.reduce((n, s) => n + tokenizer.count(s.text), 0);
+    results.push({ file: input.rel, kind: doc.kind, format: doc.format, diagnostics: diags, ...countSeverities(diags), tokens });
+  }
+
+  let logs: unknown;
+  const logInputs = inputs.filter((i): i is Extract<Classified, { kind: 'log' }> => i.kind === 'log');
+  if (logInputs.length) {
+    const { analyzeLogs } = await import('./logs/analyze.js');
+    const tokenizer = await tokenizerFor(opts.model ?? config?.model ?? 'gpt-4o');
+    const analysis = await analyzeLogs(
+      logInputs.map((l) => ({ abs: l.abs, rel: l.rel })),
+      {
+        tokenizer,
+        ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
+        onProblem: (p) => problems.push(p),
+        rules: (name) => lookup(name),
+      },
+    );
+    logs = analysis;
+    const tokensByFile = new Map<string, number>();
+    for (const lin of analysis.lineages) {
+      for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
+    }
+    for (const f of analysis.files) {
+      let diags = analysis.diagnostics.filter((d) => d.file === f.file);
+      if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
+      diags.sort(compareDiagnostics);
+      results.push({ file: f.file, kind: 'log', format: f.format ?? 'unknown', diagnostics: diags, ...countSeverities(diags), tokens: tokensByFile.get(f.file) ?? 0 });
+      if (f.rejected) problems.push({ code: 'KVE305', file: f.file, message: f.rejected });
+    }
+  }
+
+  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const p of problems) p.message = redact(p.message);
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+
+  const all = results.flatMap((r) => r.diagnostics);
+  const fired: Record<string, RuleMeta> = {};
+  for (const d of all) {
+    if (fired[d.ruleId]) continue;
+    const rule = lookup(d.ruleId);
+    if (!rule) continue;
+    fired[d.ruleId] = { id: rule.id, code: rule.code, category: rule.category, severity: rule.severity, summary: rule.docs.summary, helpUri: ruleHelpUri(rule.code) };
+  }
+  const counts = countSeverities(all);
+  const summary: Summary = {
+    files: results.length,
+    errors: counts.errorCount,
+    warnings: counts.warningCount,
+    infos: counts.infoCount,
+    fixable: counts.fixableCount,
+    tokensAtRisk: tokensAtRisk(all),
+    approx: all.some((d) => d.approx),
+    skipped: problems.length,
+  };
+  const report: Report = { version: opts.version, files: results, problems, rules: fired, summary };
+  if (logs !== undefined) report.logs = logs;
+  return report;
+}
