@@ -1,0 +1,73 @@
+// Regex hits in the literal text of the selected segments (text inside template holes is skipped: the
+// `placeholder` patterns look at holes). The workhorse of the breaker rules.
+import { defineCheck } from '../engine/rule.js';
+import { overlapsHole, segmentHoles } from './holes.js';
+import { PLACEHOLDER_KINDS, reportHoles } from './placeholder.js';
+import { anyMatch, compile } from './regex.js';
+
+/** How far back on the same line `excludeBefore` looks. */
+const CONTEXT_CHARS = 80;
+
+interface Hit {
+  start: number;
+  end: number;
+  match: string;
+}
+
+export const existence = defineCheck({
+  name: 'existence',
+  scopes: ['template'],
+  options: {
+    patterns: { type: 'regexes', default: [], doc: 'regexes over segment text (flags g, m, u); each hit is a finding' },
+    ignoreCase: { type: 'boolean', default: false, doc: 'match `patterns` case-insensitively' },
+    exclude: { type: 'regexes', default: [], doc: 'a hit whose text matches any of these is not reported' },
+    excludeBefore: {
+      type: 'regexes',
+      default: [],
+      doc: `a hit is not reported when the text before it on its line (up to ${CONTEXT_CHARS} characters) matches any of these (e.g. "for example")`,
+    },
+    placeholderPatterns: { type: 'regexes', default: [], doc: 'also report template holes whose expression words match (see the placeholder check)' },
+    placeholderExclude: { type: 'regexes', default: [], doc: 'holes whose expression words match any of these are not reported' },
+    placeholderKinds: { type: 'strings', default: ['variable', 'block'], doc: 'placeholder kinds to look at' },
+  },
+  messageIds: { found: ['match'], placeholder: ['tag', 'expr'] },
+  emits: (o) => [...(o.patterns.length ? ['found'] : []), ...(o.placeholderPatterns.length ? ['placeholder'] : [])],
+  validate: (o) =>
+    o.patterns.length === 0 && o.placeholderPatterns.length === 0
+      ? "options 'patterns' and 'placeholderPatterns' are both empty: the check would never report"
+      : o.placeholderKinds.find((k) => !(PLACEHOLDER_KINDS as readonly string[]).includes(k))
+        ? `option 'placeholderKinds' accepts only: ${PLACEHOLDER_KINDS.join(', ')}`
+        : undefined,
+  run(subject, o, ctx) {
+    const { doc } = subject;
+    for (const i of subject.selected) {
+      const seg = doc.segments[i];
+      if (!seg || o.patterns.length === 0) continue;
+      const holes = segmentHoles(doc, seg);
+      const hits: Hit[] = [];
+      for (const p of o.patterns) {
+        for (const m of seg.text.matchAll(compile(p, o.ignoreCase))) {
+          const start = m.index;
+          const end = start + m[0].length;
+          if (end === start || overlapsHole(holes, start, end)) continue;
+          if (o.exclude.length && anyMatch(o.exclude, m[0], o.ignoreCase)) continue;
+          if (o.excludeBefore.length) {
+            const lineStart = seg.text.lastIndexOf('\n', start - 1) + 1;
+            const before = seg.text.slice(Math.max(lineStart, start - CONTEXT_CHARS), start);
+            if (anyMatch(o.excludeBefore, before, true)) continue;
+          }
+          hits.push({ start, end, match: m[0] });
+        }
+      }
+      // Several patterns may find the same text: keep the earliest, longest, non-overlapping hits.
+      hits.sort((a, b) => a.start - b.start || b.end - a.end);
+      let covered = -1;
+      for (const h of hits) {
+        if (h.start < covered) continue;
+        covered = h.end;
+        ctx.report({ messageId: 'found', data: { match: h.match.trim() }, at: { segment: i, start: h.start, end: h.end } });
+      }
+    }
+    reportHoles(subject, ctx, { patterns: o.placeholderPatterns, exclude: o.placeholderExclude, kinds: o.placeholderKinds, messageId: 'placeholder' });
+  },
+});
