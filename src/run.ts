@@ -271,7 +271,6 @@ export async function run(opts: RunOptions): Promise<Report> {
       if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
       diags.sort(compareDiagnostics);
       results.push({ file: f.file, kind: 'log', format: f.format ?? 'unknown', diagnostics: diags, ...countSeverities(diags), tokens: tokensByFile.get(f.file) ?? 0 });
-      if (f.rejected) problems.push({ code: 'KVE305', file: f.file, message: f.rejected });
     }
   }
 

@@ -14,7 +14,7 @@ export const minPrefix = defineCheck({
     if (doc.kind === 'tools') return;
     const min = o.minTokens > 0 ? o.minTokens : ctx.minCacheable?.tokens;
     if (!min) return;
-    const source = o.minTokens > 0 ? 'rule option minTokens' : `${ctx.minCacheable?.source ?? 'price data'}, as of ${ctx.minCacheable?.asOf ?? 'unknown'}`;
+    const source = o.minTokens > 0 ? 'rule option minTokens' : `price row ${ctx.minCacheable?.model ?? 'unknown'}, as of ${ctx.minCacheable?.asOf ?? 'unknown'}`;
     const model = o.minTokens > 0 ? 'the configured minimum' : (ctx.minCacheable?.model ?? 'the model');
     const approx = layout.approx ? '≈' : '';
     for (const g of layout.groups) {

@@ -1,5 +1,7 @@
 // The default, human format (ESLint's stylish): findings grouped under each file, aligned columns, the
 // tokens each finding puts at risk, input problems, and a closing summary.
+import type { LogAnalysis } from '../logs/types.js';
+import { renderTimeline } from './timeline.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
@@ -96,8 +98,11 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   const blocks: string[][] = [];
   for (const f of r.files) if (f.diagnostics.length > 0) blocks.push(renderFile(f, c));
   if (r.problems.length > 0) blocks.push(r.problems.map((p) => renderProblem(p, c)));
-  // The request-log timeline (renderTimeline from ./timeline.js, owned by the log engineer) goes here,
-  // between the input problems and the summary, when r.logs is present.
+  // The request-log timeline sits between the input problems and the summary.
+  if (r.logs !== undefined) {
+    const timeline = renderTimeline(r.logs as LogAnalysis, c).trimEnd();
+    if (timeline) blocks.push([timeline]);
+  }
   blocks.push(renderSummary(r.summary, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

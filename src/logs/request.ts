@@ -1,4 +1,5 @@
 // Turning a normalized body plus its log context into a KvRequest, including the lineage choice.
+import { createHash } from 'node:crypto';
 import type { KvRequest, ReportedUsage } from '../model.js';
 import { segmentHash } from '../prefix/hash.js';
 import { isSynthetic, type NormalizedBody } from './api/common.js';
@@ -35,7 +36,14 @@ export function chooseLineage(nb: NormalizedBody, given?: [string, string]): [so
 
 /** Builds the adapter output for one request. `index` is assigned later, in file order. */
 export function makeRequestRecord(nb: NormalizedBody, ctx: RequestContext): RequestRecord {
-  const [lineageSource, lineage] = chooseLineage(nb, ctx.lineage);
+  const [lineageSource, key] = chooseLineage(nb, ctx.lineage);
+  // A lineage guessed from the first segment is scoped to its provider and file: caches never cross
+  // providers, and two exports that happen to share a system prompt are not one session (a session id
+  // or cache key, by contrast, legitimately joins requests split across files).
+  const lineage =
+    lineageSource === 'first-segment'
+      ? createHash('sha256').update(`${nb.provider}\u0000${ctx.file}\u0000${key}`).digest('hex').slice(0, 16)
+      : key;
   const req: KvRequest = {
     file: ctx.file,
     line: ctx.line,

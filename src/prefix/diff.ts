@@ -177,7 +177,11 @@ export function changeExcerpt(aText: string, bText: string, p: number): string {
   let del = '';
   let ins = '';
   const changes: ChangeObject<string>[] | undefined = aMid.length + bMid.length > 0 ? diffChars(aMid, bMid, { timeout: 50, maxEditLength: 400 }) : [];
-  if (changes) {
+  // A character diff of two unrelated texts is confetti ("[-Tr-]{+Book +}a[-ns-]…"): when little of
+  // the middle is shared, show the replacement whole instead.
+  const shared = changes ? changes.reduce((n, c) => (c.added || c.removed ? n : n + c.value.length), 0) : 0;
+  const readable = changes !== undefined && (changes.length <= 6 || shared >= 0.5 * Math.max(aMid.length, bMid.length));
+  if (changes && readable) {
     let body = '';
     for (const c of changes) {
       if (c.added) body += `{+${c.value}+}`;

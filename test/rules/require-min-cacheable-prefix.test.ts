@@ -10,7 +10,7 @@ ruleTester.run('require-min-cacheable-prefix', {
     { name: 'nothing cacheable', code: { segments: [{ level: 'messages', text: '{{ question }}' }] }, minCacheable: min },
   ],
   invalid: [
-    { name: 'below the model minimum', code: 'You are a helpful assistant.', minCacheable: min, errors: [{ messageId: 'tooShort', message: 'the cacheable prefix is 6 tokens, below the 20-token minimum of claude-sonnet-4-5 (test price table, as of 2025-08-01)' }] },
+    { name: 'below the model minimum', code: 'You are a helpful assistant.', minCacheable: min, errors: [{ messageId: 'tooShort', message: 'the cacheable prefix is 6 tokens, below the 20-token minimum of claude-sonnet-4-5 (price row claude-sonnet-4-5, as of 2025-08-01)' }] },
     { name: 'minimum from the rule option', code: 'You are a helpful assistant.', options: { minTokens: 50 }, errors: [{ messageId: 'tooShort', message: 'below the 50-token minimum' }] },
   ],
 });
