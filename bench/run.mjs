@@ -3,9 +3,11 @@
 // throughput and peak RSS next to a floor measured in the same run. A script, never a timed test:
 // numbers depend on the machine, so they are printed for people, not asserted.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { statSync, existsSync } from 'node:fs';
+import { generateAgentLog } from './gen-agent-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
@@ -14,10 +16,10 @@ const hook = join(root, 'bench', 'rss-hook.mjs');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
 /** Runs a node command `runs` times after one warm-up; returns median wall ms and max peak RSS (MiB). */
-function measure(args, { cwd = root } = {}) {
+function measure(args, { cwd = root, n = runs } = {}) {
   const times = [];
   let rss = 0;
-  for (let i = 0; i <= runs; i++) {
+  for (let i = 0; i <= n; i++) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, ['--import', hook, ...args], {
       cwd,
@@ -106,10 +108,39 @@ rows.push(['lint 10 templates (cold, pre-commit case)', tmpl, 'target < 300 ms',
 const demo = measure([bin, '--format', 'json', 'fixtures/demo']);
 rows.push(['lint fixtures/demo (cold)', demo, '', `${fmt(demo.ms / floor.ms, 1)}× floor`]);
 
+// Request logs: an agent-style log (large system prompt and tools resent on every request, a growing
+// conversation, a few real breakers) at three sizes, each next to the read+split+parse floor of the
+// same file measured in the same run.
+const sizes = (process.env.BENCH_LOG_MB ?? '100,300,1000').split(',').map(Number).filter((n) => n > 0);
+const logRows = [];
+for (const mb of sizes) {
+  const file = join(out, `agent-${mb}.jsonl`);
+  if (!existsSync(file) || Math.abs(statSync(file).size - mb * 1e6) > mb * 1e4) await generateAgentLog(file, mb * 1e6);
+  const bytes = statSync(file).size;
+  const n = mb >= 1000 ? 2 : 3;
+  const parse = measure([join(root, 'bench', 'floor.mjs'), file], { n });
+  const lint = measure([bin, '--format', 'json', '-o', join(out, `agent-${mb}.report.json`), file], { n });
+  const requests = Number(/"requests":\s*(\d+)/.exec(readFileSync(join(out, `agent-${mb}.report.json`), 'utf8'))?.[1] ?? 0);
+  logRows.push({ mb: bytes / 1e6, parse, lint, requests });
+}
+
 const w = [44, 12, 18, 12, 16, 12];
 const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 10)).join(' ');
-console.log(`kvlint benchmark — node ${process.version}, ${runs} runs each after a warm-up, median (min–max)\n`);
+console.log(`kvlint benchmark — node ${process.version}, median of repeated cold runs after a warm-up (min–max)\n`);
 console.log(line(['workload', 'wall ms', 'range ms', 'peak RSS', 'target', 'vs floor']));
 for (const [name, m, target, ratio] of rows) {
   console.log(line([name, fmt(m.ms, 1), `${fmt(m.min, 0)}–${fmt(m.max, 0)}`, `${fmt(m.rss, 0)} MiB`, target, ratio]));
+}
+if (logRows.length) {
+  console.log('\nagent log (JSONL, every request resends a ~20k-token system prompt and tools; breakers in some sessions)');
+  const w2 = [10, 10, 10, 12, 12, 12, 12, 14, 12];
+  const l2 = (cells) => cells.map((c, i) => String(c).padStart(w2[i] ?? 10)).join(' ');
+  console.log(l2(['input MB', 'requests', 'wall s', 'MB/s', 'req/s', 'peak RSS', 's per GB', 'floor MB/s', 'vs floor']));
+  for (const r of logRows) {
+    const s = r.lint.ms / 1000;
+    const floorRate = r.mb / (r.parse.ms / 1000);
+    const rate = r.mb / s;
+    console.log(l2([fmt(r.mb, 0), fmt(r.requests), fmt(s, 2), fmt(rate, 0), fmt(r.requests / s, 0), `${fmt(r.lint.rss, 0)} MiB`, fmt(s / (r.mb / 1000), 2), fmt(floorRate, 0), `${fmt((rate / floorRate) * 100, 0)}%`]));
+  }
+  console.log('\ntargets: peak RSS < 300 MiB at 1 GB; ≥ 50% of the floor; seconds per GB flat (±20%) from 100 MB to 1 GB');
 }

@@ -18,7 +18,7 @@ export const existence = defineCheck({
   name: 'existence',
   scopes: ['template'],
   options: {
-    patterns: { type: 'regexes', default: [], doc: 'regexes over segment text (flags g, m, u); each hit is a finding' },
+    patterns: { type: 'regexes', default: [], doc: 'regexes over segment text (flags g, m, u); each match is a finding, or its named group `hit` when it has one' },
     ignoreCase: { type: 'boolean', default: false, doc: 'match `patterns` case-insensitively' },
     exclude: { type: 'regexes', default: [], doc: 'a hit whose text matches any of these is not reported' },
     excludeBefore: {
@@ -47,8 +47,11 @@ export const existence = defineCheck({
       const hits: Hit[] = [];
       for (const p of o.patterns) {
         for (const m of seg.text.matchAll(compile(p, o.ignoreCase))) {
-          const start = m.index;
-          const end = start + m[0].length;
+          // A pattern may match context it does not report (a cue word before a date): its `hit` group is
+          // the finding. Cheaper than a variable-length lookbehind, which re-scans at every position.
+          const span = m.indices?.groups?.['hit'];
+          const start = span ? span[0] : m.index;
+          const end = span ? span[1] : start + m[0].length;
           if (end === start || overlapsHole(holes, start, end)) continue;
           if (o.exclude.length && anyMatch(o.exclude, m[0], o.ignoreCase)) continue;
           if (o.excludeBefore.length) {
@@ -56,7 +59,7 @@ export const existence = defineCheck({
             const before = seg.text.slice(Math.max(lineStart, start - CONTEXT_CHARS), start);
             if (anyMatch(o.excludeBefore, before, true)) continue;
           }
-          hits.push({ start, end, match: m[0] });
+          hits.push({ start, end, match: seg.text.slice(start, end) });
         }
       }
       // Several patterns may find the same text: keep the earliest, longest, non-overlapping hits.

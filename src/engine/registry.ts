@@ -9,6 +9,7 @@ import { CHECKS } from '../checks/index.js';
 import { KvlintError } from '../errors.js';
 import type { Category } from '../model.js';
 import { ENGINE_DATA_KEYS, withDefaults } from './rule.js';
+import { fromSnapshot } from '../snapshot.js';
 import type { LoadedRule, RuleDefinition } from './rule.js';
 
 /** Keys of a rule file, in the order they must appear. */
@@ -76,7 +77,7 @@ export function ruleIndex(rules: readonly LoadedRule[]): (idOrCode: string) => L
   return (key) => map.get(key) ?? map.get(key.toUpperCase());
 }
 
-/** Reads and validates one rule file. */
+/** Reads one rule file and joins it to its check: from the build snapshot when the text is unchanged. */
 export function loadRuleFile(file: string): LoadedRule {
   let text: string;
   try {
@@ -84,6 +85,16 @@ export function loadRuleFile(file: string): LoadedRule {
   } catch (e) {
     throw new KvlintError('KVE202', `cannot read rule file: ${(e as Error).message}`, { file });
   }
+  const snap = fromSnapshot<RuleDefinition>(text);
+  const impl = snap ? CHECKS.get(snap.check) : undefined;
+  if (snap && impl) return { ...snap, file, impl, options: withDefaults(impl.options, snap.with) };
+  const def = parseRuleFile(file, text);
+  const check = CHECKS.get(def.check)!;
+  return { ...def, file, impl: check, options: withDefaults(check.options, def.with) };
+}
+
+/** Parses and validates the text of one rule file against the rule shape and its check's spec. */
+export function parseRuleFile(file: string, text: string): RuleDefinition {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const fail = (message: string, offset?: number): never => {
@@ -207,5 +218,5 @@ export function loadRuleFile(file: string): LoadedRule {
     fixable: fixable as RuleDefinition['fixable'],
     docs: d as unknown as RuleDefinition['docs'],
   };
-  return { ...def, file, impl: check, options };
+  return def;
 }

@@ -6,6 +6,7 @@ import type { InputProblem } from '../errors.js';
 import { KvlintError } from '../errors.js';
 import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
+import { SegmentMemo } from '../prefix/hash.js';
 import { CAUSE_RULES, comparePrompts, diffInput, findPattern, isBreak, TIMESTAMP_PATTERNS, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
 import { segmentHash } from '../prefix/hash.js';
 import { excerpt as shorten, redact } from '../redact.js';
@@ -27,7 +28,17 @@ export interface AnalyzeOptions {
   rules?: RuleLookup;
   /** size limit for whole documents (YAML/JSON), bytes */
   documentLimit?: number;
+  /** previous-request text kept for classifying breaks, in code units (default TEXT_BUDGET) */
+  textBudget?: number;
 }
+
+/**
+ * How much previous-request text (UTF-16 code units) the most recently active lineages may keep for
+ * classifying their next divergence. Logs interleave sessions; keeping every session's last prompt would
+ * grow memory with the number of sessions. Lineages idle beyond this budget keep hashes and counts only
+ * (see CompactInput); the most recent lineage always keeps its text.
+ */
+export const TEXT_BUDGET = 4 * 1024 * 1024;
 
 /** Anthropic's default cache TTL (providers.md §1.5): 5 minutes, refreshed on each use. */
 export const ANTHROPIC_DEFAULT_TTL_S = 300;
@@ -38,8 +49,16 @@ const INJECTED_DATE = /\b(current|today'?s?|now|as of|date|time)\b[^\n]{0,24}$/i
 /** A drop in cached tokens smaller than this share of the previous cached prefix is noise, not a break. */
 const USAGE_TOLERANCE = 0.01;
 
+/**
+ * A previous request whose texts were dropped to bound memory: hashes, token counts and labels remain,
+ * enough to find where the next request diverges and to count tokens, not to classify the change.
+ */
+interface CompactInput extends DiffInput {
+  compact: true;
+}
+
 interface PrevState {
-  input: DiffInput;
+  input: DiffInput | CompactInput;
   total: number;
   time?: number;
   usage?: ReportedUsage;
@@ -119,6 +138,74 @@ function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefin
   };
   if (rule) d.code = rule.code;
   return d;
+}
+
+/** Leading links shared with the previous request are not stored again (see TimelineEntry.hashes). */
+function deltaChains(input: DiffInput, prev: DiffInput | CompactInput | undefined): TimelineEntry['hashes'] {
+  const n = input.hashes.length;
+  let from = 0;
+  let canonicalFrom = 0;
+  if (prev) {
+    while (from < n && input.hashes[from]?.rawChain === prev.hashes[from]?.rawChain) from++;
+    while (canonicalFrom < n && input.hashes[canonicalFrom]?.canonicalChain === prev.hashes[canonicalFrom]?.canonicalChain) canonicalFrom++;
+  }
+  return {
+    segments: n,
+    from,
+    rawChain: input.hashes.slice(from).map((h) => h.rawChain),
+    canonicalFrom,
+    canonicalChain: input.hashes.slice(canonicalFrom).map((h) => h.canonicalChain),
+  };
+}
+
+/** Rebuilds every request's full raw and canonical chains from the delta-encoded timeline. */
+export function expandChains(timeline: LineageTimeline): { rawChain: string[]; canonicalChain: string[] }[] {
+  const out: { rawChain: string[]; canonicalChain: string[] }[] = [];
+  for (const entry of timeline.requests) {
+    const prev = entry.previous !== undefined ? out[entry.previous] : undefined;
+    const h = entry.hashes;
+    out.push({
+      rawChain: [...(prev?.rawChain.slice(0, h.from) ?? []), ...h.rawChain],
+      canonicalChain: [...(prev?.canonicalChain.slice(0, h.canonicalFrom) ?? []), ...h.canonicalChain],
+    });
+  }
+  return out;
+}
+
+/** Drops the texts of a previous request, keeping what locating the next divergence needs. */
+function compactInput(input: DiffInput): CompactInput {
+  return {
+    compact: true,
+    segments: input.segments.map((seg) => ({ level: seg.level, role: seg.role, label: seg.label, text: '' })),
+    hashes: input.hashes,
+    tokens: input.tokens,
+    ...(input.keyOrderUnknown ? { keyOrderUnknown: true } : {}),
+  };
+}
+
+/**
+ * Compares against a compacted previous request: where the chains part is exact, but without the old
+ * text the change cannot be classified or excerpted, and the report says so.
+ */
+function compareCompact(a: CompactInput, b: DiffInput, opts: { gapMs?: number; ttlSeconds?: number }, count: (t: string) => number): PrefixDiff {
+  const n = Math.min(a.hashes.length, b.hashes.length);
+  let i = 0;
+  while (i < n && a.hashes[i]?.rawChain === b.hashes[i]?.rawChain) i++;
+  if (i === n && b.hashes.length >= a.hashes.length) return comparePrompts(a, b, count, opts); // no text needed
+  let tokenOffset = 0;
+  for (let k = 0; k < i; k++) tokenOffset += b.tokens[k] ?? 0;
+  let totalA = 0;
+  for (const t of a.tokens) totalA += t;
+  return {
+    segment: i,
+    label: b.segments[i]?.label ?? a.segments[i]?.label ?? `segment ${i}`,
+    charOffset: 0,
+    tokenOffset,
+    reusableTokens: tokenOffset,
+    lostTokens: Math.max(0, totalA - tokenOffset),
+    cause: 'unknown',
+    excerpt: `the previous request's text was not kept (other lineages filled the text budget in between), so the change cannot be shown`,
+  };
 }
 
 function newTimeline(req: KvRequest): LineageTimeline {
@@ -206,6 +293,12 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
   const problems: InputProblem[] = [];
   const diagnostics: Diagnostic[] = [];
   const lineages = new Map<string, LineageState>();
+  /** canonical hash and token count per distinct segment, so repeated prompts are processed once */
+  const memo = new SegmentMemo();
+  /** lineages whose previous request still has its texts (→ their size), least recently active first */
+  const textLru = new Map<string, number>();
+  let textBytes = 0;
+  const textBudget = opts.textBudget ?? TEXT_BUDGET;
   const responseLineage = new Map<string, string>();
   const problem = (p: InputProblem): void => {
     problems.push(p);
@@ -273,7 +366,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
       req.lineageSource = 'previous_response_id';
     }
     if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
-    const input = diffInput(req, count);
+    const input = diffInput(req, count, memo);
     const counted = input.tokens.reduce((a, b) => a + b, 0);
     const incomplete = rec.promptIncomplete === true;
     const approx = tokenizer.approx || encodingForModel(req.model).approx || incomplete;
@@ -293,7 +386,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
       approx,
       reusedTokens: 0,
       lostTokens: 0,
-      hashes: { rawChain: input.hashes.map((h) => h.rawChain), canonicalChain: input.hashes.map((h) => h.canonicalChain) },
+      hashes: deltaChains(input, prev?.input),
     };
     if (req.time !== undefined) entry.time = req.time;
     if (req.model) entry.model = req.model;
@@ -305,10 +398,8 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
       entry.previous = prev.timelineIndex;
       const gapMs = req.time !== undefined && prev.time !== undefined ? req.time - prev.time : undefined;
       const ttl = ttlFor(req, opts.ttlSeconds);
-      const diff: PrefixDiff = comparePrompts(prev.input, input, count, {
-        ...(gapMs !== undefined ? { gapMs } : {}),
-        ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
-      });
+      const copts = { ...(gapMs !== undefined ? { gapMs } : {}), ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) };
+      const diff: PrefixDiff = 'compact' in prev.input ? compareCompact(prev.input, input, copts, count) : comparePrompts(prev.input, input, count, copts);
       shared = diff.cause === 'ttl-gap' ? Math.min(prev.total, counted) : diff.reusableTokens;
       const ub = incomplete && (diff.cause === 'append-only' || diff.cause === 'identical') ? usageBreak(prev, rec, gapMs, ttl) : undefined;
       let div: TimelineDivergence | undefined;
@@ -366,6 +457,19 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     if (req.usage) next.usage = req.usage;
     if (chains) next.chains = chains;
     state.prev = next;
+    // Most recently active lineages keep their texts; the least recent beyond the budget are compacted.
+    textBytes -= textLru.get(req.lineage) ?? 0;
+    textLru.delete(req.lineage);
+    const size = input.segments.reduce((n, seg) => n + seg.text.length, 0);
+    textLru.set(req.lineage, size);
+    textBytes += size;
+    while (textBytes > textBudget && textLru.size > 1) {
+      const [oldest, bytes] = textLru.entries().next().value as [string, number];
+      textLru.delete(oldest);
+      textBytes -= bytes;
+      const o = lineages.get(oldest)?.prev;
+      if (o && !('compact' in o.input)) o.input = compactInput(o.input);
+    }
   }
 
   const timelines = [...lineages.values()].map((s) => s.timeline);

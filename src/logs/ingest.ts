@@ -28,8 +28,25 @@ export const REJECTIONS: Partial<Record<LogFormat, string>> = {
 /** Detects a file's log format from its first bytes. */
 export async function detectLogFormat(abs: string, rel: string): Promise<LogFormat | undefined> {
   const { head } = await readHead(abs);
-  return sniffLog(rel, head);
+  const format = sniffLog(rel, head);
+  if (format) return format;
+  // Agent logs resend a large prompt on every line, so one JSONL record can be longer than the head.
+  // When the head is the start of a single unfinished JSON line, read the first two whole lines (up to
+  // a cap) and look again.
+  const text = head.toString('utf8').trimStart();
+  if (!text.startsWith('{') || text.includes('\n')) return undefined;
+  const lines: string[] = [];
+  let bytes = 0;
+  for await (const rec of readLines(abs)) {
+    lines.push(rec.text);
+    bytes += rec.text.length;
+    if (lines.length >= 2 || bytes > FIRST_LINES_CAP) break;
+  }
+  return sniffLog(rel, lines.join('\n'));
 }
+
+/** The most text read to sniff a JSONL file whose first record is longer than the head. */
+const FIRST_LINES_CAP = 64 * 1024 * 1024;
 
 /** Is a whole JSON document laid out one record per line even though it sniffed as a dataset? */
 function isJsonDocument(first: string): boolean {

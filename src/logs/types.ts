@@ -112,10 +112,22 @@ export interface TimelineEntry {
   divergence?: TimelineDivergence;
   usage?: ReportedUsage;
   notes?: string[];
+  /**
+   * The chained prefix hashes through each segment, delta-encoded against the previous request of the
+   * lineage: links before `from` are that request's (they are equal by construction of the chain), so a
+   * growing conversation stores only its new links and memory stays proportional to new content. With no
+   * previous request `from` is 0 and the chains are whole. `expandChains` rebuilds the full arrays.
+   */
   hashes: {
-    /** chained raw prefix hash through each segment, hex */
+    /** number of segments in this request */
+    segments: number;
+    /** index of the first raw link stored here */
+    from: number;
+    /** chained raw prefix hash through segments from…segments-1, hex */
     rawChain: string[];
-    /** chained canonical prefix hash through each segment, hex */
+    /** index of the first canonical link stored here */
+    canonicalFrom: number;
+    /** chained canonical prefix hash through segments canonicalFrom…segments-1, hex */
     canonicalChain: string[];
     /** chained token-block hashes per block size, when requested */
     blocks?: Record<string, { count: number; reused: number; last?: string }>;

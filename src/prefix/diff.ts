@@ -5,7 +5,7 @@ import { diffChars, type ChangeObject } from 'diff';
 import type { KvRequest, Segment } from '../model.js';
 import { redact } from '../redact.js';
 import type { Tokenizer } from '../tokenize/index.js';
-import { canonicalForm, canonicalText, hashSegments, type SegmentHashes } from './hash.js';
+import { canonicalForm, canonicalText, hashSegments, type SegmentHashes, type SegmentMemo } from './hash.js';
 
 /** Why a prompt stopped sharing its prefix with the previous one (or why it did not). */
 export type DivergenceCause =
@@ -354,9 +354,20 @@ export function segmentTokens(segments: readonly Segment[], count: (text: string
   return segments.map((s) => (s.role === 'model' || s.role === 'settings' || s.role === 'server-state' ? 0 : count(s.text)));
 }
 
-/** Builds the diff input of a request (hashes and token counts). */
-export function diffInput(req: KvRequest, count: (text: string) => number): DiffInput {
-  const out: DiffInput = { segments: req.segments, hashes: hashSegments(req.segments), tokens: segmentTokens(req.segments, count) };
+/**
+ * Builds the diff input of a request (hashes and token counts). With a memo, a segment whose raw hash was
+ * seen before reuses its canonical hash and token count: each distinct text is tokenized once per run.
+ */
+export function diffInput(req: KvRequest, count: (text: string) => number, memo?: SegmentMemo): DiffInput {
+  const hashes = hashSegments(req.segments, memo);
+  const tokens = memo
+    ? req.segments.map((s, i) => {
+        if (s.role === 'model' || s.role === 'settings' || s.role === 'server-state') return 0;
+        const e = memo.get(hashes[i]!.raw);
+        return (e.tokens ??= count(s.text));
+      })
+    : segmentTokens(req.segments, count);
+  const out: DiffInput = { segments: req.segments, hashes, tokens };
   if (req.keyOrderUnknown) out.keyOrderUnknown = true;
   return out;
 }

@@ -58,13 +58,37 @@ export interface SegmentHashes {
   canonicalChain: string;
 }
 
+/**
+ * Facts derived from a segment's content, keyed by its raw hash, so a segment seen again (a log resends
+ * the same system prompt and history on every request) is never canonicalized or tokenized again.
+ * Bounded: past `limit` entries the oldest are dropped.
+ */
+export class SegmentMemo {
+  private readonly map = new Map<string, { canonical?: string; tokens?: number }>();
+  constructor(private readonly limit = 200_000) {}
+
+  get(rawHash: string): { canonical?: string; tokens?: number } {
+    let e = this.map.get(rawHash);
+    if (!e) {
+      e = {};
+      this.map.set(rawHash, e);
+      if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+    }
+    return e;
+  }
+}
+
 /** Hashes every segment and the chained prefix through it, raw and canonical. */
-export function hashSegments(segments: readonly Segment[]): SegmentHashes[] {
+export function hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
   let raw: Buffer = CHAIN_SEED;
   let canon: Buffer = CHAIN_SEED;
   return segments.map((seg) => {
     const r = segmentHash(seg);
-    const c = segmentHash(seg, canonicalForm(seg));
+    let c: string;
+    if (memo) {
+      const e = memo.get(r);
+      c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
+    } else c = segmentHash(seg, canonicalForm(seg));
     raw = chainNext(raw, r);
     canon = chainNext(canon, c);
     return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw.toString('hex'), canonicalChain: canon.toString('hex') };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { KvlintError } from '../errors.js';
+import { fromSnapshot } from '../snapshot.js';
 
 export interface PriceRow {
   provider: string;
@@ -40,9 +41,23 @@ let cached: PriceTable | undefined;
 /** Reads and checks the shipped table (once per process). */
 export function loadPriceTable(path: string = PRICES_PATH): PriceTable {
   if (path === PRICES_PATH && cached) return cached;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new KvlintError('KVE201', `cannot read the price table ${path}: ${(err as Error).message}`, { file: path });
+  }
+  const snap = fromSnapshot<Omit<PriceTable, 'origin'>>(text);
+  const table = snap ? { ...snap, origin: path } : parsePriceTable(text, path);
+  if (path === PRICES_PATH) cached = table;
+  return table;
+}
+
+/** Parses and checks the text of a price table. */
+export function parsePriceTable(text: string, path: string): PriceTable {
   let doc: { defaults?: unknown; models?: unknown };
   try {
-    doc = parse(readFileSync(path, 'utf8'), { maxAliasCount: 0 }) as typeof doc;
+    doc = parse(text, { maxAliasCount: 0 }) as typeof doc;
   } catch (err) {
     throw new KvlintError('KVE201', `cannot read the price table ${path}: ${(err as Error).message}`, { file: path });
   }
@@ -54,9 +69,7 @@ export function loadPriceTable(path: string = PRICES_PATH): PriceTable {
     }
     row.as_of = String(row.as_of);
   });
-  const table: PriceTable = { defaults: (doc.defaults ?? {}) as PriceTable['defaults'], models, origin: path };
-  if (path === PRICES_PATH) cached = table;
-  return table;
+  return { defaults: (doc.defaults ?? {}) as PriceTable['defaults'], models, origin: path };
 }
 
 /**

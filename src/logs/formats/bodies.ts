@@ -1,7 +1,7 @@
 // Raw request bodies: JSONL with one body per line, `{request, response}` pairs and `{body, usage}`
 // records (JSONL, a JSON array, or one pair object), plain or gzip.
 import { asString, isObject } from '../api/common.js';
-import { normalizeBody } from '../api/index.js';
+import { detectBodyApi, normalizeBody } from '../api/index.js';
 import { decodeBody, usageFromDecoded } from '../body.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
@@ -10,7 +10,12 @@ import type { AdapterOutput } from '../types.js';
 
 /** True when a value is a `{request, response}` or `{body|request, usage}` record. */
 export function isPairRecord(v: unknown): boolean {
-  return isObject(v) && (isObject(v.request) || isObject(v.body)) && ('response' in v || 'usage' in v);
+  if (!isObject(v)) return false;
+  const rq = isObject(v.request) ? v.request : isObject(v.body) ? v.body : undefined;
+  if (!rq) return false;
+  if ('response' in v || 'usage' in v) return true;
+  // a logging proxy's record: `{timestamp, request: <body>}` with no response captured
+  return isObject(v.request) && detectBodyApi(isObject(rq.body) ? rq.body : rq) !== undefined;
 }
 
 /** One JSONL line or array element: a bare body, or a pair record. */

@@ -1,0 +1,21 @@
+// `node dist/build-snapshot.js`, run by `npm run build`: validates every built-in rule and the price table
+// from YAML (a broken data file fails the build) and writes dist/snapshot.json for fast start-up.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultRulesDir, parseRuleFile } from './engine/registry.js';
+import { PRICES_PATH, parsePriceTable } from './project/prices.js';
+import { contentKey, SNAPSHOT_PATH, type Snapshot } from './snapshot.js';
+
+const entries: Record<string, unknown> = {};
+const dir = defaultRulesDir();
+for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+  const file = join(dir, name);
+  const text = readFileSync(file, 'utf8');
+  entries[contentKey(text)] = parseRuleFile(file, text);
+}
+const prices = readFileSync(PRICES_PATH, 'utf8');
+const table = parsePriceTable(prices, PRICES_PATH);
+entries[contentKey(prices)] = { defaults: table.defaults, models: table.models };
+const snap: Snapshot = { version: 1, entries };
+writeFileSync(SNAPSHOT_PATH, `${JSON.stringify(snap)}\n`);
+process.stdout.write(`kvlint: wrote ${Object.keys(entries).length} snapshot entries to dist/snapshot.json\n`);
