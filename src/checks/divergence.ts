@@ -28,17 +28,5 @@ export const divergence = defineCheck({
   run() {},
 });
 
-/** The rule that reports a divergence cause in a log (the analyzer emits under this rule's code). */
-export const CAUSE_RULES: Readonly<Record<(typeof DIVERGENCE_CAUSES)[number], string>> = {
-  'history-rewrite': 'no-history-rewrite',
-  identifier: 'no-identifier-in-prefix',
-  'key-order': 'no-unstable-key-order',
-  'model-change': 'no-model-change',
-  'system-edit': 'no-system-edit',
-  timestamp: 'no-timestamp-in-prefix',
-  'tool-reorder': 'require-sorted-tools',
-  'tool-set-change': 'no-tool-set-change',
-  'ttl-gap': 'no-ttl-gap',
-  'user-data': 'no-user-data-in-prefix',
-  whitespace: 'no-trailing-whitespace',
-};
+// Which rule reports each cause is decided in one place: CAUSE_RULES in src/prefix/diff.ts. A test keeps
+// it, this list, the session rules' `with.cause` and the rule codes in rules/*.yaml in agreement.

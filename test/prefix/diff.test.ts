@@ -159,3 +159,23 @@ describe('comparePrompts without a tokenizer', () => {
     expect(x.cause).toBe('identical');
   });
 });
+
+describe('cause → rule mapping agrees with the rule files', () => {
+  it('names existing rules with their codes, and every session rule cause maps back to it', async () => {
+    const { loadRules, ruleIndex } = await import('../../src/engine/registry.js');
+    const { DIVERGENCE_CAUSES } = await import('../../src/checks/divergence.js');
+    const rules = loadRules();
+    const find = ruleIndex(rules);
+    for (const [cause, r] of Object.entries(CAUSE_RULES)) {
+      if (!r) continue;
+      const rule = find(r.ruleId);
+      expect(rule, `${cause} → ${r.ruleId}`).toBeDefined();
+      expect(rule!.code, cause).toBe(r.code);
+      expect(DIVERGENCE_CAUSES as readonly string[], cause).toContain(cause);
+    }
+    for (const rule of rules.filter((x) => x.scope === 'session')) {
+      const cause = rule.with['cause'] as DivergenceCause;
+      expect(CAUSE_RULES[cause]?.ruleId, rule.id).toBe(rule.id);
+    }
+  });
+});
