@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ function loadError(name: string, text: string): KvlintError | undefined {
   } catch (e) {
     if (e instanceof KvlintError) return e;
     throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -80,6 +82,10 @@ describe('loadRules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvlint-rules-'));
     writeFileSync(join(dir, 'no-crlf.yaml'), GOOD);
     writeFileSync(join(dir, 'no-crlf-again.yaml'), GOOD.replace('id: no-crlf', 'id: no-crlf-again'));
-    expect(() => loadRules(dir)).toThrow(/KV401 is used by both/);
+    try {
+      expect(() => loadRules(dir)).toThrow(/KV401 is used by both/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

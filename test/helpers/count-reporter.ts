@@ -7,6 +7,8 @@ export default class CountReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const mod of testModules) {
+      // a file that fails to load (an import or collection error) has no tests: count it as a failure
+      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed++;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
