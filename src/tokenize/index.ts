@@ -17,12 +17,21 @@ const CL100K_MODELS = /^(gpt-4(?!o|\.1|\.5)|gpt-3\.5|text-embedding-(ada|3)|davi
 /** Vendors whose tokenizer gpt-tokenizer implements exactly. */
 const OPENAI_MODELS = /^(gpt-|o\d|chatgpt|text-embedding|davinci|babbage|codex)/i;
 
-/** Which encoding counts a model's tokens, and whether that count is exact. */
+/**
+ * Which encoding counts a model's tokens, and whether that count is exact.
+ *
+ * For vendors whose tokenizer is not public (Claude, Gemini, open models) the stand-in is cl100k_base,
+ * not o200k_base: on the same 19.5 MB corpus Anthropic's published (2023) tokenizer gave 6.61 M tokens,
+ * cl100k_base 5.80 M and o200k_base 5.37 M (shared/design/perf-limits.md §3, measured 2026-11-26), and
+ * Anthropic documents ~30% more tokens again for Claude 4.7+ (providers.md [A2]). The smaller vocabulary
+ * is the closer (and more conservative) estimate; it also loads in half the time. Counts stay marked ≈.
+ */
 export function encodingForModel(model: string | undefined): { encoding: EncodingName; approx: boolean } {
   if (!model) return { encoding: 'o200k_base', approx: false };
   const bare = model.replace(/^(openai|azure)\//i, '');
   if (CL100K_MODELS.test(bare)) return { encoding: 'cl100k_base', approx: false };
-  return { encoding: 'o200k_base', approx: !OPENAI_MODELS.test(bare) };
+  if (OPENAI_MODELS.test(bare)) return { encoding: 'o200k_base', approx: false };
+  return { encoding: 'cl100k_base', approx: true };
 }
 
 type CountFn = (text: string) => number;

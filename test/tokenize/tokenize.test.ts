@@ -10,9 +10,9 @@ describe('encodingForModel', () => {
     expect(encodingForModel('o3')).toEqual({ encoding: 'o200k_base', approx: false });
   });
 
-  it('marks counts for vendors without a public tokenizer as approximate', () => {
-    expect(encodingForModel('claude-sonnet-4-5').approx).toBe(true);
-    expect(encodingForModel('gemini-2.5-pro').approx).toBe(true);
+  it('marks counts for vendors without a public tokenizer as approximate, counted with cl100k', () => {
+    expect(encodingForModel('claude-sonnet-4-5')).toEqual({ encoding: 'cl100k_base', approx: true });
+    expect(encodingForModel('gemini-2.5-pro')).toEqual({ encoding: 'cl100k_base', approx: true });
     expect(encodingForModel(undefined).approx).toBe(false);
   });
 });
