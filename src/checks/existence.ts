@@ -5,6 +5,9 @@ import { overlapsHole, segmentHoles } from './holes.js';
 import { PLACEHOLDER_KINDS, reportHoles } from './placeholder.js';
 import { anyMatch, compile } from './regex.js';
 
+/** Syntaxes with placeholders of their own: literal text in them is static. */
+const TEMPLATE_LANGUAGES: ReadonlySet<string> = new Set(['jinja', 'handlebars', 'mustache', 'dotprompt', 'prompty', 'fstring']);
+
 /** How far back on the same line `excludeBefore` looks. */
 const CONTEXT_CHARS = 80;
 
@@ -28,7 +31,14 @@ export const existence = defineCheck({
     },
     placeholderPatterns: { type: 'regexes', default: [], doc: 'also report template holes whose expression words match (see the placeholder check)' },
     placeholderExclude: { type: 'regexes', default: [], doc: 'holes whose expression words match any of these are not reported' },
-    placeholderKinds: { type: 'strings', default: ['variable', 'block'], doc: 'placeholder kinds to look at' },
+    placeholderKinds: { type: 'strings', default: ['variable'], doc: 'placeholder kinds to look at; blocks (if/for/each) are left out by default because the variables they wrap are reported themselves, and loops have KV205' },
+    literalsInTemplates: {
+      type: 'boolean',
+      default: true,
+      doc:
+        'report literal-text hits in files written in a template language (Jinja, Handlebars, Mustache, Dotprompt, Prompty, f-strings); ' +
+        'false when only rendered text can vary: there the literal text is fixed at deploy time and only the placeholders change',
+    },
   },
   messageIds: { found: ['match'], placeholder: ['tag', 'expr'] },
   emits: (o) => [...(o.patterns.length ? ['found'] : []), ...(o.placeholderPatterns.length ? ['placeholder'] : [])],
@@ -40,9 +50,12 @@ export const existence = defineCheck({
         : undefined,
   run(subject, o, ctx) {
     const { doc } = subject;
+    // A captured prompt (.txt, .md, a request body) shows what was sent: its literal dates and names were
+    // rendered per request. A template's literal text is the same on every request.
+    const literalsVary = o.literalsInTemplates || !TEMPLATE_LANGUAGES.has(doc.syntax);
     for (const i of subject.selected) {
       const seg = doc.segments[i];
-      if (!seg || o.patterns.length === 0) continue;
+      if (!seg || o.patterns.length === 0 || !literalsVary) continue;
       const holes = segmentHoles(doc, seg);
       const hits: Hit[] = [];
       for (const p of o.patterns) {

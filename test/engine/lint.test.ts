@@ -54,11 +54,11 @@ describe('position semantics', () => {
       { level: 'system', text: STAMP },
       { level: 'system', text: STATIC, cacheMarker: true },
       { level: 'messages', text: 'Hi' },
-    ]);
+    ], { syntax: 'text' });
     const after = makeDoc([
       { level: 'system', text: STATIC, cacheMarker: true },
       { level: 'messages', text: STAMP },
-    ]);
+    ], { syntax: 'text' });
     const found = lintPrompt(before, rule, new Map(), { tokenizer: wordTokenizer });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ code: 'KV101', line: 1, column: 15, segment: 'system[0]', tokenOffset: 5, tokensAtRisk: 15, approx: false });
@@ -69,7 +69,7 @@ describe('position semantics', () => {
   it('puts fewer tokens at risk the later the timestamp sits', () => {
     const risk = (k: number) => {
       const lines = Array.from({ length: 5 }, (_, i) => (i === k ? STAMP : STATIC));
-      const doc = makeDoc([{ level: 'system', text: lines.join('\n') }]);
+      const doc = makeDoc([{ level: 'system', text: lines.join('\n') }], { syntax: 'text' });
       return lintPrompt(doc, rule, new Map(), { tokenizer: wordTokenizer })[0]?.tokensAtRisk ?? -1;
     };
     const values = [0, 1, 2, 3, 4].map(risk);
@@ -78,14 +78,14 @@ describe('position semantics', () => {
   });
 
   it('marks approximate counts with ≈', () => {
-    const doc = makeDoc([{ level: 'system', text: `${STAMP}\n${STATIC}` }]);
+    const doc = makeDoc([{ level: 'system', text: `${STAMP}\n${STATIC}` }], { syntax: 'text' });
     const [d] = lintPrompt(doc, rule, new Map(), { tokenizer: { ...wordTokenizer, approx: true } });
     expect(d?.approx).toBe(true);
     expect(d?.message).toMatch(/precedes ≈15 cacheable tokens/);
   });
 
   it('redacts secrets in messages and evidence', () => {
-    const doc = makeDoc([{ level: 'system', text: `Escalate to dana.reyes@gmail.com.\n${STATIC}` }]);
+    const doc = makeDoc([{ level: 'system', text: `Escalate to dana.reyes@gmail.com.\n${STATIC}` }], { syntax: 'text' });
     const [d] = lintPrompt(doc, only('no-user-data-in-prefix'), new Map(), { tokenizer: wordTokenizer });
     expect(d?.message).not.toContain('dana.reyes');
     expect(d?.evidence).toBe('[REDACTED:email]');
@@ -93,7 +93,7 @@ describe('position semantics', () => {
 });
 
 describe('settings', () => {
-  const doc = makeDoc([{ level: 'system', text: `${STAMP}  \n${STATIC}` }]);
+  const doc = makeDoc([{ level: 'system', text: `${STAMP}  \n${STATIC}` }], { syntax: 'text' });
   const rs = only('no-timestamp-in-prefix', 'no-trailing-whitespace');
   it('runs rules absent from the settings with their YAML defaults', () => {
     const ds = lintPrompt(doc, rs, new Map(), { tokenizer: wordTokenizer });
@@ -123,7 +123,7 @@ describe('determinism', () => {
       { level: 'tools', value: { name: 'alpha', input_schema: { type: 'object' } }, cacheMarker: true },
       { level: 'tools', value: { name: 'alpha', input_schema: { type: 'object' } } },
       { level: 'system', text: `${STAMP}  \r\nSession ID: 3f2b8c1e-9a4d-4e7b-8c2f-6d1a0b9e7c55\r\n${STATIC}` },
-    ]);
+    ], { syntax: 'yaml' }); // a captured request body: its literal values were rendered per request
     const a = lintPrompt(doc, rules, new Map(), { tokenizer: wordTokenizer });
     const b = lintPrompt(doc, [...rules].reverse(), new Map(), { tokenizer: wordTokenizer });
     expect(b).toEqual(a);
@@ -134,5 +134,17 @@ describe('determinism', () => {
     expect(c.map((d) => `${d.code}@${d.line}`)).toEqual(["KV201@8", "KV204@14", "KV101@19", "KV402@19", "KV401@19", "KV103@20"]);
     const positions = c.map((d) => [d.line, d.column]);
     expect(positions).toEqual([...positions].sort((x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number)));
+  });
+});
+
+describe('literal values in template languages', () => {
+  const rule = only('no-user-data-in-prefix', 'no-timestamp-in-prefix');
+  const text = `Escalate to dana.reyes@gmail.com. Today is 2025-08-07.\n${STATIC}`;
+  it('reports them in captured prompts, where they were rendered per request', () => {
+    const found = lintPrompt(makeDoc([{ level: 'system', text }], { syntax: 'text' }), rule, new Map(), { tokenizer: wordTokenizer });
+    expect(found.map((d) => d.code).sort()).toEqual(['KV101', 'KV104']);
+  });
+  it('leaves them alone in a Jinja template, whose literal text is the same on every request', () => {
+    expect(lintPrompt(makeDoc([{ level: 'system', text }], { syntax: 'jinja' }), rule, new Map(), { tokenizer: wordTokenizer })).toEqual([]);
   });
 });
