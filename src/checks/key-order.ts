@@ -48,6 +48,11 @@ function visitObjects(value: unknown, role: string, path: Path, out: ObjectVisit
   }
 }
 
+/** A segment's label with its group (`line 14`) when the file holds several records. */
+function groupLabel(seg: { label: string; group?: string }): string {
+  return seg.group ? `${seg.label} (${seg.group})` : seg.label;
+}
+
 function describe(label: string, path: Path): string {
   const p = path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
   return p ? `${label} ${p.slice(p.startsWith('.') ? 1 : 0)}` : label;
@@ -87,7 +92,7 @@ export const keyOrder = defineCheck({
                   data: {
                     first: ka,
                     second: kb,
-                    where: describe(seg.label, v.path),
+                    where: describe(groupLabel(seg), v.path),
                     reference: describe(reverse.label, reverse.path),
                   },
                   at: { segment: i, start: off ?? 0, end: off === undefined ? Math.min(1, seg.text.length) : off + ka.length + 2 },
@@ -95,7 +100,7 @@ export const keyOrder = defineCheck({
                 });
               }
             } else if (!known.has(`${ka}\u0000${kb}`)) {
-              known.set(`${ka}\u0000${kb}`, { segment: i, label: seg.label, path: v.path });
+              known.set(`${ka}\u0000${kb}`, { segment: i, label: groupLabel(seg), path: v.path });
             }
           }
         }

@@ -1,7 +1,7 @@
 // Per-lineage timeline table for the stylish formatter: request #, time, tokens, reused, lost, and the
 // first divergence with its cause. Counts from stand-in tokenizers or partial bodies carry ≈.
 import type { ChalkInstance } from 'chalk';
-import type { LogAnalysis, TimelineEntry } from '../logs/types.js';
+import type { LineageTimeline, LogAnalysis, TimelineEntry } from '../logs/types.js';
 
 function n(v: number, approx: boolean): string {
   return `${approx ? '≈' : ''}${v.toLocaleString('en-US')}`;
@@ -26,42 +26,77 @@ function divergenceCell(r: TimelineEntry): string {
   return `${d.cause}${code} at ${at}`;
 }
 
-/** Renders every lineage as a table; empty string when there are no lineages. */
-export function renderTimeline(logs: LogAnalysis, chalk: ChalkInstance): string {
+/** Lineages shown as full tables before the rest are summarized (a day of traffic has thousands). */
+export const MAX_LINEAGE_TABLES = 20;
+/** Longest run of unremarkable requests shown row by row inside a table; longer runs are folded. */
+const MAX_QUIET_RUN = 3;
+/** Small logs show every lineage with more than one request, breaks or not: it is all there is. */
+const SMALL_LOG_LINEAGES = 5;
+
+function lineageTable(l: LineageTimeline, chalk: ChalkInstance): string[] {
   const out: string[] = [];
-  for (const l of logs.lineages) {
-    const first = l.requests[0];
-    const date = first?.time !== undefined ? new Date(first.time).toISOString().slice(0, 10) : undefined;
-    out.push(chalk.bold(`lineage ${l.lineage}`) + chalk.dim(` (${l.lineageSource}, ${l.provider}${date ? `, ${date}` : ''})`));
-    const rows = l.requests.map((r) => [
-      `#${r.index}`,
-      clock(r.time),
-      n(r.tokens, r.approx),
-      n(r.reusedTokens, r.approx),
-      n(r.lostTokens, r.approx),
-      divergenceCell(r),
-      `${r.file}:${r.line}`,
-    ]);
-    const head = ['req', 'time', 'tokens', 'reused', 'lost', 'first divergence', 'record'];
-    const widths = head.map((h, c) => Math.max([...h].length, ...rows.map((row) => [...(row[c] ?? '')].length)));
-    const right = [false, false, true, true, true, false, false];
-    out.push('  ' + head.map((h, c) => chalk.dim(pad(h, widths[c] ?? 0, right[c]))).join('  '));
-    l.requests.forEach((r, k) => {
-      const row = rows[k]!;
-      const cells = row.map((cell, c) => pad(cell, widths[c] ?? 0, right[c]));
-      const brk = r.divergence !== undefined;
-      if (brk) {
+  const first = l.requests[0];
+  const date = first?.time !== undefined ? new Date(first.time).toISOString().slice(0, 10) : undefined;
+  out.push(chalk.bold(`lineage ${l.lineage}`) + chalk.dim(` (${l.lineageSource}, ${l.provider}${date ? `, ${date}` : ''})`));
+  const rows = l.requests.map((r) => [`#${r.index}`, clock(r.time), n(r.tokens, r.approx), n(r.reusedTokens, r.approx), n(r.lostTokens, r.approx), divergenceCell(r), `${r.file}:${r.line}`]);
+  const head = ['req', 'time', 'tokens', 'reused', 'lost', 'first divergence', 'record'];
+  const widths = head.map((h, c) => Math.max([...h].length, ...rows.map((row) => [...(row[c] ?? '')].length)));
+  const right = [false, false, true, true, true, false, false];
+  out.push('  ' + head.map((h, c) => chalk.dim(pad(h, widths[c] ?? 0, right[c]))).join('  '));
+  // Fold long runs of requests that reused the prefix: the breaks are what the reader is looking for.
+  const keep = l.requests.map((r, k) => k === 0 || k === l.requests.length - 1 || r.divergence !== undefined);
+  let k = 0;
+  while (k < l.requests.length) {
+    if (keep[k]) {
+      const r = l.requests[k]!;
+      const cells = rows[k]!.map((cell, c) => pad(cell, widths[c] ?? 0, right[c]));
+      if (r.divergence !== undefined) {
         cells[4] = chalk.red(cells[4]);
         cells[5] = chalk.yellow(cells[5]);
       }
-      out.push('  ' + cells.join('  '));
+      out.push('  ' + cells.join('  ').trimEnd());
       if (r.divergence?.excerpt) out.push('  ' + ' '.repeat((widths[0] ?? 0) + 2) + chalk.dim(r.divergence.excerpt));
-    });
-    const approx = l.requests.some((r) => r.approx);
+      k++;
+      continue;
+    }
+    let end = k;
+    while (end < l.requests.length && !keep[end]) end++;
+    if (end - k > MAX_QUIET_RUN) {
+      out.push(chalk.dim(`  … ${end - k} requests (#${l.requests[k]!.index}–#${l.requests[end - 1]!.index}) reused the prefix`));
+    } else {
+      for (let q = k; q < end; q++) out.push('  ' + rows[q]!.map((cell, c) => pad(cell, widths[c] ?? 0, right[c])).join('  ').trimEnd());
+    }
+    k = end;
+  }
+  const approx = l.requests.some((r) => r.approx);
+  out.push(chalk.dim(`  ${l.requests.length} requests, ${n(l.tokens, approx)} tokens, ${n(l.reusedTokens, approx)} reusable, ${n(l.lostTokens, approx)} lost, ${l.breaks} break${l.breaks === 1 ? '' : 's'}`));
+  out.push('');
+  return out;
+}
+
+/**
+ * Renders the lineages: a table for each lineage with a break (the first MAX_LINEAGE_TABLES of them), and
+ * one summary line for the rest. A small log shows every lineage that has more than one request.
+ * Empty string when there are no lineages.
+ */
+export function renderTimeline(logs: LogAnalysis, chalk: ChalkInstance): string {
+  const small = logs.lineages.length <= SMALL_LOG_LINEAGES;
+  const tables = logs.lineages.filter((l) => l.breaks > 0 || (small && l.requests.length > 1));
+  const shown = tables.slice(0, MAX_LINEAGE_TABLES);
+  const out: string[] = [];
+  for (const l of shown) out.push(...lineageTable(l, chalk));
+  const rest = logs.lineages.filter((l) => !shown.includes(l));
+  if (rest.length > 0) {
+    const approx = rest.some((l) => l.requests.some((r) => r.approx));
+    const requests = rest.reduce((a, l) => a + l.requests.length, 0);
+    const breaks = rest.reduce((a, l) => a + l.breaks, 0);
+    const tokens = rest.reduce((a, l) => a + l.tokens, 0);
+    const reused = rest.reduce((a, l) => a + l.reusedTokens, 0);
+    const what = breaks > 0 ? `${breaks} more break${breaks === 1 ? '' : 's'} (all in --format json)` : 'no breaks';
     out.push(
-      chalk.dim(`  ${l.requests.length} requests, ${n(l.tokens, approx)} tokens, ${n(l.reusedTokens, approx)} reusable, ${n(l.lostTokens, approx)} lost, ${l.breaks} break${l.breaks === 1 ? '' : 's'}`),
+      chalk.dim(`${shown.length ? 'and ' : ''}${rest.length} lineage${rest.length === 1 ? '' : 's'} not shown: ${requests.toLocaleString('en-US')} requests, ${n(tokens, approx)} tokens, ${n(reused, approx)} reused, ${what}`),
+      '',
     );
-    out.push('');
   }
   return out.join('\n');
 }

@@ -16,7 +16,8 @@ export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined
   if (typeof v.object === 'string' && v.object === 'chat.completion.chunk') return 'stream-event';
   if (isClaudeCodeRecord(v)) return 'claude-code';
   if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
-  if (Array.isArray(v.question) && 'id' in v) return 'bfcl';
+  // BFCL records that carry their function docs are tool sets (the prompt linter reads them), not logs
+  if (Array.isArray(v.question) && 'id' in v && !('function' in v) && !('functions' in v)) return 'bfcl';
   if (Array.isArray(v.conversations)) return 'sharegpt';
   if (isPairRecord(v)) return 'request-response-pairs';
   if (detectBodyApi(v)) return 'request-jsonl';
