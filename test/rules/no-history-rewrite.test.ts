@@ -1,20 +1,18 @@
-// A session rule: the log analyzer emits it; here its YAML must load with full docs for `kvlint explain`.
+// Session rule: emitted by the log analyzer when earlier messages are edited or dropped (compaction).
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/registry.js';
-import { lintPrompt } from '../../src/engine/lint.js';
-import { makeDoc, wordTokenizer } from '../helpers/rule-tester.js';
+import { analyzeBodies, body, codes } from '../helpers/log-case.js';
 
-describe('no-history-rewrite', () => {
-  const rule = loadRules().find((r) => r.id === 'no-history-rewrite');
-  it('loads as a session rule with docs', () => {
-    expect(rule?.code).toBe('KV110');
-    expect(rule?.scope).toBe('session');
-    expect(rule?.check).toBe('divergence');
-    expect(rule?.docs.summary).toMatch(/^[A-Z].*\.$/);
-    expect(rule?.docs.bad.text).not.toBe(rule?.docs.good.text);
+describe('no-history-rewrite (KV110)', () => {
+  it('valid: the conversation only grows (a new first question on the same prompt is a branch, not a rewrite)', async () => {
+    const a = await analyzeBodies([body({ messages: ['Hi', 'Hello!', 'Where is my order?'] }), body({ messages: ['Hi', 'Hello!', 'Where is my order?', 'It shipped.', 'Thanks'] })]);
+    expect(codes(a)).not.toContain('KV110');
   });
-  it('is skipped by template linting', () => {
-    const doc = makeDoc([{ level: 'system', text: "Today's date: 2025-08-07\nBe brief." }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+  it('invalid: an earlier turn is replaced by a summary', async () => {
+    const a = await analyzeBodies([
+      body({ messages: ['Hi', 'Hello! I can look up orders, returns and refunds. What do you need?', 'Where is my order?'] }),
+      body({ messages: ['Hi', '[summary] greeted the user', 'Where is my order?', 'It shipped.', 'Thanks'] }),
+    ]);
+    expect(codes(a)).toContain('KV110');
+    expect(a.lineages[0]?.requests[1]?.divergence?.cause).toBe('history-rewrite');
   });
 });

@@ -1,20 +1,14 @@
-// A session rule: the log analyzer emits it; here its YAML must load with full docs for `kvlint explain`.
+// Session rule: emitted by the log analyzer when a lineage switches model (caches are per model).
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/registry.js';
-import { lintPrompt } from '../../src/engine/lint.js';
-import { makeDoc, wordTokenizer } from '../helpers/rule-tester.js';
+import { analyzeBodies, body, codes } from '../helpers/log-case.js';
 
-describe('no-model-change', () => {
-  const rule = loadRules().find((r) => r.id === 'no-model-change');
-  it('loads as a session rule with docs', () => {
-    expect(rule?.code).toBe('KV109');
-    expect(rule?.scope).toBe('session');
-    expect(rule?.check).toBe('divergence');
-    expect(rule?.docs.summary).toMatch(/^[A-Z].*\.$/);
-    expect(rule?.docs.bad.text).not.toBe(rule?.docs.good.text);
+describe('no-model-change (KV109)', () => {
+  it('valid: one model throughout the session', async () => {
+    expect(codes(await analyzeBodies([body(), body()]))).not.toContain('KV109');
   });
-  it('is skipped by template linting', () => {
-    const doc = makeDoc([{ level: 'system', text: "Today's date: 2025-08-07\nBe brief." }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+  it('invalid: the session moves to another model', async () => {
+    const a = await analyzeBodies([body(), body({ model: 'claude-haiku-4-5' })]);
+    expect(codes(a)).toContain('KV109');
+    expect(a.lineages[0]?.requests[1]?.divergence?.cause).toBe('model-change');
   });
 });

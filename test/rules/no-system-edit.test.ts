@@ -1,20 +1,14 @@
-// A session rule: the log analyzer emits it; here its YAML must load with full docs for `kvlint explain`.
+// Session rule: emitted by the log analyzer when the system prompt changes for no classified reason.
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/registry.js';
-import { lintPrompt } from '../../src/engine/lint.js';
-import { makeDoc, wordTokenizer } from '../helpers/rule-tester.js';
+import { analyzeBodies, body, codes } from '../helpers/log-case.js';
 
-describe('no-system-edit', () => {
-  const rule = loadRules().find((r) => r.id === 'no-system-edit');
-  it('loads as a session rule with docs', () => {
-    expect(rule?.code).toBe('KV108');
-    expect(rule?.scope).toBe('session');
-    expect(rule?.check).toBe('divergence');
-    expect(rule?.docs.summary).toMatch(/^[A-Z].*\.$/);
-    expect(rule?.docs.bad.text).not.toBe(rule?.docs.good.text);
+describe('no-system-edit (KV108)', () => {
+  it('valid: the system prompt is the same on every request', async () => {
+    expect(codes(await analyzeBodies([body(), body()]))).not.toContain('KV108');
   });
-  it('is skipped by template linting', () => {
-    const doc = makeDoc([{ level: 'system', text: "Today's date: 2025-08-07\nBe brief." }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+  it('invalid: the instructions are edited between requests', async () => {
+    const a = await analyzeBodies([body(), body({ system: 'You are a support agent for Acme. Answer briefly from the policy and cite it.' })]);
+    expect(codes(a)).toContain('KV108');
+    expect(a.lineages[0]?.requests[1]?.divergence?.cause).toBe('system-edit');
   });
 });

@@ -1,20 +1,17 @@
-// A session rule: the log analyzer emits it; here its YAML must load with full docs for `kvlint explain`.
+// Session rule: emitted by the log analyzer when the tool definitions change between requests.
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/registry.js';
-import { lintPrompt } from '../../src/engine/lint.js';
-import { makeDoc, wordTokenizer } from '../helpers/rule-tester.js';
+import { analyzeBodies, body, codes } from '../helpers/log-case.js';
 
-describe('no-tool-set-change', () => {
-  const rule = loadRules().find((r) => r.id === 'no-tool-set-change');
-  it('loads as a session rule with docs', () => {
-    expect(rule?.code).toBe('KV107');
-    expect(rule?.scope).toBe('session');
-    expect(rule?.check).toBe('divergence');
-    expect(rule?.docs.summary).toMatch(/^[A-Z].*\.$/);
-    expect(rule?.docs.bad.text).not.toBe(rule?.docs.good.text);
+describe('no-tool-set-change (KV107)', () => {
+  it('valid: the same tools on every request', async () => {
+    const a = await analyzeBodies([body(), body({ messages: ['Where is my order?', 'It shipped.', 'When will it arrive?'] })]);
+    expect(codes(a)).not.toContain('KV107');
   });
-  it('is skipped by template linting', () => {
-    const doc = makeDoc([{ level: 'system', text: "Today's date: 2025-08-07\nBe brief." }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+  it('invalid: a tool is added mid-session, breaking the prefix at the tools', async () => {
+    const a = await analyzeBodies([body(), body({ tools: ['lookup_order', 'refund_order'] })]);
+    const d = a.diagnostics.find((x) => x.code === 'KV107');
+    expect(d?.ruleId).toBe('no-tool-set-change');
+    expect(d?.segment).toMatch(/^tools\[1\]/);
+    expect(a.lineages[0]?.requests[1]?.divergence?.cause).toBe('tool-set-change');
   });
 });

@@ -1,20 +1,14 @@
-// A session rule: the log analyzer emits it; here its YAML must load with full docs for `kvlint explain`.
+// Session rule: emitted by the log analyzer when consecutive requests are further apart than the TTL.
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/registry.js';
-import { lintPrompt } from '../../src/engine/lint.js';
-import { makeDoc, wordTokenizer } from '../helpers/rule-tester.js';
+import { analyzeBodies, body, codes } from '../helpers/log-case.js';
 
-describe('no-ttl-gap', () => {
-  const rule = loadRules().find((r) => r.id === 'no-ttl-gap');
-  it('loads as a session rule with docs', () => {
-    expect(rule?.code).toBe('KV305');
-    expect(rule?.scope).toBe('session');
-    expect(rule?.check).toBe('divergence');
-    expect(rule?.docs.summary).toMatch(/^[A-Z].*\.$/);
-    expect(rule?.docs.bad.text).not.toBe(rule?.docs.good.text);
+describe('no-ttl-gap (KV305)', () => {
+  it('valid: the next request comes within the 5-minute TTL', async () => {
+    expect(codes(await analyzeBodies([body(), body()], 60))).not.toContain('KV305');
   });
-  it('is skipped by template linting', () => {
-    const doc = makeDoc([{ level: 'system', text: "Today's date: 2025-08-07\nBe brief." }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+  it('invalid: an identical prefix after 10 minutes has expired', async () => {
+    const a = await analyzeBodies([body(), body()], 600);
+    expect(codes(a)).toContain('KV305');
+    expect(a.lineages[0]?.requests[1]?.divergence?.cause).toBe('ttl-gap');
   });
 });
