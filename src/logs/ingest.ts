@@ -5,6 +5,7 @@ import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
 import { createClaudeCodeAdapter } from './formats/claude-code.js';
 import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
 import { parseHar } from './formats/har.js';
+import { observabilityRecord } from './formats/observability.js';
 import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
 import { arrayElementLines } from './json-positions.js';
@@ -13,7 +14,7 @@ import { sniffLog } from './sniff.js';
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
-const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'mtbench', 'bfcl', 'sharegpt']);
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
 
 export interface IngestOptions {
   documentLimit?: number;
@@ -83,6 +84,20 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
     case 'request-jsonl':
       yield* parsePairsDocument(text, rel);
       return;
+    case 'litellm':
+    case 'langfuse': {
+      let js: unknown;
+      try {
+        js = JSON.parse(text);
+      } catch (e) {
+        yield { kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` };
+        return;
+      }
+      const items = Array.isArray(js) ? js : [js];
+      const lines = Array.isArray(js) ? arrayElementLines(text) : [1];
+      for (let i = 0; i < items.length; i++) yield* observabilityRecord(items[i], rel, lines[i] ?? 1);
+      return;
+    }
     case 'sharegpt': {
       let js: unknown;
       try {
@@ -133,6 +148,10 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
         break;
       case 'bfcl':
         yield* bfclRecord(v, rel, rec.line);
+        break;
+      case 'litellm':
+      case 'langfuse':
+        yield* observabilityRecord(v, rel, rec.line);
         break;
       default:
         yield bodyRecord(v, rel, rec.line, format);

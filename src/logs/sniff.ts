@@ -3,6 +3,7 @@ import { isObject } from './api/common.js';
 import { detectBodyApi } from './api/index.js';
 import { isPairRecord } from './formats/bodies.js';
 import { isClaudeCodeRecord } from './formats/claude-code.js';
+import { isLangfuseRecord, isLitellmRecord } from './formats/observability.js';
 import { spanDialect } from './formats/spans.js';
 import type { LogFormat } from './types.js';
 
@@ -15,6 +16,8 @@ export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined
   if (typeof v.type === 'string' && STREAM_EVENTS.test(v.type)) return 'stream-event';
   if (typeof v.object === 'string' && v.object === 'chat.completion.chunk') return 'stream-event';
   if (isClaudeCodeRecord(v)) return 'claude-code';
+  if (isLitellmRecord(v)) return 'litellm';
+  if (isLangfuseRecord(v)) return 'langfuse';
   if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
   // BFCL records that carry their function docs are tool sets (the prompt linter reads them), not logs
   if (Array.isArray(v.question) && 'id' in v && !('function' in v) && !('functions' in v)) return 'bfcl';
@@ -90,6 +93,8 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (/"gen_ai\.(input\.messages|request\.model|provider\.name|system|operation\.name)"\s*:/.test(h)) return 'otel-genai-spans';
     if (/^[[{]\s*(\{\s*)?"(id|system)"\s*:[^]*?"conversations"\s*:\s*\[|^[[{]\s*(\{\s*)?"conversations"\s*:\s*\[/.test(h)) return 'sharegpt';
     if (/^\[?\s*\{\s*"request"\s*:\s*\{/.test(h) && /"(response|usage)"\s*:/.test(t)) return 'request-response-pairs';
+    if (/"call_type"\s*:/.test(h) && /"model_parameters"\s*:/.test(t)) return 'litellm';
+    if (/"traceId"\s*:/.test(h) && /"type"\s*:\s*"(GENERATION|SPAN|EVENT)"/.test(t)) return 'langfuse';
   }
   return undefined;
 }

@@ -18,6 +18,8 @@ export type LogFormat =
   | 'mtbench'
   | 'bfcl'
   | 'har'
+  | 'litellm'
+  | 'langfuse'
   | 'response-stream';
 
 /** One request produced by an adapter, with what the adapter knows about its completeness. */

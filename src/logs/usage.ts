@@ -58,7 +58,8 @@ export function usageFromObject(u: unknown): ReportedUsage | undefined {
   if ('prompt_tokens' in u) {
     const d = isObject(u.prompt_tokens_details) ? u.prompt_tokens_details : {};
     const read = pick(d, 'cached_tokens') ?? 0;
-    const write = pick(d, 'cache_write_tokens');
+    // LiteLLM reports Anthropic cache writes beside the OpenAI-form fields (prompt_tokens includes them)
+    const write = pick(d, 'cache_write_tokens') ?? pick(u, 'cache_creation_input_tokens');
     const prompt = pick(u, 'prompt_tokens');
     return clean({ inputTokens: prompt !== undefined ? prompt - read - (write ?? 0) : undefined, cacheReadTokens: read, cacheWriteTokens: write, outputTokens: pick(u, 'completion_tokens') });
   }
