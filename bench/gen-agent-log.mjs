@@ -81,3 +81,36 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await generateAgentLog(path, Number(mb ?? 100) * 1e6);
   console.log(JSON.stringify(r));
 }
+
+/**
+ * Writes a log in which no two messages are alike (each request: a fresh system note and user message),
+ * so tokenization, not parsing, bounds the run: the case the worker pool exists for.
+ */
+export async function generateUniqueLog(path, bytes, { seed = 7 } = {}) {
+  const rand = rng(seed);
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let written = 0;
+  let requests = 0;
+  while (written < bytes) {
+    const words = (n) => {
+      const w = [];
+      for (let i = 0; i < n; i++) w.push(`${WORDS[Math.floor(rand() * WORDS.length)]}${Math.floor(rand() * 1000)}`);
+      return w.join(' ');
+    };
+    const body = {
+      model: 'gpt-4.1',
+      user: `u-${requests}`,
+      messages: [
+        { role: 'system', content: `Ticket ${requests}: ${words(60)}` },
+        { role: 'user', content: words(400 + Math.floor(rand() * 400)) },
+      ],
+    };
+    const line = `${JSON.stringify(body)}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+    written += Buffer.byteLength(line);
+    requests++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return { bytes: written, requests };
+}

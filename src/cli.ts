@@ -27,6 +27,21 @@ export interface LintCliOptions {
   debug?: boolean;
   maxFileSize?: number;
   ttl?: number;
+  engine?: 'vllm' | 'sglang';
+  kvBudget?: number;
+  // --- issue 7: limits ---
+  maxLineSize?: number;
+  maxDepth?: number;
+  maxFiles?: number;
+  // --- end issue 7 ---
+  // --- issue 5: fixes, baseline, CI summary, progress ---
+  fix?: boolean;
+  fixDryRun?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  stepSummary?: string;
+  progress?: boolean;
+  // --- end issue 5 ---
 }
 
 function intArg(name: string): (v: string) => number {
@@ -44,6 +59,18 @@ function sizeArg(v: string): number {
   const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.round(Number(m[1]) * mult);
 }
+
+// --- issue 7: size flags other than --max-file-size name themselves in their error ---
+function sizeArgFor(name: string): (v: string) => number {
+  return (v: string) => {
+    try {
+      return sizeArg(v);
+    } catch {
+      throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a size like 64MB, got '${v}'`);
+    }
+  };
+}
+// --- end issue 7 ---
 
 /** Runs kvlint with the given arguments; resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -66,7 +93,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[paths...]', 'files, directories or globs to check; - reads stdin')
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .addOption(
-      new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'),
+      new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'),
     )
     .option('-o, --output-file <path>', 'write the report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
@@ -79,7 +106,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-redact', 'print evidence unredacted (local use only: CI logs are public)')
     .option('--max-file-size <size>', 'largest template read whole (e.g. 10MB)', sizeArg)
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
+    .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices(['vllm', 'sglang']))
+    .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', intArg('--kv-budget'))
     .option('--debug', 'print stack traces of internal errors')
+    // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---
+    .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))
+    .option('--max-depth <n>', 'deepest JSON/YAML nesting read (default 1000); deeper inputs are reported as malformed', intArg('--max-depth'))
+    .option('--max-files <n>', 'most input files checked (default 10000); the rest are reported', intArg('--max-files'))
+    // --- end issue 7 ---
+    // --- issue 5: fixes, baseline, CI summary, progress ---
+    .option('--fix', 'fix what can be fixed safely in templates and tool files (never logs), then report the rest')
+    .option('--fix-dry-run', 'print the fixes --fix would make as a unified diff; change nothing')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline file (e.g. kvlint-baseline.json)')
+    .option('--update-baseline', 'write the current findings to the baseline file (--baseline, default kvlint-baseline.json)')
+    .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
+    .option('--no-progress', 'never show the progress bar for long log runs')
+    // --- end issue 5 ---
     .action(async (paths: string[], opts: LintCliOptions) => {
       const { runLint } = await import('./commands/lint.js');
       exitCode = await runLint(paths, opts, io);
@@ -129,6 +171,44 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(a, b, opts, io);
     });
+
+  // ---- issue 4: cache simulation and projection (estimate, ttft) ----
+  program
+    .command('estimate')
+    .description('cost and TTFT with and without caching for a planned workload')
+    .requiredOption('--prefix-tokens <n>', 'tokens of the shared prefix (system prompt, tools)', intArg('--prefix-tokens'))
+    .requiredOption('--requests <n>', 'number of requests', intArg('--requests'))
+    .option('--suffix-tokens <n>', 'tokens after the prefix that differ per request', intArg('--suffix-tokens'))
+    .option('--interval <seconds>', 'seconds between requests (default: all within the TTL)', intArg('--interval'))
+    .option('--output-tokens <n>', 'output tokens per request', intArg('--output-tokens'))
+    .option('-m, --model <name>', 'model whose price row and cache rules apply (default claude-sonnet-4-6)')
+    .option('--price <spec>', 'prices per million tokens instead of a row, e.g. input=3,cache_write=3.75,cache_read=0.3')
+    .option('--provider <name>', 'cache rules for --price (anthropic, openai, google, deepseek)')
+    .addOption(new Option('--engine <name>', 'replay through a self-hosted engine instead').choices(['vllm', 'sglang']))
+    .option('--kv-budget <tokens>', 'engine KV cache size in tokens (LRU eviction beyond it)', intArg('--kv-budget'))
+    .option('--ttl <seconds>', 'cache TTL override', intArg('--ttl'))
+    .option('--gpu <name>', 'TTFT calibration to use (h200)')
+    .option('--json', 'print JSON')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (opts: import('./commands/estimate.js').EstimateCliOptions) => {
+      const { runEstimate } = await import('./commands/estimate.js');
+      exitCode = await runEstimate(opts, io);
+    });
+
+  program
+    .command('ttft')
+    .description('predicted prefill time (TTFT) with N tokens cached and M new')
+    .option('-m, --model <name|shape.json>', 'open-model name from data/model-shapes.yaml, a shape JSON file, or a hosted model (≈)')
+    .requiredOption('--cached <n>', 'tokens already in the KV cache', intArg('--cached'))
+    .requiredOption('--new <n>', 'tokens to prefill', intArg('--new'))
+    .option('--gpu <name>', 'calibration to use (h200)')
+    .option('--json', 'print JSON')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (opts: import('./commands/ttft.js').TtftCliOptions) => {
+      const { runTtft } = await import('./commands/ttft.js');
+      exitCode = await runTtft(opts, io);
+    });
+  // ---- end issue 4 ----
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -30,10 +30,37 @@ export function setRedaction(on: boolean): void {
   enabled = on;
 }
 
+/**
+ * Secret values found in context in a whole input: the token after `Bearer`, the value after
+ * `api_key=`. Evidence is often only the value (a rule reports the token, not the word before it), so
+ * {@link redact} also replaces every value noted here wherever it appears. Bounded so a file full of
+ * assignments cannot grow it without end.
+ */
+const noted = new Set<string>();
+const MAX_NOTED = 10_000;
+let notedSorted: string[] = [];
+
+/** Notes the secret values that context reveals in `text` (a whole template), for {@link redact}. */
+export function noteSecrets(text: string): void {
+  if (!enabled || noted.size >= MAX_NOTED) return;
+  const before = noted.size;
+  for (const { name, re } of PATTERNS) {
+    if (name !== 'bearer' && name !== 'secret-assignment') continue;
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const value = name === 'bearer' ? m[0].replace(/^\S+\s+/, '') : m[2];
+      if (value && value.length >= 8 && noted.size < MAX_NOTED) noted.add(value);
+    }
+  }
+  // longest first, so a value that contains another is replaced whole
+  if (noted.size !== before) notedSorted = [...noted].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+}
+
 /** Replaces secrets and personal data in text with `[REDACTED:kind]` (unless `--no-redact`). */
 export function redact(text: string): string {
   if (!enabled) return text;
   let out = text;
+  for (const v of notedSorted) if (out.includes(v)) out = out.split(v).join('[REDACTED:secret]');
   for (const { name, re } of PATTERNS) {
     re.lastIndex = 0;
     if (name === 'secret-assignment') out = out.replace(re, (_m, k: string) => `${k}[REDACTED:secret]`);

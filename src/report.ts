@@ -1,6 +1,7 @@
 // The report every formatter renders. Built by run.ts; the exit code is derived from its counts.
 import type { InputProblem } from './errors.js';
 import type { Category, Diagnostic, Severity } from './model.js';
+import type { Projection } from './project/log-projection.js';
 
 /** What a formatter needs to know about each rule that fired (SARIF's tool.driver.rules, explain links). */
 export interface RuleMeta {
@@ -51,6 +52,8 @@ export interface Report {
   summary: Summary;
   /** request-log analysis (lineages, divergences); present when logs were given */
   logs?: unknown;
+  /** cost and TTFT now vs with the breakers fixed (src/project/log-projection.ts); present for logs with priced models */
+  projection?: Projection;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

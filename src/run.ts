@@ -6,6 +6,7 @@ import type { Diagnostic, PromptDoc, Severity, SourceFile } from './model.js';
 import type { InputProblem } from './errors.js';
 import { KvlintError } from './errors.js';
 import type { FileResult, Report, RuleMeta, Summary } from './report.js';
+import type { Projection } from './project/log-projection.js';
 import { compareDiagnostics } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
@@ -22,7 +23,9 @@ import type { KvlintConfig } from './config/types.js';
 import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
 import { loadPriceTable, minCacheable } from './project/prices.js';
 import { ruleHelpUri } from './formatters/links.js';
-import { excerpt, redact, setRedaction } from './redact.js';
+import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
+import { DEFAULT_LIMITS, depthProblem, type Limits } from './limits.js'; // issue 7
+import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
 
 /**
  * The model assumed when neither the command line, the config nor the file names one. Claude Sonnet 4.6:
@@ -43,13 +46,23 @@ export interface RunOptions {
   /** stdin's bytes and the name that stands for it */
   stdin?: { bytes: Buffer; filename: string };
   maxFileSize?: number;
+  // --- issue 7: limits ---
+  /** --max-line-size, --max-depth, --max-files (defaults and meaning: src/limits.ts) */
+  limits?: Partial<Limits>;
+  // --- end issue 7 ---
   /** --ttl: cache TTL in seconds for gaps between logged requests */
   ttlSeconds?: number;
+  /** --engine: replay logs through a self-hosted engine's cache instead of each provider's */
+  engine?: 'vllm' | 'sglang';
+  /** --kv-budget: the engine's KV cache size in tokens (LRU eviction past it) */
+  kvBudgetTokens?: number;
   /** --quiet: report errors only */
   quiet?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
   redact: boolean;
   version: string;
+  /** issue 5: progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
+  onLogProgress?: (p: { bytesRead: number; totalBytes: number; requests: number }) => void;
 }
 
 /** Turns KV490-worthy directive results into diagnostics. */
@@ -103,7 +116,7 @@ function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 'errorC
 }
 
 /** Tokens at risk, counted once per (file, segment, token offset) so two rules on one value do not add up. */
-function tokensAtRisk(diags: readonly Diagnostic[]): number {
+export function tokensAtRisk(diags: readonly Diagnostic[]): number {
   const seen = new Map<string, number>();
   for (const d of diags) {
     if (!d.tokensAtRisk) continue;
@@ -153,6 +166,10 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   }
   const read = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
   if (isInputProblem(read)) return f.explicit ? { kind: 'problem', problem: read } : read.code === 'KVE307' ? { kind: 'skip' } : { kind: 'problem', problem: read };
+  // --- issue 7: a too-deep JSON/YAML file is refused before any recursive parser sees it ---
+  const deep = depthProblem(f.rel, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
+  if (deep) return { kind: 'problem', problem: deep };
+  // --- end issue 7 ---
   if (sniffPrompt(f.rel, read.text)) return { kind: 'prompt', rel: f.rel, file: read, explicit: f.explicit };
   if (!f.explicit) return { kind: 'skip' }; // a package.json met while walking a folder is not ours
   return {
@@ -165,6 +182,28 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   };
 }
 
+// --- issue 5: progress ---
+/** Adapts the analyzer's per-file progress to bytes over all log files (their sizes are stat'ed once). */
+async function logProgress(
+  files: Array<{ abs: string; rel: string }>,
+  report: NonNullable<RunOptions['onLogProgress']>,
+): Promise<(p: { file: string; fileBytes: number; requests: number }) => void> {
+  const { stat } = await import('node:fs/promises');
+  const sizes = new Map<string, number>();
+  for (const f of files) sizes.set(f.rel, await stat(f.abs).then((s) => s.size, () => 0));
+  const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  let current: string | undefined;
+  let before = 0; // files are read one after another: those before the current one are read whole
+  return ({ file, fileBytes, requests }) => {
+    if (file !== current) {
+      if (current !== undefined) before += sizes.get(current) ?? 0;
+      current = file;
+    }
+    report({ bytesRead: Math.min(totalBytes, before + fileBytes), totalBytes, requests });
+  };
+}
+// --- end issue 5 ---
+
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
 export async function run(opts: RunOptions): Promise<Report> {
   setRedaction(opts.redact);
@@ -172,6 +211,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   const lookup = ruleIndex(rules);
   const config = await readConfig(opts);
   if (config) validateRuleNames(config, rules);
+  if (config) checkConfigRegexes(config, rules); // issue 7: refuse catastrophic-backtracking patterns
   const prices = loadPriceTable();
 
   const problems: InputProblem[] = [];
@@ -180,7 +220,7 @@ export async function run(opts: RunOptions): Promise<Report> {
 
   const diskPaths = opts.paths.filter((p) => p !== '-');
   if (diskPaths.length) {
-    const found = await discover(diskPaths, { cwd: opts.cwd });
+    const found = await discover(diskPaths, { cwd: opts.cwd, ...(opts.limits?.maxFiles !== undefined ? { maxFiles: opts.limits.maxFiles } : {}) });
     problems.push(...found.problems);
     const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
     const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
@@ -195,7 +235,9 @@ export async function run(opts: RunOptions): Promise<Report> {
   if (opts.paths.includes('-')) {
     if (!opts.stdin) throw new KvlintError('KVE101', 'no standard input to read', { hint: 'pipe a file into kvlint, or drop the -' });
     const read = sourceFromBuffer(opts.stdin.bytes, opts.stdin.filename, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
+    const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth); // issue 7
     if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
+    else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin }); // issue 7
     else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
     else
       inputs.push({
@@ -219,6 +261,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   for (const input of inputs) {
     if (input.kind === 'problem') problems.push(input.problem);
     if (input.kind !== 'prompt') continue;
+    noteSecrets(input.file.text); // issue 7: a token reported without its `Bearer` is still redacted
     let doc: PromptDoc;
     try {
       doc = parsePrompt(input.file);
@@ -248,9 +291,17 @@ export async function run(opts: RunOptions): Promise<Report> {
   }
 
   let logs: unknown;
+  let projection: Projection | undefined;
   const logInputs = inputs.filter((i): i is Extract<Classified, { kind: 'log' }> => i.kind === 'log');
   if (logInputs.length) {
     const { analyzeLogs } = await import('./logs/analyze.js');
+    const { LogProjector } = await import('./project/log-projection.js'); // issue 4: cost and TTFT projection
+    const projector = new LogProjector(prices, {
+      ...(opts.engine ? { engine: opts.engine } : {}),
+      ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
+      ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
+      ...(opts.model ? { model: opts.model } : {}),
+    });
     const tokenizer = await tokenizerFor(opts.model ?? config?.model ?? 'gpt-4o');
     const analysis = await analyzeLogs(
       logInputs.map((l) => ({ abs: l.abs, rel: l.rel })),
@@ -258,10 +309,15 @@ export async function run(opts: RunOptions): Promise<Report> {
         tokenizer,
         ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
         onProblem: (p) => problems.push(p),
+        ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
+        ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
         rules: (name) => lookup(name),
+        onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
+        ...(opts.onLogProgress ? { onProgress: await logProgress(logInputs, opts.onLogProgress) } : {}),
       },
     );
     logs = analysis;
+    projection = projector.finish(analysis.summary.approx, (code) => lookup(code)?.id);
     const tokensByFile = new Map<string, number>();
     for (const lin of analysis.lineages) {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
@@ -299,5 +355,6 @@ export async function run(opts: RunOptions): Promise<Report> {
   };
   const report: Report = { version: opts.version, files: results, problems, rules: fired, summary };
   if (logs !== undefined) report.logs = logs;
+  if (projection !== undefined) report.projection = projection;
   return report;
 }

@@ -52,7 +52,21 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const stdin = wantsStdin
       ? { bytes: await readStdin(io, opts.maxFileSize ?? 10 * 1024 * 1024), filename: opts.stdinFilename ?? '<stdin>' }
       : undefined;
-    const report = await run({
+    // --- issue 5: usage checks, progress bar ---
+    const { checkFixUsage } = await import('../fix/cli.js');
+    checkFixUsage(opts, inputs);
+    const { ProgressBar, shouldShowProgress } = await import('../progress.js');
+    let bar: InstanceType<typeof ProgressBar> | undefined;
+    const progress = shouldShowProgress({ isTTY: io.stderr.isTTY, env: io.env, format: opts.format, enabled: opts.progress !== false })
+      ? {
+          onLogProgress: (p: { bytesRead: number; totalBytes: number; requests: number }) => {
+            bar ??= new ProgressBar(io.stderr, p.totalBytes);
+            bar.update(p.bytesRead, p.requests);
+          },
+        }
+      : {};
+    // --- end issue 5 ---
+    const runOpts = {
       paths: inputs,
       cwd: io.cwd,
       ...(opts.config ? { configPath: opts.config } : {}),
@@ -61,10 +75,39 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(stdin ? { stdin } : {}),
       ...(opts.maxFileSize !== undefined ? { maxFileSize: opts.maxFileSize } : {}),
       ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
+      ...(opts.engine ? { engine: opts.engine } : {}),
+      ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
+      // --- issue 7: limits ---
+      limits: {
+        ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),
+        ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
+        ...(opts.maxFiles !== undefined ? { maxFiles: opts.maxFiles } : {}),
+      },
+      // --- end issue 7 ---
       ...(opts.quiet ? { quiet: true } : {}),
       redact: opts.redact !== false,
       version: VERSION,
-    });
+    };
+    let report = await run({ ...runOpts, ...progress });
+    (bar as InstanceType<typeof ProgressBar> | undefined)?.done();
+    // --- issue 5: fixes, baseline ---
+    let fixRefused = false;
+    if (opts.fix || opts.fixDryRun) {
+      const { fixStep } = await import('../fix/cli.js');
+      const relint = async (file: string, bytes: Buffer) => {
+        const { quiet: _quiet, ...rest } = runOpts;
+        const r = await run({ ...rest, paths: ['-'], stdin: { bytes, filename: file } });
+        return r.files[0]?.diagnostics ?? [];
+      };
+      const step = await fixStep(report, Boolean(opts.fixDryRun), io, relint);
+      if (step.dryRunExit !== undefined) return step.dryRunExit;
+      if (step.fixes.some((f) => f.changed)) report = await run(runOpts);
+      fixRefused = step.fixes.some((f) => f.error !== undefined); // printed on stderr; the run cannot pass
+    }
+    const { baselineStep } = await import('../baseline/cli.js');
+    const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
+    report = based.report;
+    // --- end issue 5 ---
     const toTerminal = !opts.outputFile;
     const color = isMachineFormat(opts.format)
       ? false
@@ -72,6 +115,15 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
     if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
     else io.stdout.write(text);
+    // --- issue 5: CI step summary (explicit file, or $GITHUB_STEP_SUMMARY with --format github) ---
+    const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
+    if (summaryFile) {
+      const { formatStepSummary } = await import('../formatters/summary.js');
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: based.baselined }));
+    }
+    if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
+    // --- end issue 5 ---
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));

@@ -1,5 +1,6 @@
 // Reading and validating a config file. YAML and JSON only (both parsed by `yaml`, which keeps source
 // positions), so a config never runs code and every error names the file and line.
+import { DEFAULT_LIMITS } from '../limits.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
@@ -9,7 +10,7 @@ import { suggest } from './suggest.js';
 import { SEVERITY_WORDS, type ConfigLimits, type ConfigOverride, type KvlintConfig, type RuleEntry } from './types.js';
 
 /** Aliases a config may use before we call it an alias bomb ("billion laughs"). */
-const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = DEFAULT_LIMITS.maxAliasCount;
 
 const TOP_KEYS = ['extends', 'provider', 'model', 'ignores', 'rules', 'overrides', 'prices', 'limits'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'provider', 'model'] as const;

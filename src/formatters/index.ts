@@ -1,6 +1,7 @@
 // The formatter registry: a name from `--format` to the function that renders the report.
 import { KvlintError } from '../errors.js';
 import { formatGithub } from './github.js';
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
@@ -9,7 +10,7 @@ import type { Formatter } from './types.js';
 export type { FatalError, FormatOptions, Formatter } from './types.js';
 
 /** The formats `--format` accepts, in the order help lists them. */
-export const FORMATTER_NAMES = ['stylish', 'json', 'sarif', 'github'] as const;
+export const FORMATTER_NAMES = ['stylish', 'json', 'sarif', 'github', 'html'] as const;
 
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -18,6 +19,7 @@ const FORMATTERS: Record<FormatterName, Formatter> = {
   json: formatJson,
   sarif: formatSarif,
   github: formatGithub,
+  html: formatHtml,
 };
 
 /** Formats read by programs: never coloured, whatever FORCE_COLOR or --color say. */

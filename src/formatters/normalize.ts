@@ -108,6 +108,7 @@ export function normalizeReport(report: Report, cwd: string): Report {
     summary: normalizeSummary(report.summary),
   };
   if (report.logs !== undefined) out.logs = report.logs;
+  if (report.projection !== undefined) out.projection = report.projection;
   return out;
 }
 

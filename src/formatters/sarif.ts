@@ -180,7 +180,7 @@ export function formatSarif(report: Report, opts: FormatOptions): string {
         originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { summary: r.summary },
+        properties: { summary: r.summary, ...(r.projection ? { projection: r.projection } : {}) },
       },
     ],
   };

@@ -2,6 +2,7 @@
 // tokens each finding puts at risk, input problems, and a closing summary.
 import type { LogAnalysis } from '../logs/types.js';
 import { renderTimeline } from './timeline.js';
+import { renderProjection } from './projection.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
@@ -103,6 +104,9 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
     const timeline = renderTimeline(r.logs as LogAnalysis, c).trimEnd();
     if (timeline) blocks.push([timeline]);
   }
+  // then what the breaks cost, and what fixing them would save
+  const projection = renderProjection(r.projection, c).trimEnd();
+  if (projection) blocks.push([projection]);
   blocks.push(renderSummary(r.summary, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

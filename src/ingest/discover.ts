@@ -1,7 +1,9 @@
 // Turning the paths and globs on the command line into a sorted, deduplicated list of input files.
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import fs from 'node:fs';
 import fg from 'fast-glob';
+import { DEFAULT_LIMITS } from '../limits.js';
 import type { InputProblem } from '../errors.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
 import { osReason } from './read.js';
@@ -31,6 +33,10 @@ export interface DiscoverOptions {
   cwd: string;
   /** path of the ignore file, relative to cwd; defaults to `.kvlintignore` (a missing file is fine) */
   ignoreFile?: string;
+  /** most files returned (default DEFAULT_LIMITS.maxFiles); more are reported (KVE304), never dropped silently */
+  maxFiles?: number;
+  /** the callback-style readdir globs walk with (default fs.readdir); tests inject failures through it */
+  readdir?: typeof fs.readdir;
 }
 
 export interface DiscoverResult {
@@ -67,7 +73,7 @@ export async function discover(patterns: string[], opts: DiscoverOptions): Promi
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && fg.isDynamicPattern(toPosix(pattern))) {
-        await expandGlob(pattern, cwd, ignored, add, problems);
+        await expandGlob(pattern, cwd, ignored, add, problems, opts.readdir ?? fs.readdir);
       } else if (code === 'ENOENT' || code === 'ENOTDIR') {
         problems.push({ code: 'KVE102', file: toPosix(pattern), message: `no such file or directory: ${pattern}` });
       } else {
@@ -91,6 +97,16 @@ export async function discover(patterns: string[], opts: DiscoverOptions): Promi
     }
   }
   const files = [...found.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const maxFiles = opts.maxFiles ?? DEFAULT_LIMITS.maxFiles;
+  if (files.length > maxFiles) {
+    const n = (x: number): string => x.toLocaleString('en-US');
+    problems.push({
+      code: 'KVE304',
+      file: patterns.map(toPosix).join(' '),
+      message: `${n(files.length)} input files found, over the ${n(maxFiles)}-file limit (--max-files): checked the first ${n(maxFiles)} in path order, skipped ${n(files.length - maxFiles)} (the last checked is ${files[maxFiles - 1]!.rel})`,
+    });
+    files.length = maxFiles;
+  }
   return { files, problems };
 }
 
@@ -113,26 +129,52 @@ async function expandGlob(
   ignored: IgnoreMatcher,
   add: (abs: string, explicit: boolean) => void,
   problems: InputProblem[],
+  readdir: typeof fs.readdir,
 ): Promise<void> {
-  let matches: string[];
+  let matches: fg.Entry[];
+  // fast-glob skips a directory it cannot read without a word (suppressErrors), and turning that off
+  // aborts the whole glob on the first one. So the walk keeps going and its readdir reports each failure.
+  const unreadable = new Map<string, unknown>();
+  const readdirReporting = ((dir: string, ...rest: unknown[]) => {
+    const cb = rest.pop() as (err: NodeJS.ErrnoException | null, entries?: unknown) => void;
+    const done = (err: NodeJS.ErrnoException | null, entries?: unknown): void => {
+      if (err && err.code !== 'ENOENT') unreadable.set(dir, err);
+      cb(err, entries);
+    };
+    (readdir as (...a: unknown[]) => void)(dir, ...rest, done);
+  }) as unknown as typeof fs.readdir;
   try {
     matches = await fg(toPosix(pattern), {
       cwd,
       absolute: true,
-      onlyFiles: true,
+      // files and links: a link is never followed, but one that loops is worth reporting
+      onlyFiles: false,
+      objectMode: true,
       dot: true,
       followSymbolicLinks: false,
       suppressErrors: true,
       ignore: ['**/node_modules/**', '**/.git/**'],
+      fs: { readdir: readdirReporting },
     });
   } catch (err) {
     problems.push({ code: 'KVE101', file: toPosix(pattern), message: `invalid glob ${pattern}: ${osReason(err)}` });
     return;
   }
+  for (const [dir, err] of [...unreadable].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const rel = toRel(cwd, dir);
+    problems.push({ code: 'KVE301', file: rel, message: `cannot read directory ${rel}: ${osReason(err)}; the glob ${pattern} skipped it` });
+  }
+  matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let kept = 0;
   for (const m of matches) {
-    const abs = path.resolve(m);
-    if (ignored(toRel(cwd, abs), false)) continue;
+    const abs = path.resolve(m.path);
+    const rel = toRel(cwd, abs);
+    if (m.dirent.isSymbolicLink()) {
+      await reportLinkLoop(abs, rel, ancestorsOf(abs), problems);
+      continue;
+    }
+    if (!m.dirent.isFile()) continue;
+    if (ignored(rel, false)) continue;
     add(abs, true);
     kept++;
   }
@@ -195,6 +237,16 @@ async function reportLinkLoop(abs: string, rel: string, ancestors: Set<string>, 
     }
     // A dangling link is skipped quietly, as git does.
   }
+}
+
+/** The directories that contain `abs`, for telling a link that points back up (a loop) from any other. */
+function ancestorsOf(abs: string): Set<string> {
+  const out = new Set<string>();
+  for (let d = path.dirname(abs); ; d = path.dirname(d)) {
+    out.add(d);
+    if (path.dirname(d) === d) break;
+  }
+  return out;
 }
 
 /** True for names a directory walk should pick up. */

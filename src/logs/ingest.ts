@@ -11,6 +11,7 @@ import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
 import { arrayElementLines } from './json-positions.js';
 import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
+import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '../limits.js';
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
@@ -18,7 +19,13 @@ const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-
 
 export interface IngestOptions {
   documentLimit?: number;
+  /** longest JSONL line, in bytes (default DEFAULT_LIMITS.maxLineBytes) */
+  maxLineBytes?: number;
+  /** deepest nesting of a record or document (default DEFAULT_LIMITS.maxDepth) */
+  maxDepth?: number;
   onFileNote?: (note: string, line?: number) => void;
+  /** bytes of the file read so far, for the progress bar (line formats only) */
+  onBytes?: (bytesRead: number) => void;
 }
 
 /** Rejection reasons for things that look like logs but cannot be analyzed. */
@@ -27,7 +34,7 @@ export const REJECTIONS: Partial<Record<LogFormat, string>> = {
 };
 
 /** Detects a file's log format from its first bytes. */
-export async function detectLogFormat(abs: string, rel: string): Promise<LogFormat | undefined> {
+export async function detectLogFormat(abs: string, rel: string, maxLineBytes = FIRST_LINES_CAP): Promise<LogFormat | undefined> {
   const { head } = await readHead(abs);
   const format = sniffLog(rel, head);
   if (format) return format;
@@ -38,16 +45,24 @@ export async function detectLogFormat(abs: string, rel: string): Promise<LogForm
   if (!text.startsWith('{') || text.includes('\n')) return undefined;
   const lines: string[] = [];
   let bytes = 0;
-  for await (const rec of readLines(abs)) {
+  let overLong = 0;
+  for await (const rec of readLines(abs, { maxLineBytes })) {
+    // A line over the limit is skipped (and reported by ingest); the lines after it still decide.
+    // Only a few are passed over, so a file of nothing but giant lines is not read to the end here.
+    if (rec.overLong !== undefined) {
+      if (++overLong > 2) break;
+      continue;
+    }
     lines.push(rec.text);
     bytes += rec.text.length;
     if (lines.length >= 2 || bytes > FIRST_LINES_CAP) break;
   }
+  if (lines.length === 0) return undefined;
   return sniffLog(rel, lines.join('\n'));
 }
 
 /** The most text read to sniff a JSONL file whose first record is longer than the head. */
-const FIRST_LINES_CAP = 64 * 1024 * 1024;
+const FIRST_LINES_CAP = DEFAULT_LIMITS.maxLineBytes;
 
 /** Is a whole JSON document laid out one record per line even though it sniffed as a dataset? */
 function isJsonDocument(first: string): boolean {
@@ -65,6 +80,13 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
     }
   }
   const text = await readDocument(abs, rel, opts.documentLimit ?? DEFAULT_DOCUMENT_LIMIT);
+  // The YAML parser and the adapters recurse per level: refuse a too-deep document before parsing it.
+  const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  const deep = findExcessDepth(text, maxDepth);
+  if (deep) {
+    yield { kind: 'bad', line: deep.line, message: `nested more than ${maxDepth} levels deep (--max-depth); the document was not parsed` };
+    return;
+  }
   switch (format) {
     case 'vcr-yaml':
       yield* parseVcrYaml(text, rel);
@@ -121,7 +143,21 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   const issues: StreamIssue[] = [];
   const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : undefined;
   let ordinal = 0;
-  for await (const rec of readLines(abs, { onIssue: (i) => issues.push(i) })) {
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
+  const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  for await (const rec of readLines(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) })) {
+    if (rec.overLong !== undefined) {
+      yield {
+        kind: 'bad',
+        line: rec.line,
+        message: `line is ${formatSize(rec.overLong)}, over the ${formatSize(maxLineBytes)} line limit (--max-line-size); skipped without reading it whole`,
+      };
+      continue;
+    }
+    if (rec.invalidUtf8 !== undefined) {
+      yield { kind: 'bad', line: rec.line, message: `line is not valid UTF-8 (first bad byte at byte ${rec.invalidUtf8} of the line); record skipped` };
+      continue;
+    }
     if (rec.text.trim() === '') continue;
     let v: unknown;
     try {
@@ -134,6 +170,10 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
         message: cut ? 'last line is cut off (no newline, incomplete JSON)' : `invalid JSON: ${(e as Error).message}`,
       };
       if (cut) opts.onFileNote?.(`last line ${rec.line} is cut off; the lines before it were analyzed`, rec.line);
+      continue;
+    }
+    if (valueDepthExceeds(v, maxDepth)) {
+      yield { kind: 'bad', line: rec.line, message: `record is nested more than ${maxDepth} levels deep (--max-depth); skipped` };
       continue;
     }
     switch (format) {

@@ -5,9 +5,11 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip, gunzipSync, constants as zc } from 'node:zlib';
 import { KvlintError } from '../errors.js';
+import { firstInvalidUtf8 } from '../ingest/read.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
 /** Default limit for files that must be parsed whole (YAML/JSON documents). */
-export const DEFAULT_DOCUMENT_LIMIT = 256 * 1024 * 1024;
+export const DEFAULT_DOCUMENT_LIMIT = DEFAULT_LIMITS.maxDocumentBytes;
 /** How many bytes (after decompression) format detection looks at. */
 export const HEAD_BYTES = 64 * 1024;
 
@@ -16,6 +18,13 @@ export interface LineRecord {
   line: number;
   text: string;
   terminated: boolean;
+  /**
+   * Set when the line was longer than the line limit: its length in bytes. `text` is then empty — the
+   * line was discarded as it streamed past, never held whole — and the caller reports it with its line.
+   */
+  overLong?: number;
+  /** Set when the line is not valid UTF-8: the 1-based column (in bytes) of the first bad byte. */
+  invalidUtf8?: number;
 }
 
 /** Something wrong with the byte stream itself (not with one record). */
@@ -31,42 +40,85 @@ export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
+/** Options of {@link splitLines}. */
+export interface SplitOptions {
+  /** longest line kept, in bytes (default DEFAULT_LIMITS.maxLineBytes); longer ones come back `overLong` */
+  maxLineBytes?: number;
+}
+
 /**
  * Splits a byte stream into lines on `\n` without decoding chunk boundaries: UTF-8 continuation bytes
  * never equal 0x0A, so a split on the byte is always a split between characters. Strips one trailing
  * `\r` and a leading BOM. Lines are delivered in order with 1-based numbers.
+ *
+ * The unfinished tail of a line is kept as a list of chunks and joined once, when its newline arrives:
+ * joining on every chunk would copy a long line over and over (quadratic time). A line past
+ * `maxLineBytes` is dropped as it streams past and delivered as `overLong`, so memory stays bounded by
+ * the limit whatever the file holds.
  */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<LineRecord> {
-  let carry: Buffer | undefined;
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: SplitOptions = {}): AsyncGenerator<LineRecord> {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let skipping = false; // inside an over-long line: bytes are counted, not kept
   let line = 0;
   for await (const raw of chunks) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let start = 0;
-    let nl = buf.indexOf(10, start);
+    let nl = chunk.indexOf(10, start);
     while (nl !== -1) {
       line++;
-      yield { line, text: decodeLine(buf, start, nl, line), terminated: true };
+      const partLen = nl - start;
+      if (skipping || pendingBytes + partLen > maxLine) {
+        yield { line, text: '', terminated: true, overLong: pendingBytes + partLen };
+      } else if (pendingBytes === 0) {
+        yield decodeLine(chunk, start, nl, line, true);
+      } else {
+        pending.push(chunk.subarray(start, nl));
+        const whole = Buffer.concat(pending, pendingBytes + partLen);
+        yield decodeLine(whole, 0, whole.length, line, true);
+      }
+      pending = [];
+      pendingBytes = 0;
+      skipping = false;
       start = nl + 1;
-      nl = buf.indexOf(10, start);
+      nl = chunk.indexOf(10, start);
     }
-    carry = start < buf.length ? buf.subarray(start) : undefined;
-    // Keep the carry a copy when it is small relative to the chunk, so the big chunk can be collected.
-    if (carry && carry.length < buf.length / 4) carry = Buffer.from(carry);
-    buf = Buffer.alloc(0);
+    if (start < chunk.length) {
+      const rest = chunk.length - start;
+      if (!skipping && pendingBytes + rest > maxLine) {
+        skipping = true;
+        pending = [];
+      }
+      // Copy a small tail so the big chunk it came from can be collected.
+      if (!skipping) pending.push(rest < chunk.length / 4 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start));
+      pendingBytes += rest;
+    }
   }
-  if (carry && carry.length > 0) {
+  if (pendingBytes > 0) {
     line++;
-    yield { line, text: decodeLine(carry, 0, carry.length, line), terminated: false };
+    if (skipping) yield { line, text: '', terminated: false, overLong: pendingBytes };
+    else {
+      const whole = Buffer.concat(pending, pendingBytes);
+      yield decodeLine(whole, 0, whole.length, line, false);
+    }
   }
 }
 
-function decodeLine(buf: Buffer, start: number, end: number, line: number): string {
+function decodeLine(buf: Buffer, start: number, end: number, line: number, terminated: boolean): LineRecord {
   let e = end;
   if (e > start && buf[e - 1] === 13) e--;
   let s = start;
   if (line === 1 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3;
-  return buf.toString('utf8', s, e);
+  const text = buf.toString('utf8', s, e);
+  const rec: LineRecord = { line, text, terminated };
+  // U+FFFD in the decoded text is either a real replacement character or a byte that was not UTF-8:
+  // only then is the (rarer, slower) byte-level check worth running.
+  if (text.includes('\ufffd')) {
+    const bad = firstInvalidUtf8(buf.subarray(s, e));
+    if (bad < e - s) rec.invalidUtf8 = bad + 1;
+  }
+  return rec;
 }
 
 /** Reads the first bytes of a file (gzip-decompressed when it is gzip) for format detection. */
@@ -95,7 +147,7 @@ export async function readHead(abs: string, bytes = HEAD_BYTES): Promise<{ head:
  */
 export async function* readLines(
   abs: string,
-  opts: { highWaterMark?: number; onIssue?: (issue: StreamIssue) => void } = {},
+  opts: { highWaterMark?: number; onIssue?: (issue: StreamIssue) => void; maxLineBytes?: number; onBytes?: (bytesRead: number) => void } = {},
 ): AsyncGenerator<LineRecord> {
   const { gzip } = await readHead(abs, 2);
   const file = createReadStream(abs, { highWaterMark: opts.highWaterMark ?? 1 << 20 });
@@ -107,8 +159,9 @@ export async function* readLines(
   }
   let last = 0;
   try {
-    for await (const rec of splitLines(source)) {
+    for await (const rec of splitLines(source, opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {})) {
       last = rec.line;
+      opts.onBytes?.(file.bytesRead); // progress (issue 5): bytes read from disk, compressed for gzip
       yield rec;
     }
   } catch (e) {

@@ -12,8 +12,18 @@ function header(seg: Segment): string {
   return `${seg.level}\u0000${seg.role}\u0000`;
 }
 
-/** SHA-256 of one segment (level, role and text), hex. */
+/** Raw hashes per segment object: the log pipeline asks for the same segment's hash more than once. */
+const rawHashes = new WeakMap<Segment, string>();
+
+/** SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable. */
 export function segmentHash(seg: Segment, text: string = seg.text): string {
+  if (text === seg.text) {
+    const known = rawHashes.get(seg);
+    if (known !== undefined) return known;
+    const h = createHash('sha256').update(header(seg)).update(text).digest('hex');
+    rawHashes.set(seg, h);
+    return h;
+  }
   return createHash('sha256').update(header(seg)).update(text).digest('hex');
 }
 
@@ -64,10 +74,10 @@ export interface SegmentHashes {
  * Bounded: past `limit` entries the oldest are dropped.
  */
 export class SegmentMemo {
-  private readonly map = new Map<string, { canonical?: string; tokens?: number }>();
+  private readonly map = new Map<string, { canonical?: string; tokens?: number; pending?: boolean }>();
   constructor(private readonly limit = 200_000) {}
 
-  get(rawHash: string): { canonical?: string; tokens?: number } {
+  get(rawHash: string): { canonical?: string; tokens?: number; pending?: boolean } {
     let e = this.map.get(rawHash);
     if (!e) {
       e = {};

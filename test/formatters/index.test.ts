@@ -12,7 +12,7 @@ describe('getFormatter', () => {
   });
 
   it('rejects an unknown name with KVE101 listing the valid ones', () => {
-    for (const bad of ['html', 'JSON', 'toString', '__proto__', '']) {
+    for (const bad of ['markdown', 'JSON', 'toString', '__proto__', '']) {
       let err: unknown;
       try {
         getFormatter(bad);
@@ -21,11 +21,11 @@ describe('getFormatter', () => {
       }
       expect(err).toBeInstanceOf(KvlintError);
       expect((err as KvlintError).code).toBe('KVE101');
-      expect((err as KvlintError).message).toContain('valid formats: stylish, json, sarif, github');
+      expect((err as KvlintError).message).toContain('valid formats: stylish, json, sarif, github, html');
     }
   });
 
   it('treats every format but stylish as machine output', () => {
-    expect(FORMATTER_NAMES.filter(isMachineFormat)).toEqual(['json', 'sarif', 'github']);
+    expect(FORMATTER_NAMES.filter(isMachineFormat)).toEqual(['json', 'sarif', 'github', 'html']); // html: no ANSI colour in a file
   });
 });

@@ -8,6 +8,7 @@ import { decodeBody, usageFromDecoded } from '../body.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import type { AdapterOutput } from '../types.js';
+import { CASSETTE_ALIAS_COUNT } from '../../limits.js';
 
 /** Why an interaction is not an LLM call, from its URL. */
 function skipReason(uri: string | undefined, method: string | undefined): string {
@@ -83,7 +84,13 @@ export function parseVcrYaml(text: string, file: string): AdapterOutput[] {
   const node = isMap(root) ? root.get('interactions', true) : root;
   const lines: number[] = [];
   if (isSeq(node)) for (const item of node.items) lines.push(lineCounter.linePos((item as unknown as { range?: number[] }).range?.[0] ?? 0).line);
-  const js = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: CASSETTE_ALIAS_COUNT }) as unknown;
+  } catch (e) {
+    // yaml refuses an alias bomb ("Excessive alias count …"): one bad record, not a crashed run
+    return [{ kind: 'bad', line: 1, message: `YAML error: ${(e as Error).message.split('\n')[0]}` }];
+  }
   const interactions = isObject(js) && Array.isArray(js.interactions) ? js.interactions : Array.isArray(js) ? js : [];
   return interactionsToRecords(interactions, lines, file, 'vcr-yaml');
 }

@@ -1,5 +1,6 @@
 // YAML and JSON parsed with node positions (JSON is parsed as YAML, its superset), so every string can
 // be mapped back to file offsets, and values can be built without prototype pollution or alias bombs.
+import { DEFAULT_LIMITS } from '../../limits.js';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node as YNode } from 'yaml';
 import type { SourceFile } from '../../model.js';
 import { malformed } from './fail.js';
@@ -7,7 +8,7 @@ import { mapOffset, pushAnchor } from './mapped.js';
 import type { MappedText } from './types.js';
 
 /** Alias expansions allowed per document: enough for real files, far too few for a billion-laughs bomb. */
-export const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = DEFAULT_LIMITS.maxAliasCount;
 
 /** Keys that must never be assigned with `=` on a plain object (they reach the prototype). */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

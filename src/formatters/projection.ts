@@ -1,0 +1,65 @@
+// The projection block of the stylish report: cost and TTFT now vs with the breakers fixed, what each
+// rule's fixes are worth, the price rows used, and how the model's predictions compare with what the
+// provider reported. Every figure is labelled with its basis; estimates carry ≈.
+import type { ChalkInstance } from 'chalk';
+import type { Projection } from '../project/log-projection.js';
+import type { Totals } from '../project/cost.js';
+
+function pct(n: number, d: number): string {
+  return d > 0 ? `${Math.round((1000 * n) / d) / 10}%` : '–';
+}
+
+/**
+ * Dollars for reading, from exact micro-dollars: cents from $1 up, four decimals below (a request often
+ * costs a fraction of a cent). The json report keeps the exact micro-dollar integers.
+ */
+export function usd(micro: number): string {
+  const sign = micro < 0 ? '-' : '';
+  const v = Math.abs(micro) / 1e6;
+  if (v === 0) return '$0';
+  return `${sign}$${v >= 1 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : v.toFixed(v >= 0.0001 ? 4 : 6)}`;
+}
+
+function int(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function ms(t: Totals): string {
+  return `≈${int(Math.round(t.ttftP50Ms))} / ${int(Math.round(t.ttftP95Ms))} ms`;
+}
+
+/** Renders the projection, or an empty string when there is none. */
+export function renderProjection(p: Projection | undefined, c: ChalkInstance): string {
+  if (!p) return '';
+  const { now, fixed, savings } = p.total;
+  const rows: [string, string, string, string][] = [
+    [`cost (${int(now.requests)} requests)`, usd(now.cost.total), usd(fixed.cost.total), `${usd(savings.total)} (${savings.pct}%)`],
+    ['per 1,000 requests', usd(now.per1000), usd(fixed.per1000), usd(savings.per1000)],
+    ['cache hit rate', `${pct(now.hits, now.requests)} (${int(now.hits)}/${int(now.requests)})`, `${pct(fixed.hits, fixed.requests)} (${int(fixed.hits)}/${int(fixed.requests)})`, ''],
+    ['cached input tokens', `${pct(now.readTokens, now.inputTokens)} (${int(now.readTokens)})`, `${pct(fixed.readTokens, fixed.inputTokens)} (${int(fixed.readTokens)})`, ''],
+    ['cache writes', `${int(now.writeTokens)} tok`, `${int(fixed.writeTokens)} tok`, ''],
+    ['TTFT p50 / p95', ms(now), ms(fixed), `≈${int(Math.round(savings.ttftP50Ms))} / ${int(Math.round(savings.ttftP95Ms))} ms`],
+  ];
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['', 'now', 'if fixed', 'saved'][i]!.length));
+  const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(w[0]!) : cell.padStart(w[i]!))).join('   ')}`.trimEnd();
+  const out: string[] = [c.bold('Projection: cost and time to first token, now and with the breakers fixed')];
+  out.push(c.dim(line(['', 'now', 'if fixed', 'saved'])));
+  const split = `  split now: uncached ${usd(now.cost.uncached)}, cache writes ${usd(now.cost.write)}, cache reads ${usd(now.cost.read)}, output ${usd(now.cost.output)}`;
+  for (const r of rows) out.push(line(r));
+  out.push(c.dim(split));
+  if (p.byRule.length) {
+    out.push(`  by rule: ${p.byRule.map((r) => `${r.code}${r.ruleId ? ` ${r.ruleId}` : ''} ${usd(r.savings.total)} (${int(r.breaks)} break${r.breaks === 1 ? '' : 's'})`).join(', ')}`);
+  }
+  for (const t of p.targets) out.push(c.dim(`  ${t.provider} ${t.model}: ${t.regime} cache model, ${t.price} (${int(t.requests)} requests)`));
+  for (const u of p.unpriced) out.push(c.yellow(`  ${u.model}: no price row, ${int(u.requests)} requests left out (add one with --price or config prices)`));
+  const a = p.agreement;
+  if (a.compared > 0) {
+    out.push(`  provider-reported cached tokens vs predicted: exact on ${int(a.exact)} of ${int(a.compared)} requests, within 5% on ${int(a.within5pct)}`);
+    for (const d of a.disagreements.slice(0, 5)) {
+      out.push(c.dim(`    ${d.file}:${d.line}  predicted ${int(d.predicted)}, reported ${int(d.reported)}: ${d.reason}`));
+    }
+  }
+  for (const [why, n] of Object.entries(a.skipped)) out.push(c.dim(`  ${int(n)} request${n === 1 ? '' : 's'} with reported usage not compared: ${why}`));
+  for (const x of p.assumptions) out.push(c.dim(`  assumes: ${x}`));
+  return `${out.join('\n')}\n`;
+}
