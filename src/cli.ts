@@ -29,6 +29,7 @@ export interface LintCliOptions {
   ttl?: number;
   engine?: 'vllm' | 'sglang';
   kvBudget?: number;
+  price?: string;
   // --- issue 7: limits ---
   maxLineSize?: number;
   maxDepth?: number;
@@ -108,6 +109,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
     .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices(['vllm', 'sglang']))
     .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', intArg('--kv-budget'))
+    .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
     .option('--debug', 'print stack traces of internal errors')
     // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---
     .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))

@@ -7,6 +7,7 @@ import type { InputProblem } from './errors.js';
 import { KvlintError } from './errors.js';
 import type { FileResult, Report, RuleMeta, Summary } from './report.js';
 import type { Projection } from './project/log-projection.js';
+import { priceRowFromFlag } from './project/cache-params.js';
 import { compareDiagnostics } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
@@ -21,7 +22,7 @@ import { resolveForFile, validateRuleNames } from './config/resolve.js';
 import { compileGlobs } from './config/glob.js';
 import type { KvlintConfig } from './config/types.js';
 import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
-import { loadPriceTable, minCacheable } from './project/prices.js';
+import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
 import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
 import { DEFAULT_LIMITS, depthProblem, type Limits } from './limits.js'; // issue 7
@@ -56,6 +57,8 @@ export interface RunOptions {
   engine?: 'vllm' | 'sglang';
   /** --kv-budget: the engine's KV cache size in tokens (LRU eviction past it) */
   kvBudgetTokens?: number;
+  /** --price: prices (USD per million tokens) for models the price table does not know */
+  priceFlag?: string;
   /** --quiet: report errors only */
   quiet?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
@@ -212,7 +215,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   const config = await readConfig(opts);
   if (config) validateRuleNames(config, rules);
   if (config) checkConfigRegexes(config, rules); // issue 7: refuse catastrophic-backtracking patterns
-  const prices = loadPriceTable();
+  const prices = withConfigPrices(loadPriceTable(), config?.prices, config?.file ?? 'config');
 
   const problems: InputProblem[] = [];
   const inputs: Classified[] = [];
@@ -301,6 +304,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
       ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.priceFlag ? { fallbackRow: priceRowFromFlag(opts.priceFlag) } : {}),
     });
     const tokenizer = await tokenizerFor(opts.model ?? config?.model ?? 'gpt-4o');
     const analysis = await analyzeLogs(

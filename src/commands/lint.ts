@@ -77,6 +77,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
+      ...(opts.price ? { priceFlag: opts.price } : {}),
       // --- issue 7: limits ---
       limits: {
         ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),

@@ -133,6 +133,7 @@ function projectionSection(projection: unknown): string {
   const now = numAt(projection, ['total', 'now', 'cost', 'total']);
   const fixed = numAt(projection, ['total', 'fixed', 'cost', 'total']);
   if (now === undefined || fixed === undefined) return '';
+  if (!numAt(projection, ['total', 'now', 'requests'])) return ''; // no priced model: nothing to compare
   const pct = numAt(projection, ['total', 'savings', 'pct']);
   const ttft = numAt(projection, ['total', 'savings', 'ttftP50Ms']);
   const max = Math.max(now, fixed, 1);

@@ -31,6 +31,10 @@ function ms(t: Totals): string {
 /** Renders the projection, or an empty string when there is none. */
 export function renderProjection(p: Projection | undefined, c: ChalkInstance): string {
   if (!p) return '';
+  if (p.targets.length === 0) {
+    const lines = p.unpriced.map((u) => c.yellow(`  ${u.model}: no price row, ${int(u.requests)} requests not projected; pass --price input=…,cache_read=… or add a prices: row to the config`));
+    return `${[c.bold('Projection: not computed, no request has a priced model'), ...lines].join('\n')}\n`;
+  }
   const { now, fixed, savings } = p.total;
   const rows: [string, string, string, string][] = [
     [`cost (${int(now.requests)} requests)`, usd(now.cost.total), usd(fixed.cost.total), `${usd(savings.total)} (${savings.pct}%)`],
@@ -51,7 +55,7 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
     out.push(`  by rule: ${p.byRule.map((r) => `${r.code}${r.ruleId ? ` ${r.ruleId}` : ''} ${usd(r.savings.total)} (${int(r.breaks)} break${r.breaks === 1 ? '' : 's'})`).join(', ')}`);
   }
   for (const t of p.targets) out.push(c.dim(`  ${t.provider} ${t.model}: ${t.regime} cache model, ${t.price} (${int(t.requests)} requests)`));
-  for (const u of p.unpriced) out.push(c.yellow(`  ${u.model}: no price row, ${int(u.requests)} requests left out (add one with --price or config prices)`));
+  for (const u of p.unpriced) out.push(c.yellow(`  ${u.model}: no price row, ${int(u.requests)} requests left out (pass --price or add a prices: row to the config)`));
   const a = p.agreement;
   if (a.compared > 0) {
     out.push(`  provider-reported cached tokens vs predicted: exact on ${int(a.exact)} of ${int(a.compared)} requests, within 5% on ${int(a.within5pct)}`);

@@ -16,7 +16,7 @@ import { Interner } from '../simulate/prefix.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
 import { priceOutcome, refLabel, savings, totals, type Priced, type Savings, type Totals } from './cost.js';
-import type { PriceTable } from './prices.js';
+import type { PriceRow, PriceTable } from './prices.js';
 import { predictPrefillMs } from './ttft-model.js';
 import { ttftModelFor } from './ttft.js';
 import { encodingForModel } from '../tokenize/index.js';
@@ -68,6 +68,8 @@ export interface ProjectionOptions {
   kvBudgetTokens?: number;
   /** a model to price every request with (--model), instead of each request's own */
   model?: string;
+  /** prices for models the table does not know (--price) */
+  fallbackRow?: PriceRow;
 }
 
 export interface ProjectionTotals {
@@ -275,10 +277,12 @@ export class LogProjector {
       let g = groups.get(key);
       if (!g) {
         g = { provider: r.provider, model: r.model, seqs: [] };
+        const regime = engine ? { regime: engine as Regime } : {};
         try {
-          g.params = cacheParams(this.table, { model: r.model, provider: r.provider, ...(engine ? { regime: engine as Regime } : {}) });
+          g.params = cacheParams(this.table, { model: r.model, provider: r.provider, ...regime });
         } catch {
-          // no price row: reported below as unpriced
+          // no price row: --price supplies one, else the model is reported below as unpriced
+          if (this.opts.fallbackRow) g.params = cacheParams(this.table, { model: r.model, provider: r.provider, row: { ...this.opts.fallbackRow, provider: r.provider }, ...regime });
         }
         groups.set(key, g);
       }
@@ -286,7 +290,20 @@ export class LogProjector {
     }
     const priced = [...groups.values()].filter((g) => g.params);
     const unpriced = [...groups.values()].filter((g) => !g.params).map((g) => ({ model: g.model, requests: g.seqs.length }));
-    if (priced.length === 0) return undefined;
+    if (priced.length === 0) {
+      // nothing to price: say which models lacked a price row rather than print nothing
+      const empty = totals([], [], []);
+      return {
+        assumptions: [],
+        targets: [],
+        unpriced,
+        ttftBasis: ttft.basis,
+        total: { now: empty, fixed: empty, savings: savings(empty, empty) },
+        byRule: [],
+        agreement: { compared: 0, exact: 0, within5pct: 0, disagreements: [], skipped: {} },
+        calibration: [],
+      };
+    }
     for (const g of priced) for (const a of g.params!.assumptions) if (!assumptions.includes(a)) assumptions.push(a);
     if (this.recorded.every((r) => r.time === undefined)) assumptions.push('the log has no timestamps: every request was assumed within the cache TTL');
     if (this.recorded.some((r) => r.usage?.outputTokens === undefined)) assumptions.push('output tokens priced only where the log reports them');

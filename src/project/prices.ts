@@ -29,6 +29,8 @@ export interface PriceRow {
 export interface PriceTable {
   defaults: Record<string, Record<string, number>>;
   models: PriceRow[];
+  /** rows from the user's config (`prices:`): looked up before the shipped rows */
+  overrides?: PriceRow[];
   /** where the table came from, for messages */
   origin: string;
 }
@@ -88,8 +90,12 @@ export function canonicalModelId(model: string): string {
   return m;
 }
 
-/** The row for a model: exact id, then its canonical form, then the longest table id it starts with. */
+/** The row for a model: a config override first, then exact id, canonical form, longest table id it starts with. */
 export function findPriceRow(table: PriceTable, model: string): PriceRow | undefined {
+  if (table.overrides?.length) {
+    const own = findPriceRow({ defaults: table.defaults, models: table.overrides, origin: table.origin }, model);
+    if (own) return own;
+  }
   const wanted = [model.toLowerCase(), canonicalModelId(model)];
   for (const w of wanted) {
     const rows = table.models.filter((r) => r.model.toLowerCase() === w);
@@ -124,4 +130,48 @@ export function minCacheable(
     return { tokens: row.min_cacheable_tokens, model: row.model, source: row.source, asOf: row.as_of };
   }
   return undefined;
+}
+
+const PRICE_FIELDS = [
+  'input_per_mtok',
+  'output_per_mtok',
+  'cache_write_5m_per_mtok',
+  'cache_write_1h_per_mtok',
+  'cache_write_per_mtok',
+  'cache_read_per_mtok',
+  'min_cacheable_tokens',
+  'granularity_tokens',
+  'ttl_seconds_default',
+] as const;
+
+/**
+ * The table with the rows a config declares under `prices:` (model → fields of a price row) looked up
+ * first. Each row needs a provider and an input price; its source defaults to the config file.
+ * @throws KvlintError KVE201 naming the model and field that is wrong
+ */
+export function withConfigPrices(table: PriceTable, prices: Record<string, unknown> | undefined, file: string): PriceTable {
+  if (!prices) return table;
+  const overrides: PriceRow[] = [];
+  for (const [model, raw] of Object.entries(prices)) {
+    const fail = (msg: string): never => {
+      throw new KvlintError('KVE201', `${file}: prices.${model}: ${msg}`, { file, hint: 'fields: provider, input_per_mtok, output_per_mtok, cache_write_5m_per_mtok, cache_write_1h_per_mtok, cache_read_per_mtok, min_cacheable_tokens, source, as_of (USD per million tokens)' });
+    };
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail('must be a mapping of price fields');
+    const r = raw as Record<string, unknown>;
+    const provider = r['provider'];
+    if (typeof provider !== 'string' || !provider) fail("needs 'provider' (anthropic, openai, google, deepseek, …)");
+    const row: PriceRow = { provider: provider as string, model, source: typeof r['source'] === 'string' ? (r['source'] as string) : `config ${file}`, as_of: r['as_of'] !== undefined ? String(r['as_of']) : 'config' };
+    for (const f of PRICE_FIELDS) {
+      const v = r[f];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`'${f}' must be a non-negative number`);
+      (row as Record<string, unknown>)[f] = v;
+    }
+    for (const k of Object.keys(r)) {
+      if (!['provider', 'source', 'as_of', 'currency', 'notes', ...PRICE_FIELDS].includes(k)) fail(`unknown field '${k}'`);
+    }
+    if (row.input_per_mtok === undefined) fail("needs 'input_per_mtok'");
+    overrides.push(row);
+  }
+  return { ...table, overrides: [...overrides, ...(table.overrides ?? [])] };
 }
