@@ -31,6 +31,26 @@ export const FIXABLE_CAUSES: ReadonlySet<string> = new Set(['timestamp', 'identi
  */
 const CALIBRATE_MIN_TOKENS = 1024;
 
+/** How many leading segments a fixed request shares with the previous one of its lineage. */
+function fixedShare(
+  d: { segment: number; cause: string },
+  r: { seg: Int32Array; canon: Int32Array; tools: Uint8Array },
+  prev: { seg: Int32Array; canon: Int32Array; tools: Uint8Array },
+): number {
+  const n = Math.min(r.seg.length, prev.seg.length);
+  let k = d.segment;
+  while (k < n) {
+    const same =
+      k === d.segment ||
+      r.seg[k] === prev.seg[k] ||
+      ((d.cause === 'key-order' || d.cause === 'whitespace') && r.canon[k] === prev.canon[k]) ||
+      (d.cause === 'tool-reorder' && r.tools[k] === 1 && prev.tools[k] === 1);
+    if (!same) break;
+    k++;
+  }
+  return k;
+}
+
 /** What is kept per request: ids and counts, never texts. */
 interface Recorded {
   seq: number;
@@ -40,13 +60,12 @@ interface Recorded {
   provider: string;
   model: string;
   time?: number;
-  cum: number[];
+  /** tokens through the end of each segment */
+  cum: Int32Array;
   /** interned raw chain id through each segment */
-  chain: number[];
-  /** interned raw and canonical hash of each segment alone, and its level */
-  seg: number[];
-  canon: number[];
-  tools: boolean[];
+  chain: Int32Array;
+  /** leading segments a fixed request shares with the previous one, when its divergence is fixable */
+  fixedN?: number;
   breakpoints: SimBreakpoint[];
   autoCache: boolean;
   messageEnds: number[];
@@ -111,6 +130,12 @@ export class LogProjector {
   private readonly chains = new Interner();
   private readonly segs = new Interner();
   private readonly lastOfLineage = new Map<string, number>();
+  /**
+   * Per-segment ids of the latest request of each lineage, needed only to work out how far a fixed next
+   * request would share its prefix; they are dropped as the lineage moves on, so memory stays per request
+   * small (two typed arrays).
+   */
+  private readonly lastSegments = new Map<string, { seg: Int32Array; canon: Int32Array; tools: Uint8Array }>();
 
   constructor(
     private readonly table: PriceTable,
@@ -119,9 +144,15 @@ export class LogProjector {
 
   /** Called by analyzeLogs for every request, in arrival order. */
   add(req: KvRequest, input: DiffInput, entry: TimelineEntry, incomplete: boolean): void {
-    const cum: number[] = [];
+    const cum = new Int32Array(input.tokens.length);
     let acc = 0;
-    for (const t of input.tokens) cum.push((acc += t));
+    input.tokens.forEach((t, k) => (cum[k] = acc += t));
+    // 16 hex digits (64 bits) identify a chain link or segment well enough and halve the interned keys
+    const segs = {
+      seg: Int32Array.from(input.hashes, (h) => this.segs.id(h.raw.slice(0, 16))),
+      canon: Int32Array.from(input.hashes, (h) => this.segs.id(`c${h.canonical.slice(0, 16)}`)),
+      tools: Uint8Array.from(req.segments, (x) => (x.level === 'tools' ? 1 : 0)),
+    };
     const breakpoints: SimBreakpoint[] = [];
     const messageEnds: number[] = [];
     let implicitBreakpoint: number | undefined;
@@ -141,10 +172,7 @@ export class LogProjector {
       provider: req.provider,
       model: this.opts.model ?? req.model ?? 'unknown',
       cum,
-      chain: input.hashes.map((h) => this.chains.id(h.rawChain)),
-      seg: input.hashes.map((h) => this.segs.id(h.raw)),
-      canon: input.hashes.map((h) => this.segs.id(`c:${h.canonical}`)),
-      tools: req.segments.map((s) => s.level === 'tools'),
+      chain: Int32Array.from(input.hashes, (h) => this.chains.id(h.rawChain.slice(0, 16))),
       breakpoints,
       autoCache: req.autoCache === true,
       messageEnds,
@@ -159,46 +187,32 @@ export class LogProjector {
     if (entry.divergence && entry.divergence.segment >= 0) {
       rec.divergence = { segment: entry.divergence.segment, cause: entry.divergence.cause };
       if (entry.divergence.code) rec.divergence.code = entry.divergence.code;
+      const prev = this.lastSegments.get(req.lineage);
+      if (prev && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(rec.divergence, segs, prev);
     }
     if (req.usage) rec.usage = req.usage;
     this.recorded.push(rec);
     this.lastOfLineage.set(req.lineage, rec.seq);
-  }
-
-  /** How many leading segments a fixed request shares with the previous one of its lineage. */
-  private fixedShare(r: Recorded, prev: Recorded, fix: (code: string | undefined) => boolean): number {
-    const d = r.divergence;
-    if (!d || !FIXABLE_CAUSES.has(d.cause) || !fix(d.code)) return r.sameAsPrev;
-    const n = Math.min(r.seg.length, prev.seg.length);
-    let k = d.segment;
-    while (k < n) {
-      const same =
-        k === d.segment ||
-        r.seg[k] === prev.seg[k] ||
-        ((d.cause === 'key-order' || d.cause === 'whitespace') && r.canon[k] === prev.canon[k]) ||
-        (d.cause === 'tool-reorder' && r.tools[k] === true && prev.tools[k] === true);
-      if (!same) break;
-      k++;
-    }
-    return k;
+    this.lastSegments.set(req.lineage, segs);
   }
 
   /** The requests as they were (fix = never) or with the breakers `fix` accepts removed. */
   private simRequests(fix: (code: string | undefined) => boolean, calibration: Map<string, number>): SimRequest[] {
-    const fixedChains: number[][] = [];
+    const fixedChains: ArrayLike<number>[] = [];
     const out: SimRequest[] = [];
     let fresh = -1; // negative ids never collide with interned ones
     for (const r of this.recorded) {
       const prev = r.prevSeq !== undefined ? this.recorded[r.prevSeq] : undefined;
-      let chain = r.chain;
+      let chain: ArrayLike<number> = r.chain;
       let shared = r.sharedWithPrev;
       if (prev) {
         const prevChain = fixedChains[prev.seq] ?? prev.chain;
-        const n = this.fixedShare(r, prev, fix);
+        const n = r.fixedN !== undefined && fix(r.divergence?.code) ? r.fixedN : r.sameAsPrev;
         if (n !== r.sameAsPrev || prevChain !== prev.chain) {
-          chain = r.chain.map((id, k) => (k < n ? (prevChain[k] ?? id) : id));
+          const next = Int32Array.from(r.chain, (id, k) => (k < n ? (prevChain[k] ?? id) : id));
           // after a fixed divergence the later ids must not match the unfixed history by accident
-          if (n > r.sameAsPrev) for (let k = n; k < chain.length; k++) chain[k] = fresh--;
+          if (n > r.sameAsPrev) for (let k = n; k < next.length; k++) next[k] = fresh--;
+          chain = next;
           if (n > r.sameAsPrev) shared = n > 0 ? (r.cum[n - 1] ?? 0) : 0;
         }
       }
@@ -207,8 +221,8 @@ export class LogProjector {
       const sim: SimRequest = {
         seq: r.seq,
         lineage: r.lineage,
-        cum: factor === 1 ? r.cum : r.cum.map((c) => Math.round(c * factor)),
-        chain,
+        cum: Array.from(r.cum, (c) => (factor === 1 ? c : Math.round(c * factor))),
+        chain: Array.from(chain),
         breakpoints: r.breakpoints,
         messageEnds: r.messageEnds,
         sharedWithPrev: Math.round(shared * factor),
