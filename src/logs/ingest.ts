@@ -8,7 +8,7 @@ import { parseHar } from './formats/har.js';
 import { observabilityRecord } from './formats/observability.js';
 import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
-import { arrayElementLines } from './json-positions.js';
+import { documentItems } from './json-positions.js';
 import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
 import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '../limits.js';
@@ -108,30 +108,15 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
       return;
     case 'litellm':
     case 'langfuse': {
-      let js: unknown;
-      try {
-        js = JSON.parse(text);
-      } catch (e) {
-        yield { kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` };
-        return;
-      }
-      const items = Array.isArray(js) ? js : [js];
-      const lines = Array.isArray(js) ? arrayElementLines(text) : [1];
-      for (let i = 0; i < items.length; i++) yield* observabilityRecord(items[i], rel, lines[i] ?? 1);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else for (const it of doc.items) yield* observabilityRecord(it.value, rel, it.line);
       return;
     }
     case 'sharegpt': {
-      let js: unknown;
-      try {
-        js = JSON.parse(text);
-      } catch (e) {
-        yield { kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` };
-        return;
-      }
-      if (Array.isArray(js)) {
-        const lines = arrayElementLines(text);
-        for (let i = 0; i < js.length; i++) yield* sharegptRecord(js[i], rel, lines[i] ?? 1, i);
-      } else yield* sharegptRecord(js, rel, 1, 0);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else for (const [i, it] of doc.items.entries()) yield* sharegptRecord(it.value, rel, it.line, i);
       return;
     }
     default:

@@ -85,3 +85,25 @@ export function arrayElementLines(text: string, key?: string): number[] {
   }
   return lines;
 }
+
+/** One top-level item of a JSON document, with the line it starts on. */
+export interface DocumentItem {
+  value: unknown;
+  line: number;
+}
+
+/**
+ * A whole JSON document as items: the elements of a top-level array (each with its line), or the single
+ * top-level value (line 1). A syntax error comes back as the message of one malformed record at line 1.
+ */
+export function documentItems(text: string): { items: DocumentItem[] } | { error: string } {
+  let js: unknown;
+  try {
+    js = JSON.parse(text);
+  } catch (e) {
+    return { error: `JSON error: ${(e as Error).message}` };
+  }
+  if (!Array.isArray(js)) return { items: [{ value: js, line: 1 }] };
+  const lines = arrayElementLines(text);
+  return { items: js.map((value, i) => ({ value, line: lines[i] ?? 1 })) };
+}

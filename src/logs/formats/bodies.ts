@@ -3,7 +3,7 @@
 import { asString, isObject } from '../api/common.js';
 import { detectBodyApi, normalizeBody } from '../api/index.js';
 import { decodeBody, usageFromDecoded } from '../body.js';
-import { arrayElementLines } from '../json-positions.js';
+import { documentItems } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import { usageFromObject, usageFromResponse } from '../usage.js';
 import type { AdapterOutput } from '../types.js';
@@ -51,15 +51,7 @@ export function bodyRecord(v: unknown, file: string, line: number, format: strin
 
 /** A JSON document of pairs: one pair object or an array of them. */
 export function parsePairsDocument(text: string, file: string): AdapterOutput[] {
-  let js: unknown;
-  try {
-    js = JSON.parse(text);
-  } catch (e) {
-    return [{ kind: 'bad', line: 1, message: `JSON error: ${(e as Error).message}` }];
-  }
-  if (Array.isArray(js)) {
-    const lines = arrayElementLines(text);
-    return js.map((v, i) => bodyRecord(v, file, lines[i] ?? 1, 'request-response-pairs'));
-  }
-  return [bodyRecord(js, file, 1, 'request-response-pairs')];
+  const doc = documentItems(text);
+  if ('error' in doc) return [{ kind: 'bad', line: 1, message: doc.error }];
+  return doc.items.map((it) => bodyRecord(it.value, file, it.line, 'request-response-pairs'));
 }
