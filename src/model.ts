@@ -181,5 +181,7 @@ export interface Diagnostic {
   evidence?: string;
   /** index of the request in its log, for log findings */
   request?: number;
+  /** log findings: what fixing this break alone would save in the projected log, micro-dollars */
+  savedMicro?: number;
   fix?: Fix[];
 }

@@ -322,6 +322,12 @@ export async function run(opts: RunOptions): Promise<Report> {
     );
     logs = analysis;
     projection = projector.finish(analysis.summary.approx, (code) => lookup(code)?.id);
+    // each log finding learns what fixing it alone is worth, so findings can be sorted by money
+    const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
+    for (const d of analysis.diagnostics) {
+      const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
+      if (v !== undefined) d.savedMicro = v;
+    }
     const tokensByFile = new Map<string, number>();
     for (const lin of analysis.lineages) {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);

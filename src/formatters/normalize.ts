@@ -40,6 +40,7 @@ const DIAGNOSTIC_KEYS = [
   'approx',
   'evidence',
   'request',
+  'savedMicro',
   'fix',
 ] as const;
 

@@ -41,7 +41,7 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
     ['per 1,000 requests', usd(now.per1000), usd(fixed.per1000), usd(savings.per1000)],
     ['cache hit rate', `${pct(now.hits, now.requests)} (${int(now.hits)}/${int(now.requests)})`, `${pct(fixed.hits, fixed.requests)} (${int(fixed.hits)}/${int(fixed.requests)})`, ''],
     ['cached input tokens', `${pct(now.readTokens, now.inputTokens)} (${int(now.readTokens)})`, `${pct(fixed.readTokens, fixed.inputTokens)} (${int(fixed.readTokens)})`, ''],
-    ['cache writes', `${int(now.writeTokens)} tok`, `${int(fixed.writeTokens)} tok`, ''],
+    ['cache writes (share of input)', `${int(now.writeTokens)} (${pct(now.writeTokens, now.inputTokens)})`, `${int(fixed.writeTokens)} (${pct(fixed.writeTokens, fixed.inputTokens)})`, ''],
     ['TTFT p50 / p95', ms(now), ms(fixed), `≈${int(Math.round(savings.ttftP50Ms))} / ${int(Math.round(savings.ttftP95Ms))} ms`],
   ];
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['', 'now', 'if fixed', 'saved'][i]!.length));
@@ -53,6 +53,10 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
   out.push(c.dim(split));
   if (p.byRule.length) {
     out.push(`  by rule: ${p.byRule.map((r) => `${r.code}${r.ruleId ? ` ${r.ruleId}` : ''} ${usd(r.savings.total)} (${int(r.breaks)} break${r.breaks === 1 ? '' : 's'})`).join(', ')}`);
+  }
+  const top = p.byLineage.filter((l) => l.savings.total > 0).slice(0, 5);
+  if (top.length) {
+    out.push(`  most to gain: ${top.map((l) => `${l.lineage.length > 24 ? `${l.lineage.slice(0, 23)}…` : l.lineage} ${usd(l.savings.total)}`).join(', ')}${p.byLineage.length > top.length ? ` (all ${int(p.byLineage.length)} lineages in --format json)` : ''}`);
   }
   for (const t of p.targets) out.push(c.dim(`  ${t.provider} ${t.model}: ${t.regime} cache model, ${t.price} (${int(t.requests)} requests)`));
   for (const u of p.unpriced) out.push(c.yellow(`  ${u.model}: no price row, ${int(u.requests)} requests left out (pass --price or add a prices: row to the config)`));

@@ -113,6 +113,7 @@ function resultProperties(d: Diagnostic): Record<string, unknown> {
   if (d.approx !== undefined) p.approx = d.approx;
   if (d.segment !== undefined) p.segment = d.segment;
   if (d.request !== undefined) p.request = d.request;
+  if (d.savedMicro !== undefined) p.savedMicroUsd = d.savedMicro;
   return p;
 }
 

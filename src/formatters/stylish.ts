@@ -2,7 +2,7 @@
 // tokens each finding puts at risk, input problems, and a closing summary.
 import type { LogAnalysis } from '../logs/types.js';
 import { renderTimeline } from './timeline.js';
-import { renderProjection } from './projection.js';
+import { renderProjection, usd } from './projection.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
@@ -17,9 +17,10 @@ function oneLine(s: string): string {
 }
 
 /** `~3,912 tok`, or `≈3,912 tok` when the count comes from a stand-in tokenizer. */
-export function tokensLabel(d: Pick<Diagnostic, 'tokensAtRisk' | 'approx'>): string {
-  if (d.tokensAtRisk === undefined || d.tokensAtRisk <= 0) return '';
-  return `${d.approx ? '≈' : '~'}${formatNumber(d.tokensAtRisk)} tok`;
+export function tokensLabel(d: Pick<Diagnostic, 'tokensAtRisk' | 'approx' | 'savedMicro'>): string {
+  const money = d.savedMicro !== undefined && d.savedMicro > 0 ? ` · ${usd(d.savedMicro)} if fixed` : '';
+  if (d.tokensAtRisk === undefined || d.tokensAtRisk <= 0) return money.replace(/^ · /, '');
+  return `${d.approx ? '≈' : '~'}${formatNumber(d.tokensAtRisk)} tok${money}`;
 }
 
 function paintSeverity(c: ChalkInstance, sev: Severity, text: string): string {

@@ -104,6 +104,8 @@ export interface Agreement {
   within5pct: number;
   /** the largest disagreements, with the likeliest reason */
   disagreements: { file: string; line: number; predicted: number; reported: number; reason: string }[];
+  /** every compared request: predicted and reported cached tokens */
+  requests: { file: string; line: number; predicted: number; reported: number }[];
   /** requests with reported usage that were not compared, by reason */
   skipped: Record<string, number>;
 }
@@ -119,6 +121,10 @@ export interface Projection {
   total: ProjectionTotals;
   /** what fixing each rule's breakers alone would save, most first */
   byRule: { code: string; ruleId?: string; breaks: number; savings: Savings }[];
+  /** per log finding (a fixable break): what fixing it alone saves, most first (providers only) */
+  byFinding: { file: string; line: number; code: string; savedMicro: number; ttftP50Ms: number }[];
+  /** per lineage, now and fixed, most saved first */
+  byLineage: { lineage: string; now: Totals; fixed: Totals; savings: Savings }[];
   agreement: Agreement;
   /** stand-in token counts vs reported totals, per model: the factor applied before replay */
   calibration: { model: string; factor: number; requests: number }[];
@@ -196,18 +202,22 @@ export class LogProjector {
     this.lastSegments.set(req.lineage, segs);
   }
 
-  /** The requests as they were (fix = never) or with the breakers `fix` accepts removed. */
-  private simRequests(fix: (code: string | undefined) => boolean, calibration: Map<string, number>): SimRequest[] {
+  /**
+   * The requests as they were (fix = never) or with the breakers `fix` accepts removed, indexed by seq;
+   * only those in `only` (whole lineages) when given.
+   */
+  private simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, only?: readonly number[]): SimRequest[] {
     const fixedChains: ArrayLike<number>[] = [];
     const out: SimRequest[] = [];
     let fresh = -1; // negative ids never collide with interned ones
-    for (const r of this.recorded) {
+    for (const seq of only ?? this.recorded.keys()) {
+      const r = this.recorded[seq]!;
       const prev = r.prevSeq !== undefined ? this.recorded[r.prevSeq] : undefined;
       let chain: ArrayLike<number> = r.chain;
       let shared = r.sharedWithPrev;
       if (prev) {
         const prevChain = fixedChains[prev.seq] ?? prev.chain;
-        const n = r.fixedN !== undefined && fix(r.divergence?.code) ? r.fixedN : r.sameAsPrev;
+        const n = r.fixedN !== undefined && fix(r) ? r.fixedN : r.sameAsPrev;
         if (n !== r.sameAsPrev || prevChain !== prev.chain) {
           const next = Int32Array.from(r.chain, (id, k) => (k < n ? (prevChain[k] ?? id) : id));
           // after a fixed divergence the later ids must not match the unfixed history by accident
@@ -234,7 +244,7 @@ export class LogProjector {
       if (r.prevSeq !== undefined) sim.prevSeq = r.prevSeq;
       if (r.usage) sim.usage = r.usage;
       if (r.usage?.outputTokens !== undefined) sim.outputTokens = r.usage.outputTokens;
-      out.push(sim);
+      out[r.seq] = sim;
     }
     return out;
   }
@@ -314,7 +324,9 @@ export class LogProjector {
         ttftBasis: ttft.basis,
         total: { now: empty, fixed: empty, savings: savings(empty, empty) },
         byRule: [],
-        agreement: { compared: 0, exact: 0, within5pct: 0, disagreements: [], skipped: {} },
+        byFinding: [],
+        agreement: { compared: 0, exact: 0, within5pct: 0, disagreements: [], requests: [], skipped: {} },
+        byLineage: [],
         calibration: [],
       };
     }
@@ -333,30 +345,33 @@ export class LogProjector {
     assumptions.push('fixes restore reuse within a lineage only; sessions are not assumed to share prefixes they do not share today');
     assumptions.push(`TTFT: ${ttft.basis}`);
 
-    const run = (fix: (code: string | undefined) => boolean): { outcomes: SimOutcome[]; priced: Priced[]; outputs: number[] } => {
-      const reqs = this.simRequests(fix, calibration);
-      const outcomes: SimOutcome[] = new Array(reqs.length);
-      const pricedOut: Priced[] = new Array(reqs.length);
-      const outputs: number[] = reqs.map((r) => r.outputTokens ?? 0);
+    const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { outcomes: SimOutcome[]; priced: Priced[]; outputs: number[] } => {
+      const reqs = this.simRequests(fix, calibration, only);
+      const outcomes: SimOutcome[] = [];
+      const pricedOut: Priced[] = [];
+      const outputs: number[] = reqs.map((r) => r?.outputTokens ?? 0);
+      const inRun = only ? new Set(only) : undefined;
       for (const g of priced) {
-        const subset = g.seqs.map((s) => reqs[s]!);
+        const seqs = inRun ? g.seqs.filter((x) => inRun.has(x)) : g.seqs;
+        if (seqs.length === 0) continue;
+        const subset = seqs.map((s) => reqs[s]!);
         const res = replay(subset, g.params!, {
           ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
           ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
         });
         res.forEach((sim, i) => {
-          const seq = g.seqs[i]!;
+          const seq = seqs[i]!;
           const o = this.reportedOutcome(seq) ?? sim;
           outcomes[seq] = o;
           const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
           pricedOut[seq] = priceOutcome(o, g.params!, outputs[seq] ?? 0, ms);
         });
       }
-      const keep = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
+      const keep = priced.flatMap((g) => g.seqs).filter((x) => !inRun || inRun.has(x)).sort((a, b) => a - b);
       return { outcomes: keep.map((s) => outcomes[s]!), priced: keep.map((s) => pricedOut[s]!), outputs: keep.map((s) => outputs[s] ?? 0) };
     };
     const nowRun = run(() => false);
-    const fixedRun = run(() => true);
+    const fixedRun = run((r) => r.divergence !== undefined);
     const now = totals(nowRun.outcomes, nowRun.priced, nowRun.outputs);
     const fixed = totals(fixedRun.outcomes, fixedRun.priced, fixedRun.outputs);
 
@@ -365,12 +380,56 @@ export class LogProjector {
       if (r.divergence?.code && FIXABLE_CAUSES.has(r.divergence.cause)) codes.set(r.divergence.code, (codes.get(r.divergence.code) ?? 0) + 1);
     }
     const byRule = [...codes].map(([code, breaks]) => {
-      const one = run((c) => c === code);
+      const one = run((r) => r.divergence?.code === code);
       const t = totals(one.outcomes, one.priced, one.outputs);
       const ruleId = ruleIds(code);
       return { code, ...(ruleId ? { ruleId } : {}), breaks, savings: savings(now, t) };
     });
     byRule.sort((a, b) => b.savings.total - a.savings.total || (a.code < b.code ? -1 : 1));
+
+    // Per finding: fixing one break alone, replayed on its lineage only (a provider's cache is per
+    // lineage, so other lineages cannot change). Engines share one cache across lineages: skipped there.
+    const byFinding: Projection['byFinding'] = [];
+    if (!engine) {
+      const lineageSeqs = new Map<string, number[]>();
+      for (const r of this.recorded) {
+        const list = lineageSeqs.get(r.lineage) ?? [];
+        list.push(r.seq);
+        lineageSeqs.set(r.lineage, list);
+      }
+      const baseline = new Map<string, Totals>();
+      for (const r of this.recorded) {
+        if (r.fixedN === undefined || !r.divergence?.code) continue;
+        const only = lineageSeqs.get(r.lineage)!;
+        let base = baseline.get(r.lineage);
+        if (!base) {
+          const b = run(() => false, only);
+          base = totals(b.outcomes, b.priced, b.outputs);
+          baseline.set(r.lineage, base);
+        }
+        const f = run((x) => x.seq === r.seq, only);
+        const saved = savings(base, totals(f.outcomes, f.priced, f.outputs));
+        byFinding.push({ file: r.file, line: r.line, code: r.divergence.code, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
+      }
+      byFinding.sort((a, b) => b.savedMicro - a.savedMicro || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    }
+
+    // per lineage: the same outcomes grouped by lineage (outcome i belongs to the i-th priced request)
+    const keep = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
+    const groupsOf = new Map<string, number[]>();
+    keep.forEach((seq, i) => {
+      const l = this.recorded[seq]!.lineage;
+      const list = groupsOf.get(l) ?? [];
+      list.push(i);
+      groupsOf.set(l, list);
+    });
+    const pick = <T>(xs: T[], idx: number[]): T[] => idx.map((i) => xs[i]!);
+    const byLineage = [...groupsOf].map(([lineage, idx]) => {
+      const n = totals(pick(nowRun.outcomes, idx), pick(nowRun.priced, idx), pick(nowRun.outputs, idx));
+      const f = totals(pick(fixedRun.outcomes, idx), pick(fixedRun.priced, idx), pick(fixedRun.outputs, idx));
+      return { lineage, now: n, fixed: f, savings: savings(n, f) };
+    });
+    byLineage.sort((a, b) => b.savings.total - a.savings.total || (a.lineage < b.lineage ? -1 : 1));
 
     return {
       assumptions,
@@ -379,7 +438,9 @@ export class LogProjector {
       ttftBasis: ttft.basis,
       total: { now, fixed, savings: savings(now, fixed) },
       byRule,
-      agreement: this.agreement(nowRun.outcomes, priced.flatMap((g) => g.seqs).sort((a, b) => a - b), calibration),
+      byFinding,
+      byLineage,
+      agreement: this.agreement(nowRun.outcomes, keep, calibration),
       calibration: [...calibration].map(([model, factor]) => ({ model, factor, requests: this.recorded.filter((r) => r.model === model && r.usage).length })),
     };
   }
@@ -401,7 +462,7 @@ export class LogProjector {
 
   /** Predicted vs reported cached tokens, with the likeliest reason for each disagreement. */
   private agreement(outcomes: SimOutcome[], seqs: number[], calibration: Map<string, number>): Agreement {
-    const a: Agreement = { compared: 0, exact: 0, within5pct: 0, disagreements: [], skipped: {} };
+    const a: Agreement = { compared: 0, exact: 0, within5pct: 0, disagreements: [], requests: [], skipped: {} };
     const skip = (why: string) => (a.skipped[why] = (a.skipped[why] ?? 0) + 1);
     const all: Agreement['disagreements'] = [];
     seqs.forEach((seq, i) => {
@@ -412,6 +473,7 @@ export class LogProjector {
       const o = outcomes[i]!;
       a.compared++;
       const predicted = o.read;
+      a.requests.push({ file: r.file, line: r.line, predicted, reported });
       if (predicted === reported) a.exact++;
       if (Math.abs(predicted - reported) <= 0.05 * Math.max(predicted, reported)) {
         a.within5pct++;

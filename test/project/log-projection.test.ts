@@ -92,3 +92,17 @@ describe('log projection', () => {
     expect(a.disagreements.some((d) => d.file.startsWith('openllmetry_openai') && /best-effort/.test(d.reason))).toBe(true);
   });
 });
+
+describe('per lineage and per finding', () => {
+  it('prices each fixable break alone and each lineage now vs fixed', async () => {
+    const p = (await session(4, true))!;
+    expect(p.byLineage).toHaveLength(1);
+    expect(p.byLineage[0]!.now).toEqual(p.total.now);
+    expect(p.byFinding).toHaveLength(3); // breaks at requests 1, 2, 3
+    for (const f of p.byFinding) {
+      expect(f.code).toBe('KV101');
+      expect(f.savedMicro).toBeGreaterThan(0);
+      expect(f.savedMicro).toBeLessThanOrEqual(p.total.savings.total);
+    }
+  });
+});
