@@ -35,6 +35,29 @@ import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
  */
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
 
+/**
+ * The model assumed for a provider named without a model (--provider, config `provider`, or what a file
+ * says): each provider's mid-range general model in the price table, so its minimum and prices apply.
+ * A product default, not a sourced fact; a test checks every one has a price row.
+ */
+export const DEFAULT_MODEL_BY_PROVIDER: Readonly<Record<string, string>> = {
+  anthropic: 'claude-sonnet-4-6',
+  bedrock: 'claude-sonnet-4-6',
+  vertex: 'claude-sonnet-4-6',
+  openai: 'gpt-5.4',
+  azure: 'gpt-5.4',
+  google: 'gemini-2.5-flash',
+  deepseek: 'deepseek-v4-flash',
+};
+
+/** The target model for a template: explicit model first, then the provider's default, then DEFAULT_MODEL. */
+export function targetModel(models: ReadonlyArray<string | undefined>, providers: ReadonlyArray<string | undefined>): string {
+  const model = models.find((m) => m);
+  if (model) return model;
+  const provider = providers.find((p) => p)?.toLowerCase();
+  return (provider && DEFAULT_MODEL_BY_PROVIDER[provider]) || DEFAULT_MODEL;
+}
+
 export interface RunOptions {
   /** paths, directories, globs; `-` for stdin */
   paths: string[];
@@ -274,7 +297,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       continue;
     }
     const resolved = configFor(config, input.rel, opts.cwd, rules);
-    const model = opts.model ?? resolved.model ?? config?.model ?? doc.model ?? DEFAULT_MODEL;
+    const model = targetModel([opts.model, resolved.model, config?.model, doc.model], [opts.provider, resolved.provider, config?.provider, doc.provider]);
     const tokenizer = await tokenizerFor(model);
     const min = minCacheable(prices, model);
     let diags = lintPrompt(doc, rules, resolved.settings, { tokenizer, ...(min ? { minCacheable: min } : {}) });

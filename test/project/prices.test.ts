@@ -42,3 +42,14 @@ describe('price table', () => {
     expect(minCacheable(table, 'claude-opus-5')?.tokens).toBe(512);
   });
 });
+
+describe('default models per provider', () => {
+  it('names a model with a price row for every provider, and explicit models win', async () => {
+    const { DEFAULT_MODEL_BY_PROVIDER, targetModel } = await import('../../src/run.js');
+    const table = loadPriceTable();
+    for (const [provider, model] of Object.entries(DEFAULT_MODEL_BY_PROVIDER)) expect(findPriceRow(table, model), provider).toBeDefined();
+    expect(targetModel([undefined, 'gpt-4.1'], ['anthropic'])).toBe('gpt-4.1');
+    expect(targetModel([undefined], [undefined, 'OpenAI'])).toBe('gpt-5.4');
+    expect(targetModel([], [])).toBe('claude-sonnet-4-6');
+  });
+});
