@@ -231,8 +231,8 @@ export class LogProjector {
       const sim: SimRequest = {
         seq: r.seq,
         lineage: r.lineage,
-        cum: Array.from(r.cum, (c) => (factor === 1 ? c : Math.round(c * factor))),
-        chain: Array.from(chain),
+        cum: factor === 1 ? r.cum : Int32Array.from(r.cum, (c) => Math.round(c * factor)),
+        chain,
         breakpoints: r.breakpoints,
         messageEnds: r.messageEnds,
         sharedWithPrev: Math.round(shared * factor),

@@ -27,7 +27,7 @@ export class OpenAiBreakpointCache {
     const last = r.cum.length - 1;
     const implicit = r.implicitBreakpoint ?? last;
     const writes = [...r.breakpoints, { segment: implicit, ttl: '5m' as const }];
-    const ends = (r.messageEnds ?? r.cum.map((_, i) => i)).filter((i) => i <= implicit);
+    const ends = (r.messageEnds ?? Array.from({ length: r.cum.length }, (_, i) => i)).filter((i) => i <= implicit);
     const positions = (bp: number): number[] => {
       if (bp !== implicit) return [bp];
       const earlier = ends.filter((i) => i < implicit).slice(-IMPLICIT_LOOKBACK).reverse();

@@ -17,9 +17,9 @@ export interface SimRequest {
   /** epoch ms; undefined = unknown (then every gap is assumed within the TTL) */
   time?: number;
   /** tokens through the end of segment i (non-decreasing); the last one is the prompt's total */
-  cum: number[];
+  cum: ArrayLike<number>;
   /** prefix id through segment i: equal ids mean identical prefixes (interned chain hashes) */
-  chain: number[];
+  chain: ArrayLike<number>;
   /** segments that end a message (for OpenAI GPT-5.6 implicit lookback), optional */
   messageEnds?: number[];
   /** index of the last segment of the latest user/tool turn (GPT-5.6 implicit breakpoint), optional */
