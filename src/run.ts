@@ -7,7 +7,7 @@ import type { InputProblem } from './errors.js';
 import { KvlintError } from './errors.js';
 import type { FileResult, Report, RuleMeta, Summary } from './report.js';
 import type { Projection } from './project/log-projection.js';
-import { priceRowFromFlag } from './project/cache-params.js';
+import type { LogJob } from './logs/job.js';
 import { compareDiagnostics } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
@@ -320,37 +320,31 @@ export async function run(opts: RunOptions): Promise<Report> {
   let projection: Projection | undefined;
   const logInputs = inputs.filter((i): i is Extract<Classified, { kind: 'log' }> => i.kind === 'log');
   if (logInputs.length) {
-    const { analyzeLogs } = await import('./logs/analyze.js');
-    const { LogProjector } = await import('./project/log-projection.js'); // issue 4: cost and TTFT projection
-    const projector = new LogProjector(prices, {
-      ...(opts.engine ? { engine: opts.engine } : {}),
-      ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
-      ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
+    // logs run as one self-contained job: in a worker with a capped heap when they are large
+    const { runLogJob } = await import('./logs/job.js');
+    const { runLogJobIsolated, ISOLATE_BYTES } = await import('./logs/isolate.js');
+    const job: LogJob = {
+      inputs: logInputs.map((l) => ({ abs: l.abs, rel: l.rel })),
+      tokenizerModel: opts.model ?? config?.model ?? 'gpt-4o',
+      redact: opts.redact,
       ...(opts.model ? { model: opts.model } : {}),
-      ...(opts.priceFlag ? { fallbackRow: priceRowFromFlag(opts.priceFlag) } : {}),
-    });
-    const tokenizer = await tokenizerFor(opts.model ?? config?.model ?? 'gpt-4o');
-    const analysis = await analyzeLogs(
-      logInputs.map((l) => ({ abs: l.abs, rel: l.rel })),
-      {
-        tokenizer,
-        ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
-        onProblem: (p) => problems.push(p),
-        ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
-        ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
-        rules: (name) => lookup(name),
-        onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
-        ...(opts.onLogProgress ? { onProgress: await logProgress(logInputs, opts.onLogProgress) } : {}),
-      },
-    );
+      ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
+      ...(opts.engine ? { engine: opts.engine } : {}),
+      ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
+      ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
+      ...(config ? { config: { file: config.file, ...(config.prices ? { prices: { ...config.prices } } : {}) } } : {}),
+      ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
+      ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
+    };
+    const progress = opts.onLogProgress ? await logProgress(logInputs, opts.onLogProgress) : undefined;
+    const { stat } = await import('node:fs/promises');
+    let bytes = 0;
+    for (const l of logInputs) bytes += await stat(l.abs).then((st) => st.size, () => 0);
+    const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, progress) : await runLogJob(job, progress);
+    problems.push(...result.problems);
+    const analysis = result.analysis;
     logs = analysis;
-    projection = projector.finish(analysis.summary.approx, (code) => lookup(code)?.id);
-    // each log finding learns what fixing it alone is worth, so findings can be sorted by money
-    const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
-    for (const d of analysis.diagnostics) {
-      const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
-      if (v !== undefined) d.savedMicro = v;
-    }
+    projection = result.projection;
     const tokensByFile = new Map<string, number>();
     for (const lin of analysis.lineages) {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);

@@ -1,0 +1,68 @@
+// One log analysis as a self-contained job: read the logs, compare consecutive requests, and project cost
+// and TTFT. Plain data in, plain data out, so the same job can run on the main thread or in a worker
+// with a bounded heap (src/logs/isolate.ts).
+import type { InputProblem } from '../errors.js';
+import { loadRules, ruleIndex } from '../engine/registry.js';
+import { priceRowFromFlag } from '../project/cache-params.js';
+import { LogProjector, type Projection } from '../project/log-projection.js';
+import { loadPriceTable, withConfigPrices } from '../project/prices.js';
+import { setRedaction } from '../redact.js';
+import { loadTokenizer } from '../tokenize/index.js';
+import { analyzeLogs } from './analyze.js';
+import type { LogAnalysis } from './types.js';
+
+export interface LogJob {
+  inputs: { abs: string; rel: string }[];
+  /** model that counts tokens (and, as --model, prices every request) */
+  tokenizerModel: string;
+  model?: string;
+  ttlSeconds?: number;
+  engine?: 'vllm' | 'sglang';
+  kvBudgetTokens?: number;
+  priceFlag?: string;
+  config?: { file: string; prices?: Record<string, unknown> };
+  maxLineBytes?: number;
+  maxDepth?: number;
+  redact: boolean;
+}
+
+export interface LogJobResult {
+  analysis: LogAnalysis;
+  projection?: Projection;
+  problems: InputProblem[];
+}
+
+export type LogProgress = (p: { file: string; fileBytes: number; requests: number }) => void;
+
+/** Runs a log job on the current thread. */
+export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<LogJobResult> {
+  setRedaction(job.redact);
+  const lookup = ruleIndex(loadRules());
+  const prices = withConfigPrices(loadPriceTable(), job.config?.prices, job.config?.file ?? 'config');
+  const projector = new LogProjector(prices, {
+    ...(job.engine ? { engine: job.engine } : {}),
+    ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
+    ...(job.kvBudgetTokens !== undefined ? { kvBudgetTokens: job.kvBudgetTokens } : {}),
+    ...(job.model ? { model: job.model } : {}),
+    ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
+  });
+  const problems: InputProblem[] = [];
+  const analysis = await analyzeLogs(job.inputs, {
+    tokenizer: await loadTokenizer(job.tokenizerModel),
+    ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
+    onProblem: (p) => problems.push(p),
+    ...(job.maxLineBytes !== undefined ? { maxLineBytes: job.maxLineBytes } : {}),
+    ...(job.maxDepth !== undefined ? { maxDepth: job.maxDepth } : {}),
+    rules: (name) => lookup(name),
+    onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const projection = projector.finish(analysis.summary.approx, (code) => lookup(code)?.id);
+  // each log finding learns what fixing it alone is worth, so findings can be sorted by money
+  const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
+  for (const d of analysis.diagnostics) {
+    const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
+    if (v !== undefined) d.savedMicro = v;
+  }
+  return { analysis, ...(projection ? { projection } : {}), problems };
+}
