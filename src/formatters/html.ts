@@ -4,6 +4,7 @@
 // fixed when the report carries a projection; the findings with their redacted excerpts.
 // Every number shown carries a `data-metric` attribute with its raw value, so a test can compare the page
 // with the JSON report. Pure: no clock, no I/O; the same report renders the same bytes.
+import { displayUsd } from '../project/money.js';
 import type { LineageTimeline, LogAnalysis } from '../logs/types.js';
 import type { Diagnostic } from '../model.js';
 import type { Report } from '../report.js';
@@ -122,7 +123,7 @@ function numAt(v: unknown, path: string[]): number | undefined {
   return typeof cur === 'number' && Number.isFinite(cur) ? cur : undefined;
 }
 
-const usd = (micro: number): string => `$${(micro / 1e6).toFixed(micro !== 0 && Math.abs(micro) < 10_000 ? 4 : 2)}`;
+const usd = displayUsd;
 
 /**
  * Cost now vs if fixed, from `report.projection` (the cost simulation, src/project/log-projection.ts):

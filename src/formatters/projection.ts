@@ -3,22 +3,15 @@
 // provider reported. Every figure is labelled with its basis; estimates carry ≈.
 import type { ChalkInstance } from 'chalk';
 import type { Projection } from '../project/log-projection.js';
+import { displayUsd } from '../project/money.js';
 import type { Totals } from '../project/cost.js';
 
 function pct(n: number, d: number): string {
   return d > 0 ? `${Math.round((1000 * n) / d) / 10}%` : '–';
 }
 
-/**
- * Dollars for reading, from exact micro-dollars: cents from $1 up, four decimals below (a request often
- * costs a fraction of a cent). The json report keeps the exact micro-dollar integers.
- */
-export function usd(micro: number): string {
-  const sign = micro < 0 ? '-' : '';
-  const v = Math.abs(micro) / 1e6;
-  if (v === 0) return '$0';
-  return `${sign}$${v >= 1 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : v.toFixed(v >= 0.0001 ? 4 : 6)}`;
-}
+/** Money for reading (one rule for every format): see displayUsd. */
+export const usd = displayUsd;
 
 function int(n: number): string {
   return n.toLocaleString('en-US');

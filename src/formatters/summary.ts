@@ -1,6 +1,7 @@
 // The Markdown summary a CI job shows on its run page (GitHub's $GITHUB_STEP_SUMMARY): findings, tokens at
 // risk, prefix reuse of the logs, and — when the report carries the cost projection — dollars and TTFT
 // that fixing would save. Short by design: the annotations and the SARIF upload carry the details.
+import { displayUsd } from '../project/money.js';
 import type { LogAnalysis } from '../logs/types.js';
 import type { Report } from '../report.js';
 import { redact } from '../redact.js';
@@ -32,7 +33,7 @@ function projectionRows(projection: unknown): string[] {
   const rows: string[] = [];
   const saved = numAt(projection, ['total', 'savings', 'total']);
   const pct = numAt(projection, ['total', 'savings', 'pct']);
-  if (saved !== undefined) rows.push(`| $ saved if fixed (≈ projection) | $${(saved / 1e6).toFixed(2)}${pct !== undefined ? ` (${pct}%)` : ''} |`);
+  if (saved !== undefined) rows.push(`| $ saved if fixed (≈ projection) | ${displayUsd(saved)}${pct !== undefined ? ` (${pct}%)` : ''} |`);
   const ttft = numAt(projection, ['total', 'savings', 'ttftP50Ms']);
   if (ttft !== undefined) rows.push(`| TTFT saved, median (≈ projection) | ${formatNumber(Math.round(ttft))} ms |`);
   return rows;

@@ -45,3 +45,14 @@ export function formatPct(part: number, whole: number): string {
   if (whole === 0) return '0%';
   return `${((100 * part) / whole).toFixed(1)}%`;
 }
+
+/**
+ * Dollars for reading, from exact micro-dollars: cents from $1 up, four decimals below (a request often
+ * costs a fraction of a cent), `$0` for nothing. Reports keep the exact micro-dollar integers.
+ */
+export function displayUsd(micro: number): string {
+  const sign = micro < 0 ? '-' : '';
+  const v = Math.abs(micro) / 1e6;
+  if (v === 0) return '$0';
+  return `${sign}$${v >= 1 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : v.toFixed(v >= 0.0001 ? 4 : 6)}`;
+}
