@@ -26,10 +26,10 @@ describe('findExcessDepth', () => {
     expect(findExcessDepth("k: don't [[\n", 1)).toEqual({ line: 1, depth: 2 });
     expect(findExcessDepth('x:\n  - - - - y\n', 3)).toEqual({ line: 2, depth: 4 });
   });
-  it('is linear: a million brackets take well under a second', () => {
+  it('is linear: a million brackets take seconds at most (quadratic would take minutes)', () => {
     const t0 = Date.now();
     expect(findExcessDepth('['.repeat(1_000_000), 1_000_000)).toBeUndefined();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
   it('valueDepthExceeds walks without recursion', () => {
     let v: unknown = 1;

@@ -41,7 +41,7 @@ describe('process behaviour', () => {
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('exit', (c, s) => resolve({ code: c, signal: s })),
     );
-    expect(Date.now() - sent).toBeLessThan(1500);
+    expect(Date.now() - sent).toBeLessThan(5000); // promptly, with room for a loaded CI machine
     // killed by SIGINT (a shell reports 130) or exited with 130 itself
     expect(signal === 'SIGINT' || code === 130).toBe(true);
     expect(stderr).not.toMatch(/\n\s+at /);
