@@ -114,3 +114,28 @@ export async function generateUniqueLog(path, bytes, { seed = 7 } = {}) {
   await once(out, 'finish');
   return { bytes: written, requests };
 }
+
+/**
+ * The peer workload: `count` OpenAI-style requests of about 2,000 tokens each (one of 8 shared system
+ * prompts of ~1,500 tokens, then a user message of ~500 tokens of its own), for replay through the vLLM
+ * cache model with --engine vllm.
+ */
+export async function generatePeerLog(path, count = 10_000, { seed = 11 } = {}) {
+  const rand = rng(seed);
+  const systems = Array.from({ length: 8 }, (_, i) => `You are service ${i}. ${text(rand, 1100)}`);
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  for (let i = 0; i < count; i++) {
+    const body = {
+      model: 'llama-3.1-8b',
+      user: `u-${i % 500}`,
+      messages: [
+        { role: 'system', content: systems[i % systems.length] },
+        { role: 'user', content: `${i}: ${text(rand, 380)}` },
+      ],
+    };
+    if (!out.write(`${JSON.stringify(body)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { requests: count };
+}

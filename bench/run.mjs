@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statSync, existsSync } from 'node:fs';
-import { generateAgentLog, generateUniqueLog } from './gen-agent-log.mjs';
+import { generateAgentLog, generatePeerLog, generateUniqueLog } from './gen-agent-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
@@ -137,6 +137,16 @@ if (uniqueMb > 0) {
   uniqueRow = { mb: statSync(file).size / 1e6, textMb, tokRate, lint };
 }
 
+// The peer workload: 10,000 requests of ~2,000 tokens replayed through the vLLM cache model, end to end.
+let peerRow;
+if (process.env.BENCH_PEER !== '0') {
+  const file = join(out, 'peer.jsonl');
+  if (!existsSync(file)) await generatePeerLog(file, 10_000);
+  const m = measure([bin, '--engine', 'vllm', '--price', 'input=0.1', '--format', 'json', '-o', join(out, 'peer.report.json'), file], { n: 3 });
+  const report = JSON.parse(readFileSync(join(out, 'peer.report.json'), 'utf8'));
+  peerRow = { m, requests: report.logs.summary.requests, tokens: report.logs.summary.tokens };
+}
+
 const w = [44, 12, 18, 12, 16, 12];
 const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 10)).join(' ');
 console.log(`kvlint benchmark — node ${process.version}, median of repeated cold runs after a warm-up (min–max)\n`);
@@ -156,6 +166,9 @@ if (logRows.length) {
     console.log(l2([fmt(r.mb, 0), fmt(r.requests), fmt(s, 2), fmt(rate, 0), fmt(r.requests / s, 0), `${fmt(r.lint.rss, 0)} MiB`, fmt(s / (r.mb / 1000), 2), fmt(floorRate, 0), `${fmt((rate / floorRate) * 100, 0)}%`]));
   }
   console.log('\ntargets: peak RSS < 300 MiB at 1 GB; ≥ 50% of the floor; seconds per GB flat (±20%) from 100 MB to 1 GB');
+}
+if (peerRow) {
+  console.log(`\npeer workload: ${fmt(peerRow.requests)} requests, ${fmt(peerRow.tokens)} tokens through the vLLM model in ${fmt(peerRow.m.ms / 1000, 2)} s (target < 3 s), peak RSS ${fmt(peerRow.m.rss, 0)} MiB`);
 }
 if (uniqueRow) {
   const s = uniqueRow.lint.ms / 1000;

@@ -30,6 +30,7 @@ export interface LintCliOptions {
   engine?: 'vllm' | 'sglang';
   kvBudget?: number;
   price?: string;
+  workers?: number;
   // --- issue 7: limits ---
   maxLineSize?: number;
   maxDepth?: number;
@@ -109,6 +110,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
     .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices(['vllm', 'sglang']))
     .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', intArg('--kv-budget'))
+    .option('--workers <n>', 'tokenizer threads for logs of mostly new text (default: one per core; 0: none)', intArg('--workers'))
     .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
     .option('--debug', 'print stack traces of internal errors')
     // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---

@@ -82,6 +82,8 @@ export interface RunOptions {
   kvBudgetTokens?: number;
   /** --price: prices (USD per million tokens) for models the price table does not know */
   priceFlag?: string;
+  /** --workers: tokenizer threads for logs of mostly new text (0 or 1: main thread only) */
+  workers?: number;
   /** --quiet: report errors only */
   quiet?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
@@ -332,6 +334,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
       ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(config ? { config: { file: config.file, ...(config.prices ? { prices: { ...config.prices } } : {}) } } : {}),
       ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
       ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7

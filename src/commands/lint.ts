@@ -78,6 +78,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
       ...(opts.price ? { priceFlag: opts.price } : {}),
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       // --- issue 7: limits ---
       limits: {
         ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),

@@ -23,6 +23,8 @@ export interface LogJob {
   config?: { file: string; prices?: Record<string, unknown> };
   maxLineBytes?: number;
   maxDepth?: number;
+  /** tokenizer worker threads (--workers); default: one per core */
+  workers?: number;
   redact: boolean;
 }
 
@@ -53,6 +55,7 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
     onProblem: (p) => problems.push(p),
     ...(job.maxLineBytes !== undefined ? { maxLineBytes: job.maxLineBytes } : {}),
     ...(job.maxDepth !== undefined ? { maxDepth: job.maxDepth } : {}),
+    ...(job.workers !== undefined ? { workers: job.workers } : {}),
     rules: (name) => lookup(name),
     onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
     ...(onProgress ? { onProgress } : {}),
