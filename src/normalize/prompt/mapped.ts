@@ -1,4 +1,5 @@
 // Operations on text that carries a map back to source offsets: slicing, joining, composing maps.
+import { sourceOffset } from '../../source.js';
 import type { Placeholder } from '../../model.js';
 import type { MappedText, ScannedText } from './types.js';
 
@@ -23,18 +24,9 @@ export function pushAnchor(anchors: Array<[number, number]>, textOffset: number,
   anchors.push([textOffset, sourceOffset]);
 }
 
-/** Maps a text offset through anchors (the same rule as source.ts `sourceOffset`). */
+/** Maps a text offset through anchors: source.ts `sourceOffset`, with no anchors meaning identity. */
 export function mapOffset(anchors: ReadonlyArray<readonly [number, number]>, t: number): number {
-  let lo = 0;
-  let hi = anchors.length - 1;
-  if (hi < 0) return t;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((anchors[mid]?.[0] ?? 0) <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  const [a, s] = anchors[lo] ?? [0, 0];
-  return s + Math.max(0, t - a);
+  return sourceOffset(anchors, t) ?? t;
 }
 
 /**
