@@ -49,14 +49,40 @@ export function priceOutcome(o: SimOutcome, p: CacheParams, outputTokens: number
   };
 }
 
-/** Sums outcomes into Totals. `outputs[i]` is the output tokens of outcomes[i]. */
-export function totals(outcomes: readonly SimOutcome[], priced: readonly Priced[], outputs: readonly number[]): Totals {
+/**
+ * One request's replay outcome in one scenario, as the report keeps it: tokens, exact cost in pico-dollars
+ * (integers; a request would have to cost $9,000 to leave the safe integer range) and predicted TTFT.
+ */
+export interface Outcome {
+  /** prompt tokens as replayed */
+  tokens: number;
+  read: number;
+  write: number;
+  uncached: number;
+  pico: { uncached: number; write: number; read: number; output: number };
+  ttftMs: number;
+}
+
+/** A priced replay outcome as the report keeps it. */
+export function toOutcome(o: SimOutcome, p: Priced): Outcome {
+  return {
+    tokens: o.total,
+    read: o.read,
+    write: o.write5m + o.write1h,
+    uncached: o.uncached,
+    pico: { uncached: Number(p.pico.uncached), write: Number(p.pico.write), read: Number(p.pico.read), output: Number(p.pico.output) },
+    ttftMs: p.ttftMs,
+  };
+}
+
+/** Sums outcomes into Totals: `pick` gives each item's outcome, `output` its output tokens. */
+export function totalsOf<T>(items: readonly T[], pick: (x: T) => Outcome, output: (x: T) => number): Totals {
   let u = 0n;
   let w = 0n;
   let r = 0n;
   let o = 0n;
   const t: Totals = {
-    requests: outcomes.length,
+    requests: items.length,
     hits: 0,
     inputTokens: 0,
     readTokens: 0,
@@ -69,26 +95,27 @@ export function totals(outcomes: readonly SimOutcome[], priced: readonly Priced[
     ttftP50Ms: 0,
     ttftP95Ms: 0,
   };
-  outcomes.forEach((x, i) => {
-    const p = priced[i] as Priced;
-    u += p.pico.uncached;
-    w += p.pico.write;
-    r += p.pico.read;
-    o += p.pico.output;
+  const ttfts: number[] = [];
+  for (const item of items) {
+    const x = pick(item);
+    u += BigInt(x.pico.uncached);
+    w += BigInt(x.pico.write);
+    r += BigInt(x.pico.read);
+    o += BigInt(x.pico.output);
     if (x.read > 0) t.hits++;
-    t.inputTokens += x.total;
+    t.inputTokens += x.tokens;
     t.readTokens += x.read;
-    t.writeTokens += x.write5m + x.write1h;
+    t.writeTokens += x.write;
     t.uncachedTokens += x.uncached;
-    t.outputTokens += outputs[i] ?? 0;
-  });
+    t.outputTokens += output(item);
+    ttfts.push(x.ttftMs);
+  }
   const all = u + w + r + o;
   t.cost = { uncached: toMicro(u), write: toMicro(w), read: toMicro(r), output: toMicro(o), total: toMicro(all) };
-  if (outcomes.length > 0) {
-    t.perRequest = toMicro(all / BigInt(outcomes.length));
-    t.per1000 = toMicro((all * 1000n) / BigInt(outcomes.length));
+  if (items.length > 0) {
+    t.perRequest = toMicro(all / BigInt(items.length));
+    t.per1000 = toMicro((all * 1000n) / BigInt(items.length));
   }
-  const ttfts = priced.map((p) => p.ttftMs);
   t.ttftP50Ms = round1(percentile(ttfts, 50));
   t.ttftP95Ms = round1(percentile(ttfts, 95));
   return t;

@@ -4,7 +4,7 @@
 import { replay } from '../simulate/replay.js';
 import type { SimRequest } from '../simulate/types.js';
 import type { CacheParams } from './cache-params.js';
-import { priceOutcome, savings, totals, type Savings, type Totals } from './cost.js';
+import { priceOutcome, savings, toOutcome, totalsOf, type Savings, type Totals } from './cost.js';
 import { predictPrefillMs, type ModelShape } from './ttft-model.js';
 import type { GpuCalibration } from './ttft.js';
 
@@ -54,12 +54,11 @@ export function estimate(w: Workload, params: CacheParams, ttft: { shape: ModelS
   const reqs = workloadRequests(w);
   const outcomes = replay(reqs, params, opts);
   const out = w.outputTokens ?? 0;
-  const outputs = outcomes.map(() => out);
   const cachedPriced = outcomes.map((o) => priceOutcome(o, params, out, predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, o.total - 1), Math.max(1, o.total - o.read))));
   const cold = outcomes.map((o) => ({ ...o, read: 0, write5m: 0, write1h: 0, uncached: o.total }));
   const coldPriced = cold.map((o) => priceOutcome(o, params, out, predictPrefillMs(ttft.shape, ttft.gpu.coefficients, 0, o.total)));
-  const uncached = totals(cold, coldPriced, outputs);
-  const cached = totals(outcomes, cachedPriced, outputs);
+  const uncached = totalsOf(cold.map((o, i) => toOutcome(o, coldPriced[i]!)), (x) => x, () => out);
+  const cached = totalsOf(outcomes.map((o, i) => toOutcome(o, cachedPriced[i]!)), (x) => x, () => out);
   const assumptions = [...params.assumptions];
   if (w.intervalSeconds === undefined) assumptions.push('no --interval: every request assumed within the cache TTL');
   if (w.outputTokens === undefined) assumptions.push('no --output-tokens: output not priced');

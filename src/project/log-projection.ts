@@ -15,11 +15,22 @@ import { replay } from '../simulate/replay.js';
 import { Interner } from '../simulate/prefix.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
-import { priceOutcome, refLabel, savings, totals, type Priced, type Savings, type Totals } from './cost.js';
+import { priceOutcome, refLabel, savings, toOutcome, type Outcome } from './cost.js';
+import {
+  rowTotals,
+  summarizeProjection,
+  type CalibrationEntry,
+  type Finding,
+  type ProjectedRequest,
+  type Projection,
+  type ProjectionTarget,
+} from './projection-summary.js';
 import type { PriceRow, PriceTable } from './prices.js';
 import { predictPrefillMs } from './ttft-model.js';
 import { ttftModelFor } from './ttft.js';
 import { encodingForModel } from '../tokenize/index.js';
+
+export type { Projection } from './projection-summary.js';
 
 /** Divergence causes a prompt change can remove, and so the projection can "fix". */
 export const FIXABLE_CAUSES: ReadonlySet<string> = new Set(['timestamp', 'identifier', 'user-data', 'whitespace', 'key-order', 'tool-reorder']);
@@ -54,6 +65,8 @@ function fixedShare(
 /** What is kept per request: ids and counts, never texts. */
 interface Recorded {
   seq: number;
+  /** position in its file */
+  index: number;
   file: string;
   line: number;
   lineage: string;
@@ -89,45 +102,6 @@ export interface ProjectionOptions {
   model?: string;
   /** prices for models the table does not know (--price) */
   fallbackRow?: PriceRow;
-}
-
-export interface ProjectionTotals {
-  now: Totals;
-  fixed: Totals;
-  savings: Savings;
-}
-
-export interface Agreement {
-  /** requests whose reported cached tokens could be compared with the prediction */
-  compared: number;
-  exact: number;
-  within5pct: number;
-  /** the largest disagreements, with the likeliest reason */
-  disagreements: { file: string; line: number; predicted: number; reported: number; reason: string }[];
-  /** every compared request: predicted and reported cached tokens */
-  requests: { file: string; line: number; predicted: number; reported: number }[];
-  /** requests with reported usage that were not compared, by reason */
-  skipped: Record<string, number>;
-}
-
-export interface Projection {
-  /** what the figures assume, in words */
-  assumptions: string[];
-  /** one entry per (provider, model) replayed: the cache model and the price row used */
-  targets: { provider: string; model: string; regime: Regime; price: string; requests: number }[];
-  /** models that could not be priced, with the number of requests left out */
-  unpriced: { model: string; requests: number }[];
-  ttftBasis: string;
-  total: ProjectionTotals;
-  /** what fixing each rule's breakers alone would save, most first */
-  byRule: { code: string; ruleId?: string; breaks: number; savings: Savings }[];
-  /** per log finding (a fixable break): what fixing it alone saves, most first (providers only) */
-  byFinding: { file: string; line: number; code: string; savedMicro: number; ttftP50Ms: number }[];
-  /** per lineage, now and fixed, most saved first */
-  byLineage: { lineage: string; now: Totals; fixed: Totals; savings: Savings }[];
-  agreement: Agreement;
-  /** stand-in token counts vs reported totals, per model: the factor applied before replay */
-  calibration: { model: string; factor: number; requests: number }[];
 }
 
 /** Collects the log analyzer's requests (ids and counts only) and projects them at the end. */
@@ -172,6 +146,7 @@ export class LogProjector {
     const prevSeq = this.lastOfLineage.get(req.lineage);
     const rec: Recorded = {
       seq: this.recorded.length,
+      index: req.index,
       file: req.file,
       line: req.line,
       lineage: req.lineage,
@@ -252,7 +227,7 @@ export class LogProjector {
   /**
    * The factor a request's token counts are scaled by: its own reported total when the log has one (the
    * provider counts what it really tokenized, including its own framing and tool-use preamble, which do
-   * count toward minimums and the cached prefix), else its model's calibration factor, else 1.
+   * count toward minimums and the cached prefix), else its lineage's calibration factor, else 1.
    */
   private scale(r: Recorded, calibration: Map<string, number>): number {
     const u = r.usage;
@@ -260,10 +235,14 @@ export class LogProjector {
       const reported = (u.inputTokens ?? 0) + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
       if (reported > 0) return reported / r.counted;
     }
-    return calibration.get(r.model) ?? 1;
+    return calibration.get(r.lineage) ?? 1;
   }
 
-  /** Stand-in tokenizer vs reported input totals, per model: median ratio over complete prompts. */
+  /**
+   * Stand-in tokenizer vs reported input totals, per lineage: the median ratio over its complete prompts.
+   * Per lineage rather than per model so that every figure stays a function of one lineage's requests:
+   * `--shard` splits a log by lineage, and a merged report must equal a single run.
+   */
   private calibrate(approx: boolean): Map<string, number> {
     const ratios = new Map<string, number[]>();
     if (!approx) return new Map();
@@ -274,23 +253,45 @@ export class LogProjector {
       if (!u || r.incomplete || r.counted < CALIBRATE_MIN_TOKENS || !encodingForModel(r.model).approx) continue;
       const reported = (u.inputTokens ?? 0) + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
       if (reported <= 0) continue;
-      const list = ratios.get(r.model) ?? [];
+      const list = ratios.get(r.lineage) ?? [];
       list.push(reported / r.counted);
-      ratios.set(r.model, list);
+      ratios.set(r.lineage, list);
     }
     const out = new Map<string, number>();
-    for (const [model, list] of ratios) {
+    for (const [lineage, list] of ratios) {
       const s = [...list].sort((a, b) => a - b);
       const median = s[Math.floor(s.length / 2)] ?? 1;
-      out.set(model, Math.round(median * 1000) / 1000);
+      out.set(lineage, Math.round(median * 1000) / 1000);
     }
     return out;
+  }
+
+  /** Calibration per model, for the report: which lineages were scaled, by how much, and how many requests. */
+  private calibrationEntries(calibration: Map<string, number>): CalibrationEntry[] {
+    const byModel = new Map<string, CalibrationEntry & { seen: Set<string> }>();
+    for (const r of this.recorded) {
+      const f = calibration.get(r.lineage);
+      if (f === undefined) continue;
+      let e = byModel.get(r.model);
+      if (!e) {
+        e = { model: r.model, lineages: 0, requests: 0, factorMin: f, factorMax: f, seen: new Set() };
+        byModel.set(r.model, e);
+      }
+      if (!e.seen.has(r.lineage)) {
+        e.seen.add(r.lineage);
+        e.lineages++;
+        e.factorMin = Math.min(e.factorMin, f);
+        e.factorMax = Math.max(e.factorMax, f);
+      }
+      if (!r.usage || r.incomplete) e.requests++;
+    }
+    // a model none of whose requests needed scaling has nothing to say
+    return [...byModel.values()].filter((e) => e.requests > 0).map(({ seen: _seen, ...e }) => e);
   }
 
   /** Replays, prices and compares everything recorded. `approx`: counts come from a stand-in tokenizer. */
   finish(approx: boolean, ruleIds: (code: string) => string | undefined): Projection | undefined {
     if (this.recorded.length === 0) return undefined;
-    const assumptions: string[] = [];
     const calibration = this.calibrate(approx);
     const engine = this.opts.engine;
     const ttft = ttftModelFor(engine ? { engine: true } : {});
@@ -313,83 +314,90 @@ export class LogProjector {
       g.seqs.push(r.seq);
     }
     const priced = [...groups.values()].filter((g) => g.params);
-    const unpriced = [...groups.values()].filter((g) => !g.params).map((g) => ({ model: g.model, requests: g.seqs.length }));
-    if (priced.length === 0) {
-      // nothing to price: say which models lacked a price row rather than print nothing
-      const empty = totals([], [], []);
-      return {
-        assumptions: [],
-        targets: [],
-        unpriced,
-        ttftBasis: ttft.basis,
-        total: { now: empty, fixed: empty, savings: savings(empty, empty) },
-        byRule: [],
-        byFinding: [],
-        agreement: { compared: 0, exact: 0, within5pct: 0, disagreements: [], requests: [], skipped: {} },
-        byLineage: [],
-        calibration: [],
-      };
-    }
-    for (const g of priced) for (const a of g.params!.assumptions) if (!assumptions.includes(a)) assumptions.push(a);
-    if (this.recorded.every((r) => r.time === undefined)) assumptions.push('the log has no timestamps: every request was assumed within the cache TTL');
-    if (this.recorded.some((r) => r.usage?.outputTokens === undefined)) assumptions.push('output tokens priced only where the log reports them');
-    if (this.recorded.some((r) => r.incomplete && r.usage?.cacheReadTokens !== undefined)) {
-      assumptions.push('requests whose prompt is not in the log (e.g. Claude Code transcripts) are priced from the usage the provider reported, in both columns');
-    }
-    if (calibration.size > 0) {
-      assumptions.push(
-        `token counts come from a stand-in tokenizer; requests without reported usage were scaled by their model's median ratio to reported totals: ${[...calibration].map(([m, f]) => `${m} ×${f}`).join(', ')}`,
-      );
-    }
-    if (this.recorded.some((r) => r.usage && !r.incomplete)) assumptions.push('requests with reported usage are replayed at the token total the provider reported');
-    assumptions.push('fixes restore reuse within a lineage only; sessions are not assumed to share prefixes they do not share today');
-    assumptions.push(`TTFT: ${ttft.basis}`);
+    const unpricedByModel = new Map<string, number>();
+    for (const g of groups.values()) if (!g.params) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + g.seqs.length);
+    const targets: ProjectionTarget[] = priced.map((g) => ({
+      provider: g.provider,
+      model: g.model,
+      regime: g.params!.regime,
+      price: refLabel(g.params!.ref),
+      requests: g.seqs.length,
+      assumptions: [...g.params!.assumptions],
+    }));
 
-    const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { outcomes: SimOutcome[]; priced: Priced[]; outputs: number[] } => {
+    /** Outcomes of one scenario for the priced requests (all, or `only`), by seq. */
+    /** Outcomes of one scenario by seq, and why the simulation missed where it did. */
+    const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { out: Outcome[]; missed: (string | undefined)[] } => {
       const reqs = this.simRequests(fix, calibration, only);
-      const outcomes: SimOutcome[] = [];
-      const pricedOut: Priced[] = [];
-      const outputs: number[] = reqs.map((r) => r?.outputTokens ?? 0);
+      const out: Outcome[] = [];
+      const missed: (string | undefined)[] = [];
       const inRun = only ? new Set(only) : undefined;
       for (const g of priced) {
         const seqs = inRun ? g.seqs.filter((x) => inRun.has(x)) : g.seqs;
         if (seqs.length === 0) continue;
-        const subset = seqs.map((s) => reqs[s]!);
-        const res = replay(subset, g.params!, {
-          ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
-          ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
-        });
+        const res = replay(
+          seqs.map((s) => reqs[s]!),
+          g.params!,
+          {
+            ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
+            ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
+          },
+        );
         res.forEach((sim, i) => {
           const seq = seqs[i]!;
           const o = this.reportedOutcome(seq) ?? sim;
-          outcomes[seq] = o;
           const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
-          pricedOut[seq] = priceOutcome(o, g.params!, outputs[seq] ?? 0, ms);
+          out[seq] = toOutcome(o, priceOutcome(o, g.params!, reqs[seq]?.outputTokens ?? 0, ms));
+          if (o.missed) missed[seq] = o.missed.reason;
         });
       }
-      const keep = priced.flatMap((g) => g.seqs).filter((x) => !inRun || inRun.has(x)).sort((a, b) => a - b);
-      return { outcomes: keep.map((s) => outcomes[s]!), priced: keep.map((s) => pricedOut[s]!), outputs: keep.map((s) => outputs[s] ?? 0) };
+      return { out, missed };
     };
-    const nowRun = run(() => false);
-    const fixedRun = run((r) => r.divergence !== undefined);
-    const now = totals(nowRun.outcomes, nowRun.priced, nowRun.outputs);
-    const fixed = totals(fixedRun.outcomes, fixedRun.priced, fixedRun.outputs);
-
-    const codes = new Map<string, number>();
-    for (const r of this.recorded) {
-      if (r.divergence?.code && FIXABLE_CAUSES.has(r.divergence.cause)) codes.set(r.divergence.code, (codes.get(r.divergence.code) ?? 0) + 1);
+    const { out: nowRun, missed } = run(() => false);
+    const fixedRun = run((r) => r.divergence !== undefined).out;
+    const kept = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
+    const rows = new Map<number, ProjectedRequest>();
+    for (const seq of kept) {
+      const r = this.recorded[seq]!;
+      const row: ProjectedRequest = {
+        file: r.file,
+        index: r.index,
+        line: r.line,
+        lineage: r.lineage,
+        provider: r.provider,
+        model: r.model,
+        outputTokens: r.usage?.outputTokens ?? 0,
+        now: nowRun[seq]!,
+      };
+      if (!sameOutcome(fixedRun[seq]!, row.now)) row.fixed = fixedRun[seq]!;
+      if (r.fixedN !== undefined && r.divergence?.code) row.breaker = r.divergence.code;
+      const reported = r.usage?.cacheReadTokens;
+      if (reported !== undefined) {
+        row.reported = reported;
+        if (r.incomplete) row.notCompared = 'the log does not hold the whole prompt';
+        else {
+          const reason = this.disagreement(r, row.now.read, reported, calibration.has(r.lineage), missed[seq]);
+          if (reason) row.reason = reason;
+        }
+      }
+      rows.set(seq, row);
     }
-    const byRule = [...codes].map(([code, breaks]) => {
-      const one = run((r) => r.divergence?.code === code);
-      const t = totals(one.outcomes, one.priced, one.outputs);
-      const ruleId = ruleIds(code);
-      return { code, ...(ruleId ? { ruleId } : {}), breaks, savings: savings(now, t) };
-    });
-    byRule.sort((a, b) => b.savings.total - a.savings.total || (a.code < b.code ? -1 : 1));
+
+    // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
+    // carry the rule's outcome, so the rows stay small.
+    const codes = new Set<string>();
+    for (const r of this.recorded) if (r.fixedN !== undefined && r.divergence?.code) codes.add(r.divergence.code);
+    for (const code of [...codes].sort()) {
+      const one = run((r) => r.divergence?.code === code).out;
+      for (const [seq, row] of rows) {
+        const o = one[seq]!;
+        if (!sameOutcome(o, row.now)) (row.byRule ??= {})[code] = o;
+      }
+    }
 
     // Per finding: fixing one break alone, replayed on its lineage only (a provider's cache is per
     // lineage, so other lineages cannot change). Engines share one cache across lineages: skipped there.
-    const byFinding: Projection['byFinding'] = [];
+    const byFinding: Finding[] = [];
     if (!engine) {
       const lineageSeqs = new Map<string, number[]>();
       for (const r of this.recorded) {
@@ -397,52 +405,41 @@ export class LogProjector {
         list.push(r.seq);
         lineageSeqs.set(r.lineage, list);
       }
-      const baseline = new Map<string, Totals>();
+      const rowsOf = (seqs: readonly number[]): ProjectedRequest[] => seqs.flatMap((s) => rows.get(s) ?? []);
       for (const r of this.recorded) {
-        if (r.fixedN === undefined || !r.divergence?.code) continue;
+        if (r.fixedN === undefined || !r.divergence?.code || !rows.has(r.seq)) continue;
         const only = lineageSeqs.get(r.lineage)!;
-        let base = baseline.get(r.lineage);
-        if (!base) {
-          const b = run(() => false, only);
-          base = totals(b.outcomes, b.priced, b.outputs);
-          baseline.set(r.lineage, base);
-        }
-        const f = run((x) => x.seq === r.seq, only);
-        const saved = savings(base, totals(f.outcomes, f.priced, f.outputs));
+        const lineageRows = rowsOf(only);
+        const base = rowTotals(lineageRows, (x) => x.now);
+        const f = run((x) => x.seq === r.seq, only).out;
+        const byRow = new Map(only.map((s) => [rows.get(s), f[s]]));
+        const saved = savings(base, rowTotals(lineageRows, (x) => byRow.get(x) ?? x.now));
         byFinding.push({ file: r.file, line: r.line, code: r.divergence.code, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
       }
-      byFinding.sort((a, b) => b.savedMicro - a.savedMicro || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     }
 
-    // per lineage: the same outcomes grouped by lineage (outcome i belongs to the i-th priced request)
-    const keep = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
-    const groupsOf = new Map<string, number[]>();
-    keep.forEach((seq, i) => {
-      const l = this.recorded[seq]!.lineage;
-      const list = groupsOf.get(l) ?? [];
-      list.push(i);
-      groupsOf.set(l, list);
-    });
-    const pick = <T>(xs: T[], idx: number[]): T[] => idx.map((i) => xs[i]!);
-    const byLineage = [...groupsOf].map(([lineage, idx]) => {
-      const n = totals(pick(nowRun.outcomes, idx), pick(nowRun.priced, idx), pick(nowRun.outputs, idx));
-      const f = totals(pick(fixedRun.outcomes, idx), pick(fixedRun.priced, idx), pick(fixedRun.outputs, idx));
-      return { lineage, now: n, fixed: f, savings: savings(n, f) };
-    });
-    byLineage.sort((a, b) => b.savings.total - a.savings.total || (a.lineage < b.lineage ? -1 : 1));
-
-    return {
-      assumptions,
-      targets: priced.map((g) => ({ provider: g.provider, model: g.model, regime: g.params!.regime, price: refLabel(g.params!.ref), requests: g.seqs.length })),
-      unpriced,
+    const ids: Record<string, string> = {};
+    for (const code of codes) {
+      const id = ruleIds(code);
+      if (id) ids[code] = id;
+    }
+    const atReported = this.recorded.filter((r) => r.usage && !r.incomplete && r.counted > 0 && totalOf(r.usage) > 0).length;
+    return summarizeProjection({
+      targets,
+      unpriced: [...unpricedByModel].map(([model, requests]) => ({ model, requests })),
       ttftBasis: ttft.basis,
-      total: { now, fixed, savings: savings(now, fixed) },
-      byRule,
       byFinding,
-      byLineage,
-      agreement: this.agreement(nowRun.outcomes, keep, calibration),
-      calibration: [...calibration].map(([model, factor]) => ({ model, factor, requests: this.recorded.filter((r) => r.model === model && r.usage).length })),
-    };
+      calibration: this.calibrationEntries(calibration),
+      basis: {
+        requests: this.recorded.length,
+        timed: this.recorded.filter((r) => r.time !== undefined).length,
+        withOutput: this.recorded.filter((r) => r.usage?.outputTokens !== undefined).length,
+        fromUsage: this.recorded.filter((r) => r.incomplete && r.usage?.cacheReadTokens !== undefined).length,
+        atReported,
+      },
+      requests: [...rows.values()],
+      ruleIds: ids,
+    });
   }
 
   /**
@@ -460,35 +457,32 @@ export class LogProjector {
     return { seq: r.seq, total: uncached + read + w5m + w1h, read, write5m: w5m, write1h: w1h, uncached, notes: ['from reported usage: the prompt is not in the log'] };
   }
 
-  /** Predicted vs reported cached tokens, with the likeliest reason for each disagreement. */
-  private agreement(outcomes: SimOutcome[], seqs: number[], calibration: Map<string, number>): Agreement {
-    const a: Agreement = { compared: 0, exact: 0, within5pct: 0, disagreements: [], requests: [], skipped: {} };
-    const skip = (why: string) => (a.skipped[why] = (a.skipped[why] ?? 0) + 1);
-    const all: Agreement['disagreements'] = [];
-    seqs.forEach((seq, i) => {
-      const r = this.recorded[seq]!;
-      const reported = r.usage?.cacheReadTokens;
-      if (reported === undefined) return;
-      if (r.incomplete) return void skip('the log does not hold the whole prompt');
-      const o = outcomes[i]!;
-      a.compared++;
-      const predicted = o.read;
-      a.requests.push({ file: r.file, line: r.line, predicted, reported });
-      if (predicted === reported) a.exact++;
-      if (Math.abs(predicted - reported) <= 0.05 * Math.max(predicted, reported)) {
-        a.within5pct++;
-        return;
-      }
-      let reason = 'unexplained';
-      if (reported > predicted && r.prevSeq === undefined) reason = 'the cache was already warm when the log starts (an earlier request is not in the log)';
-      else if (reported > predicted && calibration.size === 0 && r.provider !== 'openai') reason = 'stand-in token counts (no reported totals to calibrate them)';
-      else if (predicted > reported && (r.provider === 'openai' || r.provider === 'azure')) reason = 'OpenAI caching is best-effort: a request routed to another machine misses';
-      else if (o.missed) reason = `simulated ${o.missed.reason}`;
-      else if (predicted > reported) reason = 'the provider did not reuse a prefix the model expects it to (TTL, routing or eviction)';
-      all.push({ file: r.file, line: r.line, predicted, reported, reason });
-    });
-    all.sort((x, y) => Math.abs(y.predicted - y.reported) - Math.abs(x.predicted - x.reported));
-    a.disagreements = all.slice(0, 20);
-    return a;
+  /** The likeliest reason predicted and reported cached tokens differ by more than 5%; undefined within 5%. */
+  private disagreement(r: Recorded, predicted: number, reported: number, calibrated: boolean, missed: string | undefined): string | undefined {
+    if (Math.abs(predicted - reported) <= 0.05 * Math.max(predicted, reported)) return undefined;
+    if (reported > predicted && r.prevSeq === undefined) return 'the cache was already warm when the log starts (an earlier request is not in the log)';
+    if (reported > predicted && !calibrated && r.provider !== 'openai') return 'stand-in token counts (no reported totals to calibrate them)';
+    if (predicted > reported && (r.provider === 'openai' || r.provider === 'azure')) return 'OpenAI caching is best-effort: a request routed to another machine misses';
+    if (missed) return `simulated ${missed}`;
+    if (predicted > reported) return 'the provider did not reuse a prefix the model expects it to (TTL, routing or eviction)';
+    return 'unexplained';
   }
+}
+
+function totalOf(u: NonNullable<KvRequest['usage']>): number {
+  return (u.inputTokens ?? 0) + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
+}
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  return (
+    a.tokens === b.tokens &&
+    a.read === b.read &&
+    a.write === b.write &&
+    a.uncached === b.uncached &&
+    a.ttftMs === b.ttftMs &&
+    a.pico.uncached === b.pico.uncached &&
+    a.pico.write === b.pico.write &&
+    a.pico.read === b.pico.read &&
+    a.pico.output === b.pico.output
+  );
 }

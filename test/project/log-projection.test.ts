@@ -106,3 +106,32 @@ describe('per lineage and per finding', () => {
     }
   });
 });
+
+describe('calibration of stand-in counts', () => {
+  it('scales a request without usage by its own lineage only, and says so', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-cal-'));
+    try {
+      const policy = 'Refunds are issued within 14 days of purchase when the item is unused. '.repeat(80);
+      const line = (session: string, q: string, usage?: object) =>
+        JSON.stringify({ session_id: session, request: body({ system: policy, messages: [q] }), ...(usage ? { usage } : {}) });
+      const file = path.join(dir, 'log.jsonl');
+      writeFileSync(
+        file,
+        `${[
+          line('a', 'first question', { input_tokens: 4000, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 5 }),
+          line('a', 'second question'),
+          line('b', 'third question'),
+        ].join('\n')}\n`,
+      );
+      const p = (await project([{ abs: file, rel: 'log.jsonl' }]))!;
+      const [a1, a2, b1] = p.requests;
+      expect(a1!.now.tokens).toBe(4000); // replayed at its reported total
+      expect(a2!.now.tokens).toBeGreaterThan(3900); // same lineage: scaled by a's ratio
+      expect(b1!.now.tokens).toBeLessThan(2000); // another lineage: counted, not scaled
+      expect(p.calibration).toEqual([expect.objectContaining({ lineages: 1, requests: 1 })]);
+      expect(p.assumptions.join('\n')).toMatch(/median ratio of their lineage's reported totals.*lineages with no reported usage are not scaled/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
