@@ -31,6 +31,8 @@ export interface LintCliOptions {
   kvBudget?: number;
   price?: string;
   workers?: number;
+  /** --shard i/n, as typed */
+  shard?: string;
   // --- issue 7: limits ---
   maxLineSize?: number;
   maxDepth?: number;
@@ -112,6 +114,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', intArg('--kv-budget'))
     .option('--workers <n>', 'tokenizer threads for logs of mostly new text (default: one per core; 0: none)', intArg('--workers'))
     .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
+    .option('--shard <i/n>', 'analyze only the lineages and templates of shard i of n (combine the json reports with kvlint merge)')
     .option('--debug', 'print stack traces of internal errors')
     // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---
     .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))
@@ -174,6 +177,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (a: string, b: string, opts: { json?: boolean; model?: string; color?: boolean }) => {
       const { runDiff } = await import('./commands/diff.js');
       exitCode = await runDiff(a, b, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('combine json reports: the shards of a --shard run, or runs over different files')
+    .argument('<reports...>', 'json reports written by kvlint --format json')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'))
+    .option('-o, --output-file <path>', 'write the merged report to a file instead of stdout')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
+    .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (reports: string[], opts: import('./commands/merge.js').MergeCliOptions) => {
+      const { runMerge } = await import('./commands/merge.js');
+      exitCode = await runMerge(reports, opts, io);
     });
 
   // ---- issue 4: cache simulation and projection (estimate, ttft) ----

@@ -2,6 +2,7 @@
 import type { InputProblem } from './errors.js';
 import type { Category, Diagnostic, Severity } from './model.js';
 import type { Projection } from './project/log-projection.js';
+import type { Shard } from './shard.js';
 
 /** What a formatter needs to know about each rule that fired (SARIF's tool.driver.rules, explain links). */
 export interface RuleMeta {
@@ -44,6 +45,11 @@ export interface Summary {
 
 export interface Report {
   version: string;
+  /**
+   * --shard i/n: this report covers only the lineages (and templates) of shard i; `kvlint merge` combines
+   * the n shards. `run` identifies the split: shards of one run carry the same value.
+   */
+  shard?: Shard & { run: string };
   files: FileResult[];
   /** inputs that could not be analyzed (unreadable, binary, malformed records, …) */
   problems: InputProblem[];
@@ -68,4 +74,48 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
+}
+
+export function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 'errorCount' | 'warningCount' | 'infoCount' | 'fixableCount'> {
+  let errorCount = 0;
+  let warningCount = 0;
+  let infoCount = 0;
+  let fixableCount = 0;
+  for (const d of diags) {
+    if (d.severity === 'error') errorCount++;
+    else if (d.severity === 'warning') warningCount++;
+    else infoCount++;
+    if (d.fix && d.fix.length) fixableCount++;
+  }
+  return { errorCount, warningCount, infoCount, fixableCount };
+}
+
+/** Tokens at risk, counted once per (file, segment, token offset) so two rules on one value do not add up. */
+export function tokensAtRisk(diags: readonly Diagnostic[]): number {
+  const seen = new Map<string, number>();
+  for (const d of diags) {
+    if (!d.tokensAtRisk) continue;
+    const key = `${d.file}\u0000${d.request ?? ''}\u0000${d.segment ?? ''}`;
+    // within one segment, the earliest break decides what is lost: keep the largest figure
+    seen.set(key, Math.max(seen.get(key) ?? 0, d.tokensAtRisk));
+  }
+  let total = 0;
+  for (const v of seen.values()) total += v;
+  return total;
+}
+
+/** The report's summary from its file results and problems. */
+export function summaryOf(results: readonly FileResult[], problems: readonly InputProblem[]): Summary {
+  const all = results.flatMap((r) => r.diagnostics);
+  const counts = countSeverities(all);
+  return {
+    files: results.length,
+    errors: counts.errorCount,
+    warnings: counts.warningCount,
+    infos: counts.infoCount,
+    fixable: counts.fixableCount,
+    tokensAtRisk: tokensAtRisk(all),
+    approx: all.some((d) => d.approx),
+    skipped: problems.length,
+  };
 }

@@ -1,14 +1,15 @@
 // Composes the pipeline: find inputs → detect kind → parse → tokenize → lint → (logs: hash, diff) → Report.
 // Reads input files (that is ingest's job) but never touches process, console or the clock; the CLI
 // formats the report and derives the exit code from its counts.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Diagnostic, PromptDoc, Severity, SourceFile } from './model.js';
 import type { InputProblem } from './errors.js';
 import { KvlintError } from './errors.js';
-import type { FileResult, Report, RuleMeta, Summary } from './report.js';
+import type { FileResult, Report, RuleMeta } from './report.js';
 import type { Projection } from './project/log-projection.js';
 import type { LogJob } from './logs/job.js';
-import { compareDiagnostics } from './report.js';
+import { compareDiagnostics, countSeverities, summaryOf } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
 import { parsePrompt, sniffPrompt } from './normalize/prompt/index.js';
@@ -27,6 +28,7 @@ import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
 import { DEFAULT_LIMITS, depthProblem, type Limits } from './limits.js'; // issue 7
 import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
+import { inShard, type Shard } from './shard.js';
 
 /**
  * The model assumed when neither the command line, the config nor the file names one. Claude Sonnet 4.6:
@@ -84,6 +86,8 @@ export interface RunOptions {
   priceFlag?: string;
   /** --workers: tokenizer threads for logs of mostly new text (0 or 1: main thread only) */
   workers?: number;
+  /** --shard i/n: analyze only the lineages and templates whose key hashes to shard i */
+  shard?: Shard;
   /** --quiet: report errors only */
   quiet?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
@@ -127,34 +131,6 @@ function directiveDiagnostics(
     ...missingReason.map((d) => make(d, pick('missingReason'), { directive: d.text })),
     ...unknownRule.map((u) => make(u.directive, pick('unknownRule'), { directive: u.directive.text, name: u.name })),
   ];
-}
-
-function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 'errorCount' | 'warningCount' | 'infoCount' | 'fixableCount'> {
-  let errorCount = 0;
-  let warningCount = 0;
-  let infoCount = 0;
-  let fixableCount = 0;
-  for (const d of diags) {
-    if (d.severity === 'error') errorCount++;
-    else if (d.severity === 'warning') warningCount++;
-    else infoCount++;
-    if (d.fix && d.fix.length) fixableCount++;
-  }
-  return { errorCount, warningCount, infoCount, fixableCount };
-}
-
-/** Tokens at risk, counted once per (file, segment, token offset) so two rules on one value do not add up. */
-export function tokensAtRisk(diags: readonly Diagnostic[]): number {
-  const seen = new Map<string, number>();
-  for (const d of diags) {
-    if (!d.tokensAtRisk) continue;
-    const key = `${d.file}\u0000${d.request ?? ''}\u0000${d.segment ?? ''}`;
-    // within one segment, the earliest break decides what is lost: keep the largest figure
-    seen.set(key, Math.max(seen.get(key) ?? 0, d.tokensAtRisk));
-  }
-  let total = 0;
-  for (const v of seen.values()) total += v;
-  return total;
 }
 
 /** What the config says about one input: rule settings and target, relative to the config's folder. */
@@ -232,9 +208,25 @@ async function logProgress(
 }
 // --- end issue 5 ---
 
+/**
+ * What identifies one split run, so `kvlint merge` can refuse shards of different runs: the inputs, the
+ * options that change the figures, and the shard count. A hash, so no path or option value is exposed.
+ */
+function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
+  const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
+  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.priceFlag, opts.quiet, opts.version, opts.shard?.count];
+  return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
+}
+
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
 export async function run(opts: RunOptions): Promise<Report> {
   setRedaction(opts.redact);
+  if (opts.shard && opts.engine) {
+    // an engine's cache is one pool shared by every lineage: a shard alone would replay a different cache
+    throw new KvlintError('KVE101', '--shard cannot be combined with --engine', {
+      hint: `an engine's KV cache is shared by all lineages, so shards cannot be replayed apart; run --engine ${opts.engine} on the whole log`,
+    });
+  }
   const rules = loadRules();
   const lookup = ruleIndex(rules);
   const config = await readConfig(opts);
@@ -289,6 +281,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   for (const input of inputs) {
     if (input.kind === 'problem') problems.push(input.problem);
     if (input.kind !== 'prompt') continue;
+    if (!inShard(input.rel, opts.shard)) continue; // templates are split by path
     noteSecrets(input.file.text); // issue 7: a token reported without its `Bearer` is still redacted
     let doc: PromptDoc;
     try {
@@ -335,6 +328,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
       ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.shard ? { shard: opts.shard } : {}),
       ...(config ? { config: { file: config.file, ...(config.prices ? { prices: { ...config.prices } } : {}) } } : {}),
       ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
       ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
@@ -372,18 +366,9 @@ export async function run(opts: RunOptions): Promise<Report> {
     if (!rule) continue;
     fired[d.ruleId] = { id: rule.id, code: rule.code, category: rule.category, severity: rule.severity, summary: rule.docs.summary, helpUri: ruleHelpUri(rule.code) };
   }
-  const counts = countSeverities(all);
-  const summary: Summary = {
-    files: results.length,
-    errors: counts.errorCount,
-    warnings: counts.warningCount,
-    infos: counts.infoCount,
-    fixable: counts.fixableCount,
-    tokensAtRisk: tokensAtRisk(all),
-    approx: all.some((d) => d.approx),
-    skipped: problems.length,
-  };
+  const summary = summaryOf(results, problems);
   const report: Report = { version: opts.version, files: results, problems, rules: fired, summary };
+  if (opts.shard) report.shard = { ...opts.shard, run: shardRunId(opts, inputs, config) };
   if (logs !== undefined) report.logs = logs;
   if (projection !== undefined) report.projection = projection;
   return report;

@@ -1,5 +1,6 @@
 // The CLI side of --baseline / --update-baseline: reading and writing the file, and what is printed.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeAtomic } from '../write-atomic.js';
 import path from 'node:path';
 import { KvlintError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -22,9 +23,7 @@ export async function baselineStep(report: Report, opts: { baseline?: string; up
   const abs = path.resolve(io.cwd, file);
   if (opts.updateBaseline) {
     const b = buildBaseline(report, io.cwd, file, opts.redact);
-    const tmp = `${abs}.${process.pid}.tmp`;
-    await writeFile(tmp, serializeBaseline(b));
-    await rename(tmp, abs);
+    await writeAtomic(abs, serializeBaseline(b));
     const total = b.entries.reduce((a, e) => a + e.count, 0);
     io.stderr.write(`kvlint: wrote ${total} finding${total === 1 ? '' : 's'} (${b.entries.length} fingerprint${b.entries.length === 1 ? '' : 's'}) to ${file}\n`);
     const out = applyBaseline(report, b, io.cwd, file);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import type { FileResult, Report } from '../report.js';
-import { tokensAtRisk } from '../run.js';
+import { tokensAtRisk } from '../report.js';
 
 export const BASELINE_VERSION = 1;
 export const DEFAULT_BASELINE_FILE = 'kvlint-baseline.json';

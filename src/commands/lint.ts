@@ -1,5 +1,4 @@
 // The main command: run the pipeline, render the report, write it, and turn its counts into an exit code.
-import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LintCliOptions } from '../cli.js';
 import { VERSION } from '../cli.js';
@@ -9,6 +8,8 @@ import { decideColor, type Io } from '../io.js';
 import type { Report } from '../report.js';
 import { run } from '../run.js';
 import { reportFatal } from './fatal.js';
+import { writeAtomic } from '../write-atomic.js';
+import { parseShard } from '../shard.js';
 
 /** Reads all of stdin, refusing more than `limit` bytes so a runaway pipe cannot exhaust memory. */
 async function readStdin(io: Io, limit: number): Promise<Buffer> {
@@ -37,13 +38,6 @@ export function exitCodeFor(report: Report, maxWarnings: number | undefined): nu
   return 0;
 }
 
-/** Writes via a temporary file and a rename, so a reader never sees half a report. */
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
 export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
   try {
     const formatter = getFormatter(opts.format);
@@ -55,6 +49,10 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     // --- issue 5: usage checks, progress bar ---
     const { checkFixUsage } = await import('../fix/cli.js');
     checkFixUsage(opts, inputs);
+    if (opts.shard !== undefined && opts.updateBaseline) {
+      // a shard sees 1/n of the findings: its baseline would drop the rest
+      throw new KvlintError('KVE101', '--update-baseline cannot be combined with --shard', { hint: 'merge the shards with kvlint merge, then update the baseline from a whole run' });
+    }
     const { ProgressBar, shouldShowProgress } = await import('../progress.js');
     let bar: InstanceType<typeof ProgressBar> | undefined;
     const progress = shouldShowProgress({ isTTY: io.stderr.isTTY, env: io.env, format: opts.format, enabled: opts.progress !== false })
@@ -79,6 +77,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
       ...(opts.price ? { priceFlag: opts.price } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
       // --- issue 7: limits ---
       limits: {
         ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),

@@ -103,6 +103,7 @@ function normalizeSummary(s: Summary): Summary {
 export function normalizeReport(report: Report, cwd: string): Report {
   const out: Report = {
     version: report.version,
+    ...(report.shard ? { shard: { index: report.shard.index, count: report.shard.count, run: report.shard.run } } : {}),
     files: report.files.map((f) => normalizeFile(f, cwd)).sort((a, b) => compareStrings(a.file, b.file)),
     problems: report.problems.map((p) => normalizeProblem(p, cwd)).sort(compareProblems),
     rules: normalizeRules(report.rules),

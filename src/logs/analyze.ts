@@ -5,6 +5,7 @@
 import type { InputProblem } from '../errors.js';
 import { KvlintError } from '../errors.js';
 import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
+import { assembleAnalysis } from './assemble.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
 import { availableParallelism } from 'node:os';
 import { SegmentMemo } from '../prefix/hash.js';
@@ -18,6 +19,7 @@ import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
 import { ruleMeta, type RuleLookup } from './rule-meta.js';
 import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
 import { totalInput } from './usage.js';
+import { inShard, type Shard } from '../shard.js';
 
 export interface AnalyzeOptions {
   /** called after each request is read: the file, its bytes read so far, requests read in all (progress bar) */
@@ -42,6 +44,11 @@ export interface AnalyzeOptions {
   workers?: number;
   /** unique text (code units) after which workers start (default POOL_AFTER_CHARS) */
   workersAfter?: number;
+  /**
+   * analyze only the lineages whose key hashes to this shard (src/shard.ts); the other requests are read
+   * (their files' counts and problems are the same in every shard) but not tokenized or compared
+   */
+  shard?: Shard;
   /** every request once analyzed, in arrival order (the cost projection replays them) */
   onRequest?: (req: KvRequest, input: DiffInput, entry: TimelineEntry, promptIncomplete: boolean) => void;
 }
@@ -369,6 +376,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     summary.format = format;
     const notes: string[] = [];
     let fileBytes = 0;
+    let index = 0; // every request's place in its file, in every shard alike
     try {
       for await (const out of ingestLog(input.abs, input.rel, format, {
         ...(opts.documentLimit !== undefined ? { documentLimit: opts.documentLimit } : {}),
@@ -386,8 +394,11 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
           problem({ code: 'KVE306', file: input.rel, line: out.line, message: out.message });
           continue;
         }
-        out.request.index = summary.requests++;
+        out.request.index = index++;
         opts.onProgress?.({ file: input.rel, fileBytes, requests: ++requestsRead });
+        followResponseChain(out);
+        if (!inShard(out.request.lineage, opts.shard)) continue;
+        summary.requests++;
         batch.push(out);
         for (const seg of out.request.segments) batchChars += seg.text.length;
         if (!pool || batchChars >= BATCH_CHARS) await flush();
@@ -451,9 +462,12 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     });
   }
 
-  function processRequest(rec: RequestRecord): void {
+  /**
+   * Responses API chains: a request continuing a recorded response joins that response's lineage. Done
+   * as each request is read, before the shard filter, so a chain stays whole in the shard of its start.
+   */
+  function followResponseChain(rec: RequestRecord): void {
     const req = rec.request;
-    // Responses API chains: a request continuing a recorded response joins that response's lineage.
     const chained = req.segments.find((s) => s.role === 'server-state')?.text;
     const chainedLineage = chained !== undefined ? responseLineage.get(chained) : undefined;
     if (chainedLineage !== undefined) {
@@ -461,6 +475,10 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
       req.lineageSource = 'previous_response_id';
     }
     if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
+  }
+
+  function processRequest(rec: RequestRecord): void {
+    const req = rec.request;
     const input = diffInput(req, count, memo);
     const counted = input.tokens.reduce((a, b) => a + b, 0);
     const incomplete = rec.promptIncomplete === true;
@@ -568,24 +586,5 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     }
   }
 
-  const timelines = [...lineages.values()].map((s) => s.timeline);
-  const skipped: Record<string, number> = {};
-  for (const f of files) for (const [k, v] of Object.entries(f.skipped)) skipped[k] = (skipped[k] ?? 0) + v;
-  return {
-    files,
-    lineages: timelines,
-    diagnostics,
-    problems,
-    summary: {
-      files: files.length,
-      requests: files.reduce((a, f) => a + f.requests, 0),
-      lineages: timelines.length,
-      breaks: timelines.reduce((a, t) => a + t.breaks, 0),
-      tokens: timelines.reduce((a, t) => a + t.tokens, 0),
-      reusedTokens: timelines.reduce((a, t) => a + t.reusedTokens, 0),
-      lostTokens: timelines.reduce((a, t) => a + t.lostTokens, 0),
-      approx: timelines.some((t) => t.requests.some((r) => r.approx)),
-      skipped,
-    },
-  };
+  return assembleAnalysis(files, [...lineages.values()].map((s) => s.timeline), diagnostics, problems);
 }

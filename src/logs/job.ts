@@ -10,6 +10,7 @@ import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogs } from './analyze.js';
 import type { LogAnalysis } from './types.js';
+import type { Shard } from '../shard.js';
 
 export interface LogJob {
   inputs: { abs: string; rel: string }[];
@@ -25,6 +26,8 @@ export interface LogJob {
   maxDepth?: number;
   /** tokenizer worker threads (--workers); default: one per core */
   workers?: number;
+  /** --shard: analyze only the lineages of this shard */
+  shard?: Shard;
   redact: boolean;
 }
 
@@ -56,6 +59,7 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
     ...(job.maxLineBytes !== undefined ? { maxLineBytes: job.maxLineBytes } : {}),
     ...(job.maxDepth !== undefined ? { maxDepth: job.maxDepth } : {}),
     ...(job.workers !== undefined ? { workers: job.workers } : {}),
+    ...(job.shard ? { shard: job.shard } : {}),
     rules: (name) => lookup(name),
     onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
     ...(onProgress ? { onProgress } : {}),

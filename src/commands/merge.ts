@@ -1,0 +1,58 @@
+// `kvlint merge a.json b.json …`: reads json reports, merges them (src/merge/merge.ts), and prints the
+// result in any output format with the exit code a single run would have had.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VERSION } from '../cli.js';
+import { KvlintError } from '../errors.js';
+import { getFormatter, isMachineFormat } from '../formatters/index.js';
+import { decideColor, type Io } from '../io.js';
+import { mergeReports, type NamedReport } from '../merge/merge.js';
+import type { Report } from '../report.js';
+import { writeAtomic } from '../write-atomic.js';
+import { reportFatal } from './fatal.js';
+import { exitCodeFor } from './lint.js';
+
+export interface MergeCliOptions {
+  format: string;
+  outputFile?: string;
+  maxWarnings?: number;
+  color?: boolean;
+  stepSummary?: string;
+  debug?: boolean;
+}
+
+async function readReport(file: string, io: Io): Promise<NamedReport> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(io.cwd, file), 'utf8');
+  } catch (e) {
+    throw new KvlintError('KVE301', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  try {
+    return { name: file, report: JSON.parse(text) as Report };
+  } catch (e) {
+    throw new KvlintError('KVE305', `${file} is not JSON: ${(e as Error).message}`, { file, hint: 'merge reads reports written by kvlint --format json' });
+  }
+}
+
+export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): Promise<number> {
+  try {
+    const formatter = getFormatter(opts.format);
+    const inputs: NamedReport[] = [];
+    for (const f of files) inputs.push(await readReport(f, io));
+    const report = mergeReports(inputs, VERSION);
+    const color = isMachineFormat(opts.format) ? false : decideColor({ flag: opts.color, env: io.env, isTTY: opts.outputFile ? false : io.stdout.isTTY });
+    const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
+    if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
+    else io.stdout.write(text);
+    const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
+    if (summaryFile) {
+      const { formatStepSummary } = await import('../formatters/summary.js');
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: 0 }));
+    }
+    return exitCodeFor(report, opts.maxWarnings);
+  } catch (err) {
+    return reportFatal(err, io, Boolean(opts.debug));
+  }
+}
