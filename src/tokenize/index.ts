@@ -1,6 +1,8 @@
-// Token counting. gpt-tokenizer is imported lazily (it costs ~150 ms to load), and every distinct text
-// is counted once per run: logs resend the same system prompt and history on every request.
+// Token counting. gpt-tokenizer's data is imported lazily (it costs ~150 ms to load) and counted by
+// ./bpe.ts, and every distinct text is counted once per run: logs resend the same system prompt and
+// history on every request.
 import { createHash } from 'node:crypto';
+import { loadBpeCounter } from './bpe.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -40,15 +42,7 @@ const loaded = new Map<EncodingName, Promise<CountFn>>();
 async function loadEncoding(encoding: EncodingName): Promise<CountFn> {
   let p = loaded.get(encoding);
   if (!p) {
-    p = (async () => {
-      const mod =
-        encoding === 'cl100k_base'
-          ? await import('gpt-tokenizer/encoding/cl100k_base')
-          : await import('gpt-tokenizer/encoding/o200k_base');
-      // Our memo below removes repeats; the library's own merge cache only slows unique text.
-      mod.setMergeCacheSize(0);
-      return (text: string) => mod.countTokens(text);
-    })();
+    p = loadBpeCounter(encoding);
     loaded.set(encoding, p);
   }
   return p;
