@@ -42,14 +42,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/;
+/** Whitespace before a line end (the multiline `$` also stands before \u2028 and \u2029) or at the end. */
+const HAS_TRAILING = /[ \t\u00A0](?:[\n\r\u2028\u2029]|$)/;
 
-/** Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. */
+/**
+ * Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. Each
+ * replacement runs only when a quick test finds something to replace: every new segment of a log is
+ * canonicalized, and the multiline trailing-space pattern alone cost ~0.5 s on a 200 MB log.
+ */
 export function canonicalText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(ZERO_WIDTH, '')
-    .replace(/[ \t\u00A0]+$/gm, '')
-    .normalize('NFC');
+  let t = text;
+  if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
+  if (HAS_ZERO_WIDTH.test(t)) t = t.replace(ZERO_WIDTH, '');
+  if (HAS_TRAILING.test(t)) t = t.replace(/[ \t\u00A0]+$/gm, '');
+  return t.normalize('NFC');
 }
 
 /** The canonical form of a segment: its JSON value with sorted keys, else its normalized text. */
