@@ -15,12 +15,55 @@ function header(seg: Segment): string {
 /** Raw hashes per segment object: the log pipeline asks for the same segment's hash more than once. */
 const rawHashes = new WeakMap<Segment, string>();
 
-/** SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable. */
+/**
+ * Hashes of recently seen texts, keyed by the text itself, at most RECENT_CHARS of text in all (least
+ * recently seen dropped first). A log resends the same system prompt and history on every request, each
+ * time as a new string from JSON.parse; finding it here costs V8's string hash (for strings over 16k
+ * characters just their length) and one comparison of equal strings, where SHA-256 reads and encodes it
+ * all again. Hashes are of content only, so sharing them across runs in one process is harmless.
+ */
+const recent = new Map<string, { text: string; header: string; hash: string }>();
+let recentChars = 0;
+const RECENT_CHARS = 2 * 1024 * 1024;
+/** Shorter texts cost little to hash and would crowd the map. */
+const RECENT_MIN = 256;
+
+function rememberHash(text: string, head: string, hash: string): void {
+  recent.set(text, { text, header: head, hash });
+  recentChars += text.length;
+  while (recentChars > RECENT_CHARS) {
+    const oldest = recent.keys().next().value as string;
+    recent.delete(oldest);
+    recentChars -= oldest.length;
+  }
+}
+
+/**
+ * SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable, with one
+ * exception: a segment whose text was seen recently is pointed at that earlier, equal string. The
+ * fresh copy JSON.parse made then dies young instead of being kept (as the lineage's previous request)
+ * long enough to be promoted to V8's old generation, where the 1 GB agent log spent seconds collecting.
+ */
 export function segmentHash(seg: Segment, text: string = seg.text): string {
   if (text === seg.text) {
     const known = rawHashes.get(seg);
     if (known !== undefined) return known;
-    const h = createHash('sha256').update(header(seg)).update(text).digest('hex');
+    const head = header(seg);
+    let h: string | undefined;
+    if (text.length >= RECENT_MIN) {
+      const seen = recent.get(text);
+      if (seen) {
+        seg.text = seen.text;
+        // most recently seen last, still keyed by the earlier string
+        recent.delete(seen.text);
+        recent.set(seen.text, seen);
+        if (seen.header === head) h = seen.hash;
+      }
+      if (h === undefined) {
+        h = createHash('sha256').update(head).update(text).digest('hex');
+        if (!seen) rememberHash(text, head, h);
+      }
+    } else h = createHash('sha256').update(head).update(text).digest('hex');
     rawHashes.set(seg, h);
     return h;
   }

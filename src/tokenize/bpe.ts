@@ -197,6 +197,15 @@ function cutBefore(text: string, from: number, j: number): number {
   return from;
 }
 
+/**
+ * The last cut point at or before `end` (see cutBefore), or 0 when there is none. Token counts add up
+ * across a cut point: count(text) = count(text.slice(0, c)) + count(text.slice(c)), with the library's
+ * split as with this module's.
+ */
+export function lastCutPoint(text: string, end = text.length - 1): number {
+  return cutBefore(text, 0, Math.min(end, text.length - 1));
+}
+
 /** The first cut point after `j`, or the length. */
 function cutAfter(text: string, j: number): number {
   for (let c = j + 1; c < text.length; c++) if (text.charCodeAt(c) === 0x20 && isAsciiLetter(text.charCodeAt(c - 1))) return c;

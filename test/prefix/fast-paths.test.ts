@@ -51,3 +51,20 @@ describe('findPattern', () => {
     );
   });
 });
+
+describe('segmentHash with recently seen texts', () => {
+  it('gives the plain SHA-256 whether or not the text was seen, and keeps the text equal', async () => {
+    const { createHash } = await import('node:crypto');
+    const { segmentHash } = await import('../../src/prefix/hash.js');
+    const plain = (level: string, role: string, text: string) => createHash('sha256').update(`${level}\u0000${role}\u0000`).update(text).digest('hex');
+    const long = 'a system prompt that is resent on every request. '.repeat(40);
+    const a = { level: 'system' as const, role: 'system', label: 'system', text: `${long}` };
+    const b = { level: 'system' as const, role: 'system', label: 'system', text: `${long.slice(0, 10)}${long.slice(10)}` };
+    const c = { level: 'messages' as const, role: 'user', label: 'user', text: `${long.slice(0, 20)}${long.slice(20)}` };
+    expect(segmentHash(a)).toBe(plain('system', 'system', long));
+    expect(segmentHash(b)).toBe(plain('system', 'system', long));
+    expect(segmentHash(c)).toBe(plain('messages', 'user', long));
+    expect(b.text).toBe(long);
+    expect(c.text).toBe(long);
+  });
+});

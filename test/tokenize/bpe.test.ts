@@ -79,3 +79,26 @@ describe.each(encodings)('BpeCounter ($name)', ({ ranks, split, lib }) => {
     }
   });
 });
+
+describe('loadTokenizer: long texts counted in two parts at a cut point', () => {
+  it('counts long texts and their prefixes exactly as the library does', async () => {
+    const { loadTokenizer } = await import('../../src/tokenize/index.js');
+    for (const { lib, model } of [
+      { lib: o200k, model: 'gpt-4o' },
+      { lib: cl100k, model: 'claude-sonnet-4-6' },
+    ]) {
+      const tok = await loadTokenizer(model);
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...ATOMS), { minLength: 900, maxLength: 1500 }), fc.nat(), (xs, at) => {
+          const t = xs.join('');
+          if (t.includes('<|')) return;
+          const p = at % t.length;
+          expect(tok.count(t)).toBe(lib.countTokens(t));
+          expect(tok.count(t.slice(0, p))).toBe(lib.countTokens(t.slice(0, p)));
+          expect(tok.count(`${t} and a new tail`)).toBe(lib.countTokens(`${t} and a new tail`));
+        }),
+        { seed: 5, numRuns: 60 },
+      );
+    }
+  });
+});
