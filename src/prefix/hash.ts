@@ -16,11 +16,12 @@ function header(seg: Segment): string {
 const rawHashes = new WeakMap<Segment, string>();
 
 /**
- * Hashes of recently seen texts, keyed by the text itself, at most RECENT_CHARS of text in all (least
- * recently seen dropped first). A log resends the same system prompt and history on every request, each
- * time as a new string from JSON.parse; finding it here costs V8's string hash (for strings over 16k
- * characters just their length) and one comparison of equal strings, where SHA-256 reads and encodes it
- * all again. Hashes are of content only, so sharing them across runs in one process is harmless.
+ * Hashes of recently seen texts, at most RECENT_CHARS of text in all (least recently seen dropped first).
+ * A log resends the same system prompt and history on every request, each time as a new string from
+ * JSON.parse. They are found by a fingerprint (length and a few sampled characters: V8 would hash a
+ * whole key string, ~1 µs per KB) and confirmed by comparing the strings, which is as fast as memcmp;
+ * SHA-256 would read and encode the whole text again. A fingerprint shared by two texts only costs a
+ * recomputed hash. Hashes are of content only, so sharing them across runs in one process is harmless.
  */
 const recent = new Map<string, { text: string; header: string; hash: string }>();
 let recentChars = 0;
@@ -28,13 +29,23 @@ const RECENT_CHARS = 2 * 1024 * 1024;
 /** Shorter texts cost little to hash and would crowd the map. */
 const RECENT_MIN = 256;
 
-function rememberHash(text: string, head: string, hash: string): void {
-  recent.set(text, { text, header: head, hash });
+function fingerprint(t: string): string {
+  const mid = t.length >> 1;
+  return `${t.length}\u0000${t.slice(0, 24)}${t.slice(mid, mid + 16)}${t.slice(-24)}`;
+}
+
+function rememberHash(key: string, text: string, head: string, hash: string): void {
+  const old = recent.get(key);
+  if (old) {
+    recent.delete(key);
+    recentChars -= old.text.length;
+  }
+  recent.set(key, { text, header: head, hash });
   recentChars += text.length;
   while (recentChars > RECENT_CHARS) {
-    const oldest = recent.keys().next().value as string;
+    const [oldest, e] = recent.entries().next().value as [string, { text: string }];
     recent.delete(oldest);
-    recentChars -= oldest.length;
+    recentChars -= e.text.length;
   }
 }
 
@@ -51,17 +62,19 @@ export function segmentHash(seg: Segment, text: string = seg.text): string {
     const head = header(seg);
     let h: string | undefined;
     if (text.length >= RECENT_MIN) {
-      const seen = recent.get(text);
-      if (seen) {
+      const key = fingerprint(text);
+      const seen = recent.get(key);
+      const same = seen !== undefined && seen.text === text;
+      if (same) {
         seg.text = seen.text;
-        // most recently seen last, still keyed by the earlier string
-        recent.delete(seen.text);
-        recent.set(seen.text, seen);
+        // most recently seen last
+        recent.delete(key);
+        recent.set(key, seen);
         if (seen.header === head) h = seen.hash;
       }
       if (h === undefined) {
         h = createHash('sha256').update(head).update(text).digest('hex');
-        if (!seen) rememberHash(text, head, h);
+        if (!same) rememberHash(key, text, head, h);
       }
     } else h = createHash('sha256').update(head).update(text).digest('hex');
     rawHashes.set(seg, h);
@@ -176,10 +189,10 @@ const SEED_HEX = CHAIN_SEED.toString('hex');
 /**
  * Chain links already computed, keyed by previous link and segment hash: a request that resends its
  * lineage's prompt plus a new turn would otherwise recompute every link of the shared prefix (two
- * digests per segment, ~0.5 s on the 1 GB agent log). Bounded; the oldest entries go first.
+ * digests per segment, ~0.5 s on the 1 GB agent log). Bounded (8k links, ~2 MB); the oldest go first.
  */
 const links = new Map<string, string>();
-const LINKS_MAX = 32 * 1024;
+const LINKS_MAX = 8 * 1024;
 
 /** chainNext on hex strings, memoized. */
 function nextLink(prevHex: string, segHashHex: string): string {

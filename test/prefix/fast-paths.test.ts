@@ -68,3 +68,19 @@ describe('segmentHash with recently seen texts', () => {
     expect(c.text).toBe(long);
   });
 });
+
+describe('segmentHash with texts that look alike', () => {
+  it('never takes the hash of a different text of the same length and ends', async () => {
+    const { createHash } = await import('node:crypto');
+    const { segmentHash } = await import('../../src/prefix/hash.js');
+    const plain = (text: string) => createHash('sha256').update('system\u0000system\u0000').update(text).digest('hex');
+    const base = 'x'.repeat(300);
+    for (const at of [30, 100, 200, 260]) {
+      const text = `${base.slice(0, at)}y${base.slice(at + 1)}`;
+      const seg = { level: 'system' as const, role: 'system', label: 'system', text };
+      expect(segmentHash(seg)).toBe(plain(text));
+      expect(seg.text).toBe(text);
+    }
+    expect(segmentHash({ level: 'system', role: 'system', label: 'system', text: base })).toBe(plain(base));
+  });
+});
