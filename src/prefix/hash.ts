@@ -114,9 +114,8 @@ function isTrailingSpace(code: number): boolean {
 function hasTrailingSpace(t: string): boolean {
   if (t.length > 0 && isTrailingSpace(t.charCodeAt(t.length - 1))) return true;
   for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) if (i > 0 && isTrailingSpace(t.charCodeAt(i - 1))) return true;
-  return RARE_LINE_END.test(t) && /[ \t\u00A0][\r\u2028\u2029]/.test(t);
+  return (t.includes('\u2028') || t.includes('\u2029') || t.includes('\r')) && /[ \t\u00A0][\r\u2028\u2029]/.test(t);
 }
-const RARE_LINE_END = /[\r\u2028\u2029]/;
 
 /**
  * Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. Each
@@ -171,18 +170,35 @@ export class SegmentMemo {
 export function hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
   let raw = SEED_HEX;
   let canon = SEED_HEX;
-  return segments.map((seg) => {
+  const before = lastHashed;
+  let same = true; // every segment so far equals the one at its index in the previous call
+  const out = segments.map((seg, i) => {
     const r = segmentHash(seg);
     let c: string;
     if (memo) {
       const e = memo.get(r);
       c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
     } else c = segmentHash(seg, canonicalForm(seg));
-    raw = nextLink(raw, r);
-    canon = nextLink(canon, c);
+    const p = same ? before[i] : undefined;
+    if (p && p.raw === r && p.canonical === c && p.level === seg.level) {
+      raw = p.rawChain;
+      canon = p.canonicalChain;
+    } else {
+      same = false;
+      raw = nextLink(raw, r);
+      canon = nextLink(canon, c);
+    }
     return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw, canonicalChain: canon };
   });
+  lastHashed = out;
+  return out;
 }
+
+/**
+ * The previous call's hashes: consecutive requests of a session share their leading segments, whose
+ * links are then copied from it (a string comparison each) rather than looked up in `links`.
+ */
+let lastHashed: readonly SegmentHashes[] = [];
 
 const SEED_HEX = CHAIN_SEED.toString('hex');
 
