@@ -15,12 +15,68 @@ function header(seg: Segment): string {
 /** Raw hashes per segment object: the log pipeline asks for the same segment's hash more than once. */
 const rawHashes = new WeakMap<Segment, string>();
 
-/** SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable. */
+/**
+ * Hashes of recently seen texts, at most RECENT_CHARS of text in all (least recently seen dropped first).
+ * A log resends the same system prompt and history on every request, each time as a new string from
+ * JSON.parse. They are found by a fingerprint (length and a few sampled characters: V8 would hash a
+ * whole key string, ~1 µs per KB) and confirmed by comparing the strings, which is as fast as memcmp;
+ * SHA-256 would read and encode the whole text again. A fingerprint shared by two texts only costs a
+ * recomputed hash. Hashes are of content only, so sharing them across runs in one process is harmless.
+ */
+const recent = new Map<string, { text: string; header: string; hash: string }>();
+let recentChars = 0;
+const RECENT_CHARS = 2 * 1024 * 1024;
+/** Shorter texts cost little to hash and would crowd the map. */
+const RECENT_MIN = 256;
+
+function fingerprint(t: string): string {
+  const mid = t.length >> 1;
+  return `${t.length}\u0000${t.slice(0, 24)}${t.slice(mid, mid + 16)}${t.slice(-24)}`;
+}
+
+function rememberHash(key: string, text: string, head: string, hash: string): void {
+  const old = recent.get(key);
+  if (old) {
+    recent.delete(key);
+    recentChars -= old.text.length;
+  }
+  recent.set(key, { text, header: head, hash });
+  recentChars += text.length;
+  while (recentChars > RECENT_CHARS) {
+    const [oldest, e] = recent.entries().next().value as [string, { text: string }];
+    recent.delete(oldest);
+    recentChars -= e.text.length;
+  }
+}
+
+/**
+ * SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable, with one
+ * exception: a segment whose text was seen recently is pointed at that earlier, equal string. The
+ * fresh copy JSON.parse made then dies young instead of being kept (as the lineage's previous request)
+ * long enough to be promoted to V8's old generation, where the 1 GB agent log spent seconds collecting.
+ */
 export function segmentHash(seg: Segment, text: string = seg.text): string {
   if (text === seg.text) {
     const known = rawHashes.get(seg);
     if (known !== undefined) return known;
-    const h = createHash('sha256').update(header(seg)).update(text).digest('hex');
+    const head = header(seg);
+    let h: string | undefined;
+    if (text.length >= RECENT_MIN) {
+      const key = fingerprint(text);
+      const seen = recent.get(key);
+      const same = seen !== undefined && seen.text === text;
+      if (same) {
+        seg.text = seen.text;
+        // most recently seen last
+        recent.delete(key);
+        recent.set(key, seen);
+        if (seen.header === head) h = seen.hash;
+      }
+      if (h === undefined) {
+        h = createHash('sha256').update(head).update(text).digest('hex');
+        if (!same) rememberHash(key, text, head, h);
+      }
+    } else h = createHash('sha256').update(head).update(text).digest('hex');
     rawHashes.set(seg, h);
     return h;
   }
@@ -42,14 +98,36 @@ export function canonicalJson(value: unknown): string {
 }
 
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/;
+/** Whitespace before a line end (the multiline `$` also stands before \u2028 and \u2029) or at the end. */
 
-/** Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. */
+/** Space, tab or no-break space: what the trailing-whitespace rule removes. */
+function isTrailingSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0xa0;
+}
+
+/**
+ * Is there whitespace the multiline `[ \t\u00A0]+$` would remove: before a line end (\n, \r, \u2028,
+ * \u2029) or at the end? Looks only at line ends (memchr-fast indexOf), not at every space as a regex
+ * scan does; texts with the rare separators go to the regex.
+ */
+function hasTrailingSpace(t: string): boolean {
+  if (t.length > 0 && isTrailingSpace(t.charCodeAt(t.length - 1))) return true;
+  for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) if (i > 0 && isTrailingSpace(t.charCodeAt(i - 1))) return true;
+  return (t.includes('\u2028') || t.includes('\u2029') || t.includes('\r')) && /[ \t\u00A0][\r\u2028\u2029]/.test(t);
+}
+
+/**
+ * Text with line endings, trailing whitespace, invisible characters and Unicode form normalized. Each
+ * replacement runs only when a quick test finds something to replace: every new segment of a log is
+ * canonicalized, and the multiline trailing-space pattern alone cost ~0.5 s on a 200 MB log.
+ */
 export function canonicalText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(ZERO_WIDTH, '')
-    .replace(/[ \t\u00A0]+$/gm, '')
-    .normalize('NFC');
+  let t = text;
+  if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
+  if (HAS_ZERO_WIDTH.test(t)) t = t.replace(ZERO_WIDTH, '');
+  if (hasTrailingSpace(t)) t = t.replace(/[ \t\u00A0]+$/gm, '');
+  return t.normalize('NFC');
 }
 
 /** The canonical form of a segment: its JSON value with sorted keys, else its normalized text. */
@@ -90,17 +168,56 @@ export class SegmentMemo {
 
 /** Hashes every segment and the chained prefix through it, raw and canonical. */
 export function hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
-  let raw: Buffer = CHAIN_SEED;
-  let canon: Buffer = CHAIN_SEED;
-  return segments.map((seg) => {
+  let raw = SEED_HEX;
+  let canon = SEED_HEX;
+  const before = lastHashed;
+  let same = true; // every segment so far equals the one at its index in the previous call
+  const out = segments.map((seg, i) => {
     const r = segmentHash(seg);
     let c: string;
     if (memo) {
       const e = memo.get(r);
       c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
     } else c = segmentHash(seg, canonicalForm(seg));
-    raw = chainNext(raw, r);
-    canon = chainNext(canon, c);
-    return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw.toString('hex'), canonicalChain: canon.toString('hex') };
+    const p = same ? before[i] : undefined;
+    if (p && p.raw === r && p.canonical === c && p.level === seg.level) {
+      raw = p.rawChain;
+      canon = p.canonicalChain;
+    } else {
+      same = false;
+      raw = nextLink(raw, r);
+      canon = nextLink(canon, c);
+    }
+    return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw, canonicalChain: canon };
   });
+  lastHashed = out;
+  return out;
+}
+
+/**
+ * The previous call's hashes: consecutive requests of a session share their leading segments, whose
+ * links are then copied from it (a string comparison each) rather than looked up in `links`.
+ */
+let lastHashed: readonly SegmentHashes[] = [];
+
+const SEED_HEX = CHAIN_SEED.toString('hex');
+
+/**
+ * Chain links already computed, keyed by previous link and segment hash: a request that resends its
+ * lineage's prompt plus a new turn would otherwise recompute every link of the shared prefix (two
+ * digests per segment, ~0.5 s on the 1 GB agent log). Bounded (8k links, ~2 MB); the oldest go first.
+ */
+const links = new Map<string, string>();
+const LINKS_MAX = 8 * 1024;
+
+/** chainNext on hex strings, memoized. */
+function nextLink(prevHex: string, segHashHex: string): string {
+  const key = prevHex + segHashHex;
+  let link = links.get(key);
+  if (link === undefined) {
+    link = createHash('sha256').update(prevHex, 'hex').update(segHashHex, 'hex').digest('hex');
+    links.set(key, link);
+    if (links.size > LINKS_MAX) links.delete(links.keys().next().value as string);
+  }
+  return link;
 }

@@ -325,15 +325,17 @@ export class LogProjector {
       assumptions: [...g.params!.assumptions],
     }));
 
-    /** Outcomes of one scenario for the priced requests (all, or `only`), by seq. */
-    /** Outcomes of one scenario by seq, and why the simulation missed where it did. */
+    // Per-finding runs replay one lineage (`only`, ascending): they touch only its requests, never all of
+    // them (filtering every priced request per run cost ~0.5 s for 600 findings on the 1 GB agent log).
+    const groupOf = new Map<number, (typeof priced)[number]>();
+    for (const g of priced) for (const x of g.seqs) groupOf.set(x, g);
+    /** Outcomes of one scenario by seq (all priced requests, or `only`), and why the simulation missed where it did. */
     const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { out: Outcome[]; missed: (string | undefined)[] } => {
       const reqs = this.simRequests(fix, calibration, only);
       const out: Outcome[] = [];
       const missed: (string | undefined)[] = [];
-      const inRun = only ? new Set(only) : undefined;
       for (const g of priced) {
-        const seqs = inRun ? g.seqs.filter((x) => inRun.has(x)) : g.seqs;
+        const seqs = only ? only.filter((x) => groupOf.get(x) === g) : g.seqs;
         if (seqs.length === 0) continue;
         const res = replay(
           seqs.map((s) => reqs[s]!),
@@ -405,12 +407,17 @@ export class LogProjector {
         list.push(r.seq);
         lineageSeqs.set(r.lineage, list);
       }
-      const rowsOf = (seqs: readonly number[]): ProjectedRequest[] => seqs.flatMap((s) => rows.get(s) ?? []);
+      const baseline = new Map<string, { rows: ProjectedRequest[]; now: ReturnType<typeof rowTotals> }>();
       for (const r of this.recorded) {
         if (r.fixedN === undefined || !r.divergence?.code || !rows.has(r.seq)) continue;
         const only = lineageSeqs.get(r.lineage)!;
-        const lineageRows = rowsOf(only);
-        const base = rowTotals(lineageRows, (x) => x.now);
+        let b = baseline.get(r.lineage);
+        if (!b) {
+          const list = only.flatMap((s) => rows.get(s) ?? []);
+          b = { rows: list, now: rowTotals(list, (x) => x.now) };
+          baseline.set(r.lineage, b);
+        }
+        const { rows: lineageRows, now: base } = b;
         const f = run((x) => x.seq === r.seq, only).out;
         const byRow = new Map(only.map((s) => [rows.get(s), f[s]]));
         const saved = savings(base, rowTotals(lineageRows, (x) => byRow.get(x) ?? x.now));

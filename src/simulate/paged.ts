@@ -3,6 +3,7 @@
 // providers.md §6.1), so two requests share page k exactly when they share the first (k+1)·size tokens.
 // Only full pages are cached. Freed pages join an LRU queue; among the pages of one request the tail is
 // evicted first (they are touched tail-first, so the head is the most recently used).
+import { IntLru } from './lru.js';
 import { sharedTokens } from './prefix.js';
 import type { SimOutcome, SimRequest } from './types.js';
 
@@ -20,8 +21,8 @@ export interface PagedParams {
 }
 
 export class PagedCache {
-  /** page key → present; Map order is the LRU order (first = least recently used) */
-  private readonly lru = new Map<number, true>();
+  /** cached page keys in LRU order (page keys are small integers handed out in sequence) */
+  private readonly lru = new IntLru();
   private readonly pages = new Map<number, number[]>();
   private readonly candidates: SimRequest[] = [];
   private nextKey = 1;
@@ -53,15 +54,12 @@ export class PagedCache {
     if (read >= total && this.p.recomputeLastPage) read = Math.max(0, read - size);
     // touch tail first so that, among this request's pages, the tail is evicted first
     for (let k = keys.length - 1; k >= 0; k--) {
-      const key = keys[k] as number;
-      this.lru.delete(key);
-      this.lru.set(key, true);
+      this.lru.touch(keys[k] as number);
     }
     const cap = this.p.capacityPages;
     if (cap !== undefined) {
       while (this.lru.size > cap) {
-        const oldest = this.lru.keys().next().value as number;
-        this.lru.delete(oldest);
+        this.lru.evictOldest();
         this.evictions++;
       }
     }

@@ -1,6 +1,7 @@
-// Token counting. gpt-tokenizer is imported lazily (it costs ~150 ms to load), and every distinct text
-// is counted once per run: logs resend the same system prompt and history on every request.
-import { createHash } from 'node:crypto';
+// Token counting. gpt-tokenizer's data is imported lazily (it costs ~150 ms to load) and counted by
+// ./bpe.ts, and every distinct text is counted once per run: logs resend the same system prompt and
+// history on every request.
+import { lastCutPoint, loadBpeCounter } from './bpe.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -40,39 +41,57 @@ const loaded = new Map<EncodingName, Promise<CountFn>>();
 async function loadEncoding(encoding: EncodingName): Promise<CountFn> {
   let p = loaded.get(encoding);
   if (!p) {
-    p = (async () => {
-      const mod =
-        encoding === 'cl100k_base'
-          ? await import('gpt-tokenizer/encoding/cl100k_base')
-          : await import('gpt-tokenizer/encoding/o200k_base');
-      // Our memo below removes repeats; the library's own merge cache only slows unique text.
-      mod.setMergeCacheSize(0);
-      return (text: string) => mod.countTokens(text);
-    })();
+    p = loadBpeCounter(encoding);
     loaded.set(encoding, p);
   }
   return p;
 }
 
-/** Texts shorter than this are memoized by themselves; longer ones by their SHA-256. */
-const SHORT_KEY = 64;
+/** How much text (code units) the count memo keeps as keys; the oldest entries go first. */
+const MEMO_CHARS = 1024 * 1024;
+/**
+ * Texts at least this long are counted in two parts split at their last cut point (see
+ * lastCutPoint), the first part through the memo. A prompt that changes only at its end — a clock
+ * appended to a system prompt, resent each turn — then costs only its new tail, and so does counting
+ * the part of it shared with the previous request (comparePrompts counts that prefix).
+ */
+const SPLIT_MIN = 4096;
 
 /** Loads the tokenizer for a model. Counting is synchronous afterwards and memoized per distinct text. */
 export async function loadTokenizer(model?: string): Promise<Tokenizer> {
   const { encoding, approx } = encodingForModel(model);
   const raw = await loadEncoding(encoding);
+  // Keyed by the text itself: V8 hashes a string once (a long one by its length only) and compares
+  // equal-hash keys by content, far cheaper than the SHA-256 key this memo used to compute.
   const memo = new Map<string, number>();
+  let memoChars = 0;
+  const remember = (text: string, n: number): void => {
+    memo.set(text, n);
+    memoChars += text.length;
+    while (memoChars > MEMO_CHARS && memo.size > 1) {
+      const oldest = memo.keys().next().value as string;
+      memo.delete(oldest);
+      memoChars -= oldest.length;
+    }
+  };
   return {
     encoding,
     approx,
     count(text: string): number {
       if (text.length === 0) return 0;
-      const key = text.length < SHORT_KEY ? text : createHash('sha256').update(text).digest('base64');
-      let n = memo.get(key);
-      if (n === undefined) {
-        n = raw(text);
-        memo.set(key, n);
-      }
+      let n = memo.get(text);
+      if (n !== undefined) return n;
+      const cut = text.length >= SPLIT_MIN ? lastCutPoint(text) : 0;
+      if (cut >= text.length / 2) {
+        const head = text.slice(0, cut);
+        let h = memo.get(head);
+        if (h === undefined) {
+          h = raw(head);
+          remember(head, h);
+        }
+        n = h + raw(text.slice(cut));
+      } else n = raw(text);
+      remember(text, n);
       return n;
     },
   };

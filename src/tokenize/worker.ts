@@ -1,6 +1,7 @@
 // A tokenizer worker thread: counts the tokens of batches of texts for the pool in ./pool.ts.
-// Loads its encoding once, with the library's merge cache off (the pool sends each distinct text once).
+// Loads its encoding once and counts exactly as the main thread does (./bpe.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadBpeCounter } from './bpe.js';
 
 interface Job {
   id: number;
@@ -8,12 +9,10 @@ interface Job {
 }
 
 const encoding = (workerData as { encoding: 'o200k_base' | 'cl100k_base' }).encoding;
-const mod =
-  encoding === 'cl100k_base' ? await import('gpt-tokenizer/encoding/cl100k_base') : await import('gpt-tokenizer/encoding/o200k_base');
-mod.setMergeCacheSize(0);
+const count = await loadBpeCounter(encoding);
 
 parentPort!.on('message', (job: Job) => {
-  const counts = job.texts.map((t) => (t.length === 0 ? 0 : mod.countTokens(t)));
+  const counts = job.texts.map((t) => (t.length === 0 ? 0 : count(t)));
   parentPort!.postMessage({ id: job.id, counts });
 });
 parentPort!.postMessage({ ready: true });
