@@ -11,7 +11,7 @@
 //    one); the library's regex splits the rest, from and to cut points where both provably agree.
 // The merge rule is the library's (lowest rank first, leftmost on a tie) and the lookups agree with its
 // own (test/tokenize/bpe.test.ts checks the tables' invariants and compares counts on many texts).
-// Text holding a special token is refused as the library refuses it (see loadBpeCounter).
+// Text that spells a special token is counted as ordinary text (see loadBpeCounter).
 import type { EncodingName } from './index.js';
 
 /** The data of one encoding: ranks by token (a string, or bytes that are not UTF-8) and the split regex. */
@@ -51,7 +51,7 @@ export class BpeCounter {
     this.ascii = ascii ? new RegExp(ascii, 'y') : undefined;
   }
 
-  /** Token count of `text`, special tokens counted as plain text (loadBpeCounter refuses them). */
+  /** Token count of `text`, special tokens counted as plain text. */
   count(text: string): number {
     const ascii = this.ascii;
     if (!ascii) return this.countRange(this.split, text, 0, text.length);
@@ -286,26 +286,21 @@ function bytesTable(ranks: readonly (string | number[])[]): Map<string, number> 
 }
 
 /**
- * Loads an encoding's counter from gpt-tokenizer's data: its rank table, split regex and special tokens
- * (the library's own encoding module is not loaded: building it costs ~90 ms and ~16 MB per thread).
- * Like the library's countTokens, text holding a special token such as `<|endoftext|>` is refused with
- * the library's error; other text is counted by BpeCounter.
+ * Loads an encoding's counter from gpt-tokenizer's data: its rank table and split regex (the library's
+ * own encoding module is not loaded: building it costs ~90 ms and ~16 MB per thread).
+ *
+ * Text that spells a special token, such as `<|endoftext|>` in a pasted document or a chat-template
+ * dump, is counted as ordinary text — the library's `countTokens(text, { disallowedSpecial: new Set() })`.
+ * That is what providers do with message content (a user cannot inject a control token through a
+ * message), and a log holding such text must be analyzed, not stop the run.
  */
 export async function loadBpeCounter(encoding: EncodingName): Promise<(text: string) => number> {
   const cl100k = encoding === 'cl100k_base';
-  const [ranks, params, util] = await Promise.all([
+  const [ranks, params] = await Promise.all([
     cl100k ? import('gpt-tokenizer/bpeRanks/cl100k_base') : import('gpt-tokenizer/bpeRanks/o200k_base'),
     cl100k ? import('gpt-tokenizer/encodingParams/cl100k_base') : import('gpt-tokenizer/encodingParams/o200k_base'),
-    import('gpt-tokenizer/util'),
   ]);
   const p = 'Cl100KBase' in params ? params.Cl100KBase(ranks.default) : params.O200KBase(ranks.default);
-  const special = util.getSpecialTokenRegex(new Set(p.specialTokensEncoder.keys()));
   const counter = new BpeCounter({ ranks: ranks.default, split: p.tokenSplitRegex });
-  return (text: string) => {
-    if (text.includes('<|')) {
-      const m = special.exec(text);
-      if (m) throw new Error(`Disallowed special token found: ${m[0]}`);
-    }
-    return counter.count(text);
-  };
+  return (text: string) => counter.count(text);
 }

@@ -50,6 +50,9 @@ const CASES: Array<{ file: string; code?: string; line?: number; message?: RegEx
     skipped: { 'not an LLM generation call': 1, 'request without a JSON body': 1 },
   },
   { file: 'proto-keys.json', format: 'request' },
+  // text spelling a special token is counted as ordinary text (it once stopped the run)
+  { file: 'special-tokens.jsonl', requests: 2 },
+  { file: 'special-tokens.txt', format: 'text' },
   { file: 'proto-keys.yaml', format: 'request' },
 ];
 
