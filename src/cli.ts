@@ -187,6 +187,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-o, --output-file <path>', 'write the merged report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
     .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline file')
+    .option('--update-baseline', 'write the merged findings to the baseline file (--baseline, default kvlint-baseline.json)')
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour')
     .option('--debug', 'print stack traces of internal errors')

@@ -49,9 +49,10 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     // --- issue 5: usage checks, progress bar ---
     const { checkFixUsage } = await import('../fix/cli.js');
     checkFixUsage(opts, inputs);
-    if (opts.shard !== undefined && opts.updateBaseline) {
-      // a shard sees 1/n of the findings: its baseline would drop the rest
-      throw new KvlintError('KVE101', '--update-baseline cannot be combined with --shard', { hint: 'merge the shards with kvlint merge, then update the baseline from a whole run' });
+    if (opts.shard !== undefined && (opts.updateBaseline || opts.baseline)) {
+      // a baseline counts findings over the whole run; a shard sees 1/n of them
+      const flag = opts.updateBaseline ? '--update-baseline' : '--baseline';
+      throw new KvlintError('KVE101', `${flag} cannot be combined with --shard`, { hint: `pass ${flag} to kvlint merge, which sees every shard's findings` });
     }
     const { ProgressBar, shouldShowProgress } = await import('../progress.js');
     let bar: InstanceType<typeof ProgressBar> | undefined;

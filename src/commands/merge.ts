@@ -18,6 +18,8 @@ export interface MergeCliOptions {
   maxWarnings?: number;
   color?: boolean;
   stepSummary?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
   debug?: boolean;
 }
 
@@ -40,7 +42,10 @@ export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): 
     const formatter = getFormatter(opts.format);
     const inputs: NamedReport[] = [];
     for (const f of files) inputs.push(await readReport(f, io));
-    const report = mergeReports(inputs, VERSION);
+    // a baseline applies to the whole run, so to the merged report (shards refuse it)
+    const { baselineStep } = await import('../baseline/cli.js');
+    const based = await baselineStep(mergeReports(inputs, VERSION), { ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.updateBaseline ? { updateBaseline: true } : {}), redact: true }, io);
+    const report = based.report;
     const color = isMachineFormat(opts.format) ? false : decideColor({ flag: opts.color, env: io.env, isTTY: opts.outputFile ? false : io.stdout.isTTY });
     const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
     if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
@@ -49,7 +54,7 @@ export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): 
     if (summaryFile) {
       const { formatStepSummary } = await import('../formatters/summary.js');
       const { appendFile } = await import('node:fs/promises');
-      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: 0 }));
+      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: based.baselined }));
     }
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {

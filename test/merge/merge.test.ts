@@ -70,6 +70,20 @@ describe('kvlint merge of --shard reports', () => {
     for (const l of inWhole) expect(inShards.filter((x) => x.lineage === l.lineage)).toEqual([l]);
   });
 
+  it('a baseline is applied (or written) by merge, as one run applies it', () => {
+    const { files } = shards(inputs, 2);
+    const baseline = path.join(tmp, 'baseline.json');
+    const written = kvlint(['merge', ...files, '--update-baseline', '--baseline', baseline]);
+    expect(written.stderr).toMatch(/wrote \d+ findings?/);
+    const one = kvlint([...inputs, '--baseline', baseline, '-f', 'json']);
+    const merged = kvlint(['merge', ...files, '--baseline', baseline, '-f', 'json']);
+    expect(merged.code).toBe(one.code); // still 1: fixtures/logs holds files that cannot be analyzed
+    expect(merged.stdout).toBe(one.stdout);
+    const r = JSON.parse(merged.stdout) as Report;
+    expect(r.summary.errors + r.summary.warnings).toBe(0);
+    expect(r.problems.length).toBeGreaterThan(0);
+  });
+
   it('merges reports of separate runs over different files like one run over both', () => {
     const a = 'fixtures/logs/anthropic-bodies.jsonl';
     const b = 'fixtures/logs/cassette.yaml';
@@ -123,12 +137,15 @@ describe('what merge refuses (exit 2, saying why)', () => {
     expect(kvlint(['merge', path.join(tmp, 'absent.json')]).code).toBe(2);
   });
 
-  it('--shard with --engine (one cache shared by all lineages) or --update-baseline', () => {
+  it('--shard with --engine (one cache shared by all lineages) or a baseline (counted over the whole run)', () => {
     const e = kvlint(['fixtures/logs', '--engine', 'vllm', '--shard', '1/2']);
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--shard cannot be combined with --engine/);
     const b = kvlint(['fixtures/templates', '--update-baseline', '--baseline', path.join(tmp, 'b.json'), '--shard', '1/2']);
     expect(b.code).toBe(2);
+    const b2 = kvlint(['fixtures/templates', '--baseline', path.join(tmp, 'b.json'), '--shard', '1/2']);
+    expect(b2.code).toBe(2);
+    expect(b2.stderr).toMatch(/pass --baseline to kvlint merge/);
     for (const bad of ['0/2', '3/2', 'x', '1/0']) expect(kvlint(['fixtures/logs', '--shard', bad]).stderr).toMatch(/--shard takes i\/n/);
   });
 });
