@@ -1,4 +1,5 @@
 // Redaction of evidence before it is printed: CI logs are public. One place decides what is secret.
+import { createHash } from 'node:crypto';
 
 interface Pattern {
   name: string;
@@ -68,6 +69,17 @@ export function redact(text: string): string {
     else out = out.replace(re, `[REDACTED:${name}]`);
   }
   return out;
+}
+
+/**
+ * An identifier (a lineage key such as OpenAI's `user` or Anthropic's `metadata.user_id`) as it may be
+ * printed: redacted like any evidence, plus a short hash of the original when redaction changed it, so
+ * two users stay two lineages (`[REDACTED:email]~3f2a9c1b`). The hash is of the value alone: someone who
+ * already knows an address can confirm it, which is the price of keeping the grouping.
+ */
+export function redactKey(key: string): string {
+  const shown = redact(key);
+  return shown === key ? key : `${shown}~${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
 
 /** Shortens text to at most max characters around its middle, marking the cut with …, on one line. */

@@ -214,7 +214,8 @@ async function logProgress(
  */
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
   const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
-  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.priceFlag, opts.quiet, opts.version, opts.shard?.count];
+  // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
+  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
 }
 

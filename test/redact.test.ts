@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, redact } from '../src/redact.js';
+import { excerpt, redact, redactKey } from '../src/redact.js';
 
 describe('redact', () => {
   const secrets: Array<[string, string]> = [
@@ -40,5 +40,16 @@ describe('excerpt', () => {
     const out = excerpt('x'.repeat(500), 40);
     expect(out).toHaveLength(40);
     expect(out.endsWith('…')).toBe(true);
+  });
+});
+
+describe('redactKey (lineage keys: user ids, session ids)', () => {
+  it('keeps plain ids, redacts personal data, and keeps two people apart', () => {
+    expect(redactKey('session-42')).toBe('session-42');
+    const a = redactKey('alice@example.com');
+    const b = redactKey('bob@example.com');
+    expect(a).toMatch(/^\[REDACTED:email\]~[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+    expect(redactKey('alice@example.com')).toBe(a);
   });
 });

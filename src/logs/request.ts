@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { KvRequest, ReportedUsage } from '../model.js';
 import { segmentHash } from '../prefix/hash.js';
+import { redactKey } from '../redact.js';
 import { isSynthetic, type NormalizedBody } from './api/common.js';
 import type { LogEvent, RequestRecord } from './types.js';
 
@@ -40,10 +41,11 @@ export function makeRequestRecord(nb: NormalizedBody, ctx: RequestContext): Requ
   // A lineage guessed from the first segment is scoped to its provider and file: caches never cross
   // providers, and two exports that happen to share a system prompt are not one session (a session id
   // or cache key, by contrast, legitimately joins requests split across files).
+  // A key from the log or body (a user id may be an e-mail address) is printed in reports: redacted.
   const lineage =
     lineageSource === 'first-segment'
       ? createHash('sha256').update(`${nb.provider}\u0000${ctx.file}\u0000${key}`).digest('hex').slice(0, 16)
-      : key;
+      : redactKey(key);
   const req: KvRequest = {
     file: ctx.file,
     line: ctx.line,

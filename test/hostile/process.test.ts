@@ -92,7 +92,7 @@ describe('planted secrets appear in no output format', () => {
     writeFileSync(path.join(sdir, 'system.txt'), `${body}More static text here.\n`);
     writeFileSync(path.join(sdir, 'prompt.j2'), `{# a comment #}\nSystem: ${body}{{ question }}\n`);
     const req = (extra: string) =>
-      JSON.stringify({ model: 'gpt-4o', user: 'u1', messages: [{ role: 'system', content: `Static prefix. ${extra} ${body}` }, { role: 'user', content: `hello ${S.email}` }] });
+      JSON.stringify({ model: 'gpt-4o', user: S.email, messages: [{ role: 'system', content: `Static prefix. ${extra} ${body}` }, { role: 'user', content: `hello ${S.email}` }] });
     writeFileSync(path.join(sdir, 'log.jsonl'), `${req('a')}\n${req(`b ${S.openai} ${S.phone}`)}\n`);
     writeFileSync(
       path.join(sdir, 'cassette.yaml'),
@@ -103,7 +103,7 @@ describe('planted secrets appear in no output format', () => {
   const outputs = (): Record<string, string> => {
     const out: Record<string, string> = {};
     const inputs = ['system.txt', 'prompt.j2', 'log.jsonl', 'cassette.yaml'];
-    for (const f of ['stylish', 'json', 'sarif', 'github']) {
+    for (const f of ['stylish', 'json', 'sarif', 'github', 'html']) {
       const r = kvlint([...inputs, '-f', f], { cwd: sdir });
       out[f] = r.stdout + r.stderr;
     }
