@@ -13,7 +13,7 @@ describe('kvlint basics', () => {
     const h = kvlint(['--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('Usage: kvlint');
-    for (const cmd of ['explain', 'rules', 'hash', 'diff']) expect(h.stdout).toContain(cmd);
+    for (const cmd of ['explain', 'rules', 'hash', 'diff', 'merge']) expect(h.stdout).toContain(cmd);
   });
 
   it('exits 2 on an unknown flag or format, naming it', () => {
