@@ -10,7 +10,7 @@ import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefi
 import { availableParallelism } from 'node:os';
 import { SegmentMemo } from '../prefix/hash.js';
 import { TokenizerPool } from '../tokenize/pool.js';
-import { CAUSE_RULES, comparePrompts, diffInput, findPattern, isBreak, TIMESTAMP_PATTERNS, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
+import { CAUSE_RULES, comparePrompts, diffInput, findTimestamp, isBreak, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
 import { segmentHash } from '../prefix/hash.js';
 import { excerpt as shorten, redact } from '../redact.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
@@ -289,7 +289,7 @@ function timestampFindings(req: KvRequest, input: DiffInput, count: (t: string) 
   req.segments.forEach((seg, i) => {
     const tokens = input.tokens[i] ?? 0;
     if (!isSynthetic(seg) && out.length < 3) {
-      const hit = findPattern(seg.text, TIMESTAMP_PATTERNS);
+      const hit = findTimestamp(seg.text);
       // In conversation turns only an injected, labelled date counts ("Current Date: …"); a date a user
       // writes in a question is content, not a clock.
       const injected = hit && (seg.level !== 'messages' || INJECTED_DATE.test(seg.text.slice(Math.max(0, hit.index - 48), hit.index)));
