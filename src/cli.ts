@@ -130,6 +130,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-progress', 'never show the progress bar for long log runs')
     // --- end issue 5 ---
     .action(async (paths: string[], opts: LintCliOptions) => {
+      // a large log's capped worker starts now, so its start-up overlaps loading the lint pipeline
+      const { prestartLogWorker } = await import('./logs/isolate.js');
+      prestartLogWorker(paths, io.cwd, opts.model);
       const { runLint } = await import('./commands/lint.js');
       exitCode = await runLint(paths, opts, io);
     });

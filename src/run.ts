@@ -317,11 +317,10 @@ export async function run(opts: RunOptions): Promise<Report> {
   const logInputs = inputs.filter((i): i is Extract<Classified, { kind: 'log' }> => i.kind === 'log');
   if (logInputs.length) {
     // logs run as one self-contained job: in a worker with a capped heap when they are large
-    const { runLogJob } = await import('./logs/job.js');
-    const { runLogJobIsolated, ISOLATE_BYTES } = await import('./logs/isolate.js');
+    const { runLogJobIsolated, ISOLATE_BYTES, DEFAULT_LOG_TOKENIZER_MODEL } = await import('./logs/isolate.js');
     const job: LogJob = {
       inputs: logInputs.map((l) => ({ abs: l.abs, rel: l.rel })),
-      tokenizerModel: opts.model ?? config?.model ?? 'gpt-4o',
+      tokenizerModel: opts.model ?? config?.model ?? DEFAULT_LOG_TOKENIZER_MODEL,
       redact: opts.redact,
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
@@ -338,7 +337,7 @@ export async function run(opts: RunOptions): Promise<Report> {
     const { stat } = await import('node:fs/promises');
     let bytes = 0;
     for (const l of logInputs) bytes += await stat(l.abs).then((st) => st.size, () => 0);
-    const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, progress) : await runLogJob(job, progress);
+    const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, progress) : await (await import('./logs/job.js')).runLogJob(job, progress);
     problems.push(...result.problems);
     const analysis = result.analysis;
     logs = analysis;
@@ -355,6 +354,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     }
   }
 
+  // a log worker the CLI started for a large file that turned out not to be a log
+  (await import('./logs/isolate.js')).discardWarmLogWorker();
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const p of problems) p.message = redact(p.message);
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));

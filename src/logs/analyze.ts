@@ -8,9 +8,9 @@ import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
 import { assembleAnalysis } from './assemble.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
 import { availableParallelism } from 'node:os';
-import { SegmentMemo } from '../prefix/hash.js';
+import { SegmentMemo, type MemoEntry } from '../prefix/hash.js';
 import { TokenizerPool } from '../tokenize/pool.js';
-import { CAUSE_RULES, comparePrompts, diffInput, findPattern, isBreak, TIMESTAMP_PATTERNS, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
+import { CAUSE_RULES, comparePrompts, diffInput, findTimestamp, isBreak, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
 import { segmentHash } from '../prefix/hash.js';
 import { excerpt as shorten, redact } from '../redact.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
@@ -289,7 +289,7 @@ function timestampFindings(req: KvRequest, input: DiffInput, count: (t: string) 
   req.segments.forEach((seg, i) => {
     const tokens = input.tokens[i] ?? 0;
     if (!isSynthetic(seg) && out.length < 3) {
-      const hit = findPattern(seg.text, TIMESTAMP_PATTERNS);
+      const hit = findTimestamp(seg.text);
       // In conversation turns only an injected, labelled date counts ("Current Date: …"); a date a user
       // writes in a question is content, not a clock.
       const injected = hit && (seg.level !== 'messages' || INJECTED_DATE.test(seg.text.slice(Math.max(0, hit.index - 48), hit.index)));
@@ -439,12 +439,12 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
 
   /** Counts the tokens of every segment text of a batch not seen (or sent) before: in workers when it pays. */
   async function countNewTexts(recs: RequestRecord[]): Promise<void> {
-    const todo: { entry: { tokens?: number; pending?: boolean }; text: string }[] = [];
+    const todo: { entry: MemoEntry; text: string }[] = [];
     for (const rec of recs) {
       for (const seg of rec.request.segments) {
         totalChars += seg.text.length;
         if (isSynthetic(seg)) continue;
-        const entry = memo.get(segmentHash(seg)) as { tokens?: number; pending?: boolean };
+        const entry = memo.get(segmentHash(seg));
         if (entry.tokens === undefined && !entry.pending) {
           entry.pending = true;
           todo.push({ entry, text: seg.text });
@@ -458,7 +458,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     const counts = pool && todo.length > 1 ? await pool.countMany(todo.map((t) => t.text)) : todo.map((t) => count(t.text));
     todo.forEach((t, k) => {
       t.entry.tokens = counts[k];
-      delete t.entry.pending;
+      t.entry.pending = false;
     });
   }
 

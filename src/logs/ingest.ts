@@ -9,7 +9,8 @@ import { observabilityRecord } from './formats/observability.js';
 import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
 import { documentItems } from './json-positions.js';
-import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, type StreamIssue } from './read.js';
+import { stat } from 'node:fs/promises';
+import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
 import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '../limits.js';
 import type { AdapterOutput, LogFormat } from './types.js';
@@ -124,13 +125,21 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
   }
 }
 
+/**
+ * Files at least this large (on disk) are read in a thread of their own (readLinesThreaded); below it the
+ * thread's start-up costs about what it saves.
+ */
+export const READER_THREAD_BYTES = 32 * 1024 * 1024;
+
 async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
   const issues: StreamIssue[] = [];
   const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : undefined;
   let ordinal = 0;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
-  for await (const rec of readLines(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) })) {
+  const size = await stat(abs).then((st) => st.size, () => 0);
+  const read = size >= READER_THREAD_BYTES ? readLinesThreaded : readLines;
+  for await (const rec of read(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) })) {
     if (rec.overLong !== undefined) {
       yield {
         kind: 'bad',

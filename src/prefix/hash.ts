@@ -146,19 +146,28 @@ export interface SegmentHashes {
   canonicalChain: string;
 }
 
+/** What the memo knows about one segment's text; `pending` while a tokenizer worker counts it. */
+export interface MemoEntry {
+  canonical: string | undefined;
+  tokens: number | undefined;
+  pending: boolean;
+}
+
 /**
  * Facts derived from a segment's content, keyed by its raw hash, so a segment seen again (a log resends
  * the same system prompt and history on every request) is never canonicalized or tokenized again.
  * Bounded: past `limit` entries the oldest are dropped.
  */
 export class SegmentMemo {
-  private readonly map = new Map<string, { canonical?: string; tokens?: number; pending?: boolean }>();
+  private readonly map = new Map<string, MemoEntry>();
   constructor(private readonly limit = 200_000) {}
 
-  get(rawHash: string): { canonical?: string; tokens?: number; pending?: boolean } {
+  get(rawHash: string): MemoEntry {
     let e = this.map.get(rawHash);
     if (!e) {
-      e = {};
+      // every field from the start: one fixed shape (~56 bytes). Fields added later, and `pending`
+      // deleted, turned each entry into a dictionary-mode object of ~280 bytes, held for the whole run.
+      e = { canonical: undefined, tokens: undefined, pending: false };
       this.map.set(rawHash, e);
       if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
     }

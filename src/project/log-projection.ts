@@ -45,8 +45,8 @@ const CALIBRATE_MIN_TOKENS = 1024;
 /** How many leading segments a fixed request shares with the previous one of its lineage. */
 function fixedShare(
   d: { segment: number; cause: string },
-  r: { seg: Int32Array; canon: Int32Array; tools: Uint8Array },
-  prev: { seg: Int32Array; canon: Int32Array; tools: Uint8Array },
+  r: SegmentIds,
+  prev: SegmentIds,
 ): number {
   const n = Math.min(r.seg.length, prev.seg.length);
   let k = d.segment;
@@ -62,7 +62,18 @@ function fixedShare(
   return k;
 }
 
-/** What is kept per request: ids and counts, never texts. */
+/** Per-segment ids of one request: raw and canonical segment hash, and 1 for a tool definition. */
+interface SegmentIds {
+  seg: readonly number[];
+  canon: readonly number[];
+  tools: readonly number[];
+}
+
+/**
+ * What is kept per request: ids and counts, never texts. Per-segment figures are plain arrays of small
+ * integers: a typed array costs ~180 bytes of object and buffer before its first element, which on a
+ * log of 32k one-request lineages was ~25 MB of the capped heap (five per request).
+ */
 interface Recorded {
   seq: number;
   /** position in its file */
@@ -74,9 +85,9 @@ interface Recorded {
   model: string;
   time?: number;
   /** tokens through the end of each segment */
-  cum: Int32Array;
+  cum: readonly number[];
   /** interned raw chain id through each segment */
-  chain: Int32Array;
+  chain: readonly number[];
   /** leading segments a fixed request shares with the previous one, when its divergence is fixable */
   fixedN?: number;
   breakpoints: SimBreakpoint[];
@@ -107,15 +118,18 @@ export interface ProjectionOptions {
 /** Collects the log analyzer's requests (ids and counts only) and projects them at the end. */
 export class LogProjector {
   private readonly recorded: Recorded[] = [];
+  // Keyed by the full hex hashes, the very strings the analysis keeps anyway: a 16-digit slice made
+  // two new strings per key (and a third for the canonical one's prefix) on every request.
   private readonly chains = new Interner();
   private readonly segs = new Interner();
+  private readonly canons = new Interner();
   private readonly lastOfLineage = new Map<string, number>();
   /**
    * Per-segment ids of the latest request of each lineage, needed only to work out how far a fixed next
    * request would share its prefix; they are dropped as the lineage moves on, so memory stays per request
    * small (two typed arrays).
    */
-  private readonly lastSegments = new Map<string, { seg: Int32Array; canon: Int32Array; tools: Uint8Array }>();
+  private readonly lastSegments = new Map<string, SegmentIds>();
 
   constructor(
     private readonly table: PriceTable,
@@ -124,14 +138,12 @@ export class LogProjector {
 
   /** Called by analyzeLogs for every request, in arrival order. */
   add(req: KvRequest, input: DiffInput, entry: TimelineEntry, incomplete: boolean): void {
-    const cum = new Int32Array(input.tokens.length);
     let acc = 0;
-    input.tokens.forEach((t, k) => (cum[k] = acc += t));
-    // 16 hex digits (64 bits) identify a chain link or segment well enough and halve the interned keys
-    const segs = {
-      seg: Int32Array.from(input.hashes, (h) => this.segs.id(h.raw.slice(0, 16))),
-      canon: Int32Array.from(input.hashes, (h) => this.segs.id(`c${h.canonical.slice(0, 16)}`)),
-      tools: Uint8Array.from(req.segments, (x) => (x.level === 'tools' ? 1 : 0)),
+    const cum = input.tokens.map((t) => (acc += t));
+    const segs: SegmentIds = {
+      seg: input.hashes.map((h) => this.segs.id(h.raw)),
+      canon: input.hashes.map((h) => this.canons.id(h.canonical)),
+      tools: req.segments.map((x) => (x.level === 'tools' ? 1 : 0)),
     };
     const breakpoints: SimBreakpoint[] = [];
     const messageEnds: number[] = [];
@@ -153,7 +165,7 @@ export class LogProjector {
       provider: req.provider,
       model: this.opts.model ?? req.model ?? 'unknown',
       cum,
-      chain: Int32Array.from(input.hashes, (h) => this.chains.id(h.rawChain.slice(0, 16))),
+      chain: input.hashes.map((h) => this.chains.id(h.rawChain)),
       breakpoints,
       autoCache: req.autoCache === true,
       messageEnds,

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLogJobIsolated } from '../../src/logs/isolate.js';
+import { discardWarmLogWorker, prestartLogWorker, runLogJobIsolated } from '../../src/logs/isolate.js';
 import { runLogJob, type LogJob } from '../../src/logs/job.js';
 
 const built = existsSync(resolve(__dirname, '../../dist/logs/job-worker.js'));
@@ -18,5 +18,21 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
     expect(inline.projection?.targets.length).toBeGreaterThan(0);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it('give the same result in a worker started before its job was known', async () => {
+    const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true };
+    prestartLogWorker([job.inputs[0]!.abs], process.cwd(), 'gpt-4o', 0);
+    const inWorker = await runLogJobIsolated(job);
+    expect(inWorker).toEqual(await runLogJob(job));
+  });
+
+  it('end a prestarted worker no job used, and start none for small files', async () => {
+    prestartLogWorker([fx('claude-code.jsonl').abs], process.cwd(), undefined, 0);
+    discardWarmLogWorker();
+    prestartLogWorker([fx('claude-code.jsonl').abs, 'missing.jsonl', '*.jsonl'], process.cwd());
+    discardWarmLogWorker(); // nothing to end
+    const job: LogJob = { inputs: [fx('claude-code.jsonl')], tokenizerModel: 'claude-sonnet-4-6', redact: true };
+    expect(await runLogJobIsolated(job)).toEqual(await runLogJob(job));
   });
 });

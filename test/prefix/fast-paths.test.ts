@@ -2,7 +2,7 @@
 // patterns joined: both must answer exactly as the plain forms below.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findPattern, IDENTIFIER_PATTERNS, TIMESTAMP_PATTERNS, USER_DATA_PATTERNS } from '../../src/prefix/diff.js';
+import { findPattern, findTimestamp, mayHoldTimestamp, IDENTIFIER_PATTERNS, TIMESTAMP_PATTERNS, USER_DATA_PATTERNS } from '../../src/prefix/diff.js';
 import { canonicalText } from '../../src/prefix/hash.js';
 
 function plainCanonical(text: string): string {
@@ -48,6 +48,22 @@ describe('findPattern', () => {
         for (const patterns of [TIMESTAMP_PATTERNS, IDENTIFIER_PATTERNS, USER_DATA_PATTERNS]) expect(findPattern(t, patterns)).toEqual(plainFind(t, patterns));
       }),
       { seed: 12, numRuns: 3000 },
+    );
+  });
+});
+
+describe('findTimestamp', () => {
+  // digits after letters and non-ASCII letters (a \b before a digit), epoch-like runs of every length
+  const more = ['검증', 'ж', 'word', '_', '1234567890', '15', '1599999999', '9', '0', 'May', 'Dec.', ' ', '-', ':'];
+  const mixed = fc.array(fc.constantFrom(...ATOMS, ...more), { maxLength: 40 }).map((xs) => xs.join(''));
+  it('finds what findPattern finds, and mayHoldTimestamp holds wherever a pattern matches', () => {
+    fc.assert(
+      fc.property(fc.oneof(mixed, fc.string({ unit: 'binary', maxLength: 80 })), (t) => {
+        const want = plainFind(t, TIMESTAMP_PATTERNS);
+        expect(findTimestamp(t)).toEqual(want);
+        if (want) expect(mayHoldTimestamp(t)).toBe(true);
+      }),
+      { seed: 13, numRuns: 5000 },
     );
   });
 });

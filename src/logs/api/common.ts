@@ -41,10 +41,32 @@ export interface Stripped {
 }
 
 /**
- * Deep copy of a JSON value without cache markers: `cache_control` / `prompt_cache_breakpoint` keys and
- * Bedrock `{cachePoint}` array elements. The last marker seen (with its TTL) is returned separately.
+ * Would stripMarkers' copy differ from the value? Only when it holds a marker, or a `__proto__` key
+ * (an own property in parsed JSON, a prototype change when assigned to the copy). A walk that allocates
+ * nothing: agent logs resend every tool definition on every request, and copying them all was ~0.1 s
+ * of the analysis thread per GB, plus the garbage.
+ */
+function needsCopy(v: unknown): boolean {
+  if (Array.isArray(v)) {
+    for (const item of v) if (isCachePoint(item) || needsCopy(item)) return true;
+    return false;
+  }
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      if (MARKER_KEYS.has(k) || k === '__proto__' || needsCopy((v as Record<string, unknown>)[k])) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A JSON value without cache markers: `cache_control` / `prompt_cache_breakpoint` keys and Bedrock
+ * `{cachePoint}` array elements. The last marker seen (with its TTL) is returned separately. The value
+ * itself when there is nothing to strip (it is never modified), else a deep copy.
  */
 export function stripMarkers(value: unknown): Stripped {
+  if (!needsCopy(value)) return { value };
   let marker: CacheMarker | undefined;
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) {
@@ -76,7 +98,7 @@ export function stripMarkers(value: unknown): Stripped {
 }
 
 function isCachePoint(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && 'cachePoint' in v;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'cachePoint' in v && Object.keys(v).length === 1;
 }
 
 function markerOf(v: unknown): CacheMarker {
