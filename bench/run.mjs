@@ -165,6 +165,20 @@ if (logRows.length) {
     const rate = r.mb / s;
     console.log(l2([fmt(r.mb, 0), fmt(r.requests), fmt(s, 2), fmt(rate, 0), fmt(r.requests / s, 0), `${fmt(r.lint.rss, 0)} MiB`, fmt(s / (r.mb / 1000), 2), fmt(floorRate, 0), `${fmt((rate / floorRate) * 100, 0)}%`]));
   }
+  // Seconds per GB includes a fixed start-up (process, worker, tokenizer tables, report) that weighs most
+  // on the smallest log; the time each further GB adds shows whether the cost per byte grows with size.
+  if (logRows.length > 1) {
+    const steps = [];
+    for (let i = 1; i < logRows.length; i++) {
+      const a = logRows[i - 1];
+      const b = logRows[i];
+      steps.push(`${fmt(a.mb, 0)}→${fmt(b.mb, 0)} MB: ${fmt((b.lint.ms - a.lint.ms) / 1000 / ((b.mb - a.mb) / 1000), 2)} s`);
+    }
+    const first = logRows[0];
+    const last = logRows[logRows.length - 1];
+    const slope = (last.lint.ms - first.lint.ms) / (last.mb - first.mb); // ms per MB
+    console.log(`seconds each further GB adds: ${steps.join(', ')}; fixed start-up ≈ ${fmt((first.lint.ms - slope * first.mb) / 1000, 2)} s`);
+  }
   console.log('\ntargets: peak RSS < 300 MiB at 1 GB; ≥ 50% of the floor; seconds per GB flat (±20%) from 100 MB to 1 GB');
 }
 if (peerRow) {
