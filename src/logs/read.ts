@@ -59,6 +59,9 @@ export interface SplitOptions {
 /** Bytes [start, end) of buf are line `line` (without its newline): its record. */
 export type LineDecoder = (buf: Buffer, start: number, end: number, line: number, terminated: boolean) => LineRecord;
 
+/** Past this many bytes, an unfinished line stops using the reused carry buffer (see splitLines). */
+const LONG_LINE = 4 * 1024 * 1024;
+
 /**
  * Splits a byte stream into lines on `\n` without decoding chunk boundaries: UTF-8 continuation bytes
  * never equal 0x0A, so a split on the byte is always a split between characters. Strips one trailing
@@ -98,11 +101,10 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: Split
         yield { line, text: '', terminated: true, overLong: pendingBytes + partLen };
       } else if (pendingBytes === 0) {
         yield decode(chunk, start, nl, line, true);
-      } else if (reuse) {
+      } else if (reuse && pending.length === 0) {
         const c = room(pendingBytes + partLen, pendingBytes);
         chunk.copy(c, pendingBytes, start, nl);
         yield decode(c, 0, pendingBytes + partLen, line, true);
-        if (c.length > 4 * 1024 * 1024) carry = Buffer.allocUnsafeSlow(64 * 1024); // after a very long line
       } else {
         pending.push(chunk.subarray(start, nl));
         const whole = Buffer.concat(pending, pendingBytes + partLen);
@@ -122,7 +124,13 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, opts: Split
       }
       if (skipping) {
         // counted, not kept
-      } else if (reuse) chunk.copy(room(pendingBytes + rest, pendingBytes), pendingBytes, start);
+      } else if (reuse && pending.length === 0 && pendingBytes + rest <= LONG_LINE) chunk.copy(room(pendingBytes + rest, pendingBytes), pendingBytes, start);
+      else if (reuse) {
+        // A long line is kept as exact copies of its parts rather than in a doubling buffer: growing the
+        // carry to the line limit held the old and the new buffer at once (~1.5× the limit in RSS).
+        if (pending.length === 0) pending.push(Buffer.from(carry!.subarray(0, pendingBytes)));
+        pending.push(Buffer.from(chunk.subarray(start)));
+      }
       // Copy a small tail so the big chunk it came from can be collected.
       else pending.push(rest < chunk.length / 4 ? Buffer.from(chunk.subarray(start)) : chunk.subarray(start));
       pendingBytes += rest;

@@ -174,11 +174,14 @@ describe('a 300 MB single-line log (generated)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is skipped with file and line in seconds, under 300 MB, and the next record is still read', () => {
+  it('is skipped with file and line in seconds, never held whole, and the next record is still read', () => {
     const r = measured(['one-line.jsonl', '-f', 'json'], dir);
     expect(r.stderr).toBe('');
     expect(r.ms).toBeLessThan(15_000);
-    expect(r.rssMiB).toBeLessThan(300);
+    // Held whole, the line alone would take 300 MB (600 MB as a string). What is allowed: the threads of
+    // a large-log run (~200 MB: reader thread, capped analysis worker with the tokenizer tables) plus the
+    // 64 MiB line window, which measured 220-310 MB on the 2-core machine (2026-11-26).
+    expect(r.rssMiB).toBeLessThan(350);
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report.problems).toEqual([
       {
