@@ -1,14 +1,13 @@
 // The main command: run the pipeline, render the report, write it, and turn its counts into an exit code.
-import path from 'node:path';
 import type { LintCliOptions } from '../cli.js';
 import { VERSION } from '../cli.js';
 import { KvlintError } from '../errors.js';
-import { getFormatter, isMachineFormat } from '../formatters/index.js';
-import { decideColor, type Io } from '../io.js';
+import { getFormatter } from '../formatters/index.js';
+import type { Io } from '../io.js';
 import type { Report } from '../report.js';
 import { run } from '../run.js';
 import { reportFatal } from './fatal.js';
-import { writeAtomic } from '../write-atomic.js';
+import { emitReport } from './emit.js';
 import { parseShard } from '../shard.js';
 
 /** Reads all of stdin, refusing more than `limit` bytes so a runaway pipe cannot exhaust memory. */
@@ -40,7 +39,7 @@ export function exitCodeFor(report: Report, maxWarnings: number | undefined): nu
 
 export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
   try {
-    const formatter = getFormatter(opts.format);
+    getFormatter(opts.format); // an unknown format fails before any work
     const inputs = paths.length ? paths : ['.'];
     const wantsStdin = inputs.includes('-');
     const stdin = wantsStdin
@@ -110,20 +109,8 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
     report = based.report;
     // --- end issue 5 ---
-    const toTerminal = !opts.outputFile;
-    const color = isMachineFormat(opts.format)
-      ? false
-      : decideColor({ flag: opts.color, env: io.env, isTTY: toTerminal ? io.stdout.isTTY : false });
-    const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
-    if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
-    else io.stdout.write(text);
-    // --- issue 5: CI step summary (explicit file, or $GITHUB_STEP_SUMMARY with --format github) ---
-    const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
-    if (summaryFile) {
-      const { formatStepSummary } = await import('../formatters/summary.js');
-      const { appendFile } = await import('node:fs/promises');
-      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: based.baselined }));
-    }
+    await emitReport(report, opts, io, based.baselined);
+    // --- issue 5 ---
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
     // --- end issue 5 ---
     return exitCodeFor(report, opts.maxWarnings);

@@ -4,12 +4,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VERSION } from '../cli.js';
 import { KvlintError } from '../errors.js';
-import { getFormatter, isMachineFormat } from '../formatters/index.js';
-import { decideColor, type Io } from '../io.js';
+import { getFormatter } from '../formatters/index.js';
+import type { Io } from '../io.js';
 import { mergeReports, type NamedReport } from '../merge/merge.js';
 import type { Report } from '../report.js';
-import { writeAtomic } from '../write-atomic.js';
 import { reportFatal } from './fatal.js';
+import { emitReport } from './emit.js';
 import { exitCodeFor } from './lint.js';
 
 export interface MergeCliOptions {
@@ -39,24 +39,14 @@ async function readReport(file: string, io: Io): Promise<NamedReport> {
 
 export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): Promise<number> {
   try {
-    const formatter = getFormatter(opts.format);
+    getFormatter(opts.format); // an unknown format fails before any work
     const inputs: NamedReport[] = [];
     for (const f of files) inputs.push(await readReport(f, io));
     // a baseline applies to the whole run, so to the merged report (shards refuse it)
     const { baselineStep } = await import('../baseline/cli.js');
     const based = await baselineStep(mergeReports(inputs, VERSION), { ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.updateBaseline ? { updateBaseline: true } : {}), redact: true }, io);
-    const report = based.report;
-    const color = isMachineFormat(opts.format) ? false : decideColor({ flag: opts.color, env: io.env, isTTY: opts.outputFile ? false : io.stdout.isTTY });
-    const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
-    if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
-    else io.stdout.write(text);
-    const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
-    if (summaryFile) {
-      const { formatStepSummary } = await import('../formatters/summary.js');
-      const { appendFile } = await import('node:fs/promises');
-      await appendFile(path.resolve(io.cwd, summaryFile), formatStepSummary(report, io.cwd, { baselined: based.baselined }));
-    }
-    return exitCodeFor(report, opts.maxWarnings);
+    await emitReport(based.report, opts, io, based.baselined);
+    return exitCodeFor(based.report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));
   }
