@@ -1,10 +1,12 @@
 // `node dist/build-snapshot.js`, run by `npm run build`: validates every built-in rule and the price table
-// from YAML (a broken data file fails the build) and writes dist/snapshot.json for fast start-up.
+// from YAML (a broken data file fails the build) and writes dist/snapshot.json for fast start-up, and the
+// tokenizer's rank tables as binary files (src/tokenize/rank-file.ts).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultRulesDir, parseRuleFile } from './engine/registry.js';
 import { PRICES_PATH, parsePriceTable } from './project/prices.js';
 import { contentKey, SNAPSHOT_PATH, type Snapshot } from './snapshot.js';
+import { writeRankFile } from './tokenize/rank-file.js';
 
 const entries: Record<string, unknown> = {};
 const dir = defaultRulesDir();
@@ -19,3 +21,5 @@ entries[contentKey(prices)] = { defaults: table.defaults, models: table.models }
 const snap: Snapshot = { version: 1, entries };
 writeFileSync(SNAPSHOT_PATH, `${JSON.stringify(snap)}\n`);
 process.stdout.write(`kvlint: wrote ${Object.keys(entries).length} snapshot entries to dist/snapshot.json\n`);
+for (const encoding of ['o200k_base', 'cl100k_base'] as const) await writeRankFile(encoding);
+process.stdout.write('kvlint: wrote the rank tables of o200k_base and cl100k_base to dist/tokenize/\n');

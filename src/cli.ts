@@ -132,7 +132,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (paths: string[], opts: LintCliOptions) => {
       // a large log's capped worker starts now, so its start-up overlaps loading the lint pipeline
       const { prestartLogWorker } = await import('./logs/isolate.js');
-      prestartLogWorker(paths, io.cwd, opts.model);
+      prestartLogWorker(paths, io.cwd, opts.model, undefined, opts.maxLineSize);
       const { runLint } = await import('./commands/lint.js');
       exitCode = await runLint(paths, opts, io);
     });

@@ -2,8 +2,7 @@
 // hostile or accidental input (a 300 MB single-line export, a 10,000-deep document, a YAML alias bomb, a
 // glob that matches a whole disk) is reported and skipped in seconds instead of exhausting memory, the
 // stack or the user's patience. The README's "Limits" section lists the same numbers; a test keeps the two
-// in step.
-import { parseDocument } from 'yaml';
+// in step. No parser is imported here: the log reader thread loads this module (see ./input-depth.ts).
 
 export interface Limits {
   /** largest template or tool file read whole, in bytes (`--max-file-size`) */
@@ -142,55 +141,8 @@ export function isStructuredInput(path: string, text: string): boolean {
 }
 
 /**
- * The KVE306 problem for a JSON/YAML input that is nested deeper than `maxDepth` or is a YAML alias bomb
- * (more than `maxAliasCount` alias expansions), or undefined. Run before any format detection, so such a
- * file is reported as malformed, with its line, rather than as an unknown format.
- */
-export function depthProblem(
-  file: string,
-  text: string,
-  maxDepth: number,
-  maxAliasCount: number = DEFAULT_LIMITS.maxAliasCount,
-): { code: 'KVE306'; file: string; line: number; message: string } | undefined {
-  if (!isStructuredInput(file, text)) return undefined;
-  const deep = findExcessDepth(text, maxDepth);
-  if (deep) {
-    return {
-      code: 'KVE306',
-      file,
-      line: deep.line,
-      message: `${file}:${deep.line}: malformed: nested more than ${maxDepth} levels deep (--max-depth); not parsed`,
-    };
-  }
-  if (/\.ya?ml$/i.test(file) && mayHoldAliases(text)) {
-    const doc = parseDocument(text, { uniqueKeys: false, strict: false });
-    if (doc.errors.length === 0) {
-      try {
-        doc.toJS({ maxAliasCount });
-      } catch (e) {
-        if (!/alias/i.test((e as Error).message)) return undefined;
-        const at = /(?:^|[\s[{,:])\*[^\s,\]}]/m.exec(text)?.index ?? 0;
-        const line = text.slice(0, at + 1).split('\n').length;
-        return {
-          code: 'KVE306',
-          file,
-          line,
-          message: `${file}:${line}: malformed: YAML aliases expand more than ${maxAliasCount} times; refusing a possible alias bomb`,
-        };
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
  * Alias expansions allowed when a VCR cassette is turned into values. Higher than for templates because
  * PyYAML (which writes vcrpy cassettes) emits an anchor and alias for every object it meets twice, such
  * as a shared headers mapping; a billion-laughs bomb still needs millions.
  */
 export const CASSETTE_ALIAS_COUNT = 1000;
-
-/** Could this YAML text hold aliases at all (`*name` after space, `[`, `{`, `,` or `:`)? Cheap pre-check. */
-export function mayHoldAliases(text: string): boolean {
-  return text.includes('&') && /(?:^|[\s[{,:])\*[^\s,\]}]/m.test(text);
-}

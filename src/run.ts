@@ -26,7 +26,8 @@ import { applyDirectives, parseDirectives, type Directive } from './suppress/dir
 import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
 import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
-import { DEFAULT_LIMITS, depthProblem, type Limits } from './limits.js'; // issue 7
+import { DEFAULT_LIMITS, type Limits } from './limits.js'; // issue 7
+import { depthProblem } from './input-depth.js';
 import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
 import { inShard, type Shard } from './shard.js';
 

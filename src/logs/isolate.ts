@@ -33,10 +33,12 @@ function workerUrl(): URL | undefined {
 /** What job-worker.ts is started with: the model whose tokenizer it loads while it waits for its job. */
 export interface JobWorkerData {
   tokenizerModel: string;
+  /** files whose reader threads it starts at once (see prestartReaders in ./read.ts) */
+  readers?: { abs: string; maxLineBytes?: number }[];
 }
 
-function startWorker(url: URL, tokenizerModel: string): Worker {
-  const data: JobWorkerData = { tokenizerModel };
+function startWorker(url: URL, tokenizerModel: string, readers?: JobWorkerData['readers']): Worker {
+  const data: JobWorkerData = { tokenizerModel, ...(readers?.length ? { readers } : {}) };
   return new Worker(url, {
     workerData: data,
     resourceLimits: { maxOldGenerationSizeMb: OLD_GENERATION_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -46,28 +48,35 @@ function startWorker(url: URL, tokenizerModel: string): Worker {
 /** A worker started ahead of its job; `dead` once it failed or exited before being used. */
 let warm: { worker: Worker; model: string; dead: boolean } | undefined;
 
+/** Files at least this large are read in a reader thread: READER_THREAD_BYTES of ./ingest.ts (not imported: it is heavy). */
+const READER_BYTES = 32 * 1024 * 1024;
+
 /**
  * Starts the capped worker before its job is known, when a path on the command line is a file of at least
- * ISOLATE_BYTES. Its start-up (thread, the job's modules, the tokenizer data: ~250 ms, a fixed cost that
+ * ISOLATE_BYTES. The worker starts the reader threads of the named files of at least READER_BYTES at once
+ * (with `maxLineBytes`, --max-line-size): the job takes them if it reads those files with that limit. Its start-up (thread, the job's modules, the tokenizer data: ~250 ms, a fixed cost that
  * made a 100 MB log cost 14 s/GB against 9 s/GB at 1 GB) then runs on the other core while the main
  * thread loads the lint pipeline, reads the config and finds the inputs. Idle, it never keeps the process
  * alive; unused, discardWarmLogWorker ends it. `model`: --model, whose tokenizer it preloads; `minBytes`
  * is for tests.
  */
-export function prestartLogWorker(paths: readonly string[], cwd: string, model?: string, minBytes = ISOLATE_BYTES): void {
+export function prestartLogWorker(paths: readonly string[], cwd: string, model?: string, minBytes = ISOLATE_BYTES, maxLineBytes?: number): void {
   if (warm) return;
-  const large = paths.some((p) => {
+  const files: { abs: string; size: number }[] = [];
+  for (const p of paths) {
     try {
-      const st = statSync(resolve(cwd, p));
-      return st.isFile() && st.size >= minBytes;
+      const abs = resolve(cwd, p);
+      const st = statSync(abs);
+      if (st.isFile()) files.push({ abs, size: st.size });
     } catch {
-      return false; // a glob, stdin or a missing file: found (and reported) later
+      // a glob, stdin or a missing file: found (and reported) later
     }
-  });
-  const url = large ? workerUrl() : undefined;
+  }
+  const url = files.some((f) => f.size >= minBytes) ? workerUrl() : undefined;
   if (!url) return;
   const tokenizerModel = model ?? DEFAULT_LOG_TOKENIZER_MODEL;
-  const entry = { worker: startWorker(url, tokenizerModel), model: tokenizerModel, dead: false };
+  const readers = files.filter((f) => f.size >= READER_BYTES).map((f) => ({ abs: f.abs, ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) }));
+  const entry = { worker: startWorker(url, tokenizerModel, readers), model: tokenizerModel, dead: false };
   entry.worker.unref();
   entry.worker.on('error', () => (entry.dead = true));
   entry.worker.on('exit', () => (entry.dead = true));

@@ -287,59 +287,113 @@ function readerUrl(): URL | undefined {
   return existsSync(fileURLToPath(built)) ? built : undefined;
 }
 
+/** A reader thread for one file, its messages queued from the start so none is lost before it is read. */
+class ReaderThread {
+  readonly worker: Worker;
+  private readonly queue: ReaderMessage[] = [];
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(url: URL, abs: string, maxLineBytes: number) {
+    const data: ReaderData = { abs, maxLineBytes };
+    // Small caps: the reader keeps a batch or two, and valid lines stay bytes outside its heap. A line that
+    // is not UTF-8 is decoded here as readLines does, so the old generation has room for the longest one.
+    const maxLineMb = Math.ceil(maxLineBytes / (1024 * 1024));
+    this.worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 + 4 * maxLineMb } });
+    this.worker.on('message', (m: ReaderMessage) => {
+      this.queue.push(m);
+      this.notify();
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      this.notify();
+    });
+    this.worker.on('exit', (code) => {
+      // its messages are all delivered before 'exit': a reader that ended without its last one failed
+      this.failure ??= new Error(code !== 0 ? `log reader thread exited with code ${code}` : 'log reader thread ended early');
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  /** The next message; throws the thread's failure once its messages are used up. */
+  async next(): Promise<ReaderMessage> {
+    while (this.queue.length === 0 && !this.failure) await new Promise<void>((r) => (this.wake = r));
+    const m = this.queue.shift();
+    if (!m) throw this.failure!;
+    return m;
+  }
+}
+
+/**
+ * Reader threads started before their file is read (prestartReaders), by file and line limit. Starting
+ * one costs ~60 ms of thread and module start-up; prestarted, that overlaps the analysis thread's own
+ * start-up instead of following it. Each reads at most READER_CREDIT batches ahead, then waits.
+ */
+const prestarted = new Map<string, ReaderThread>();
+const readerKey = (abs: string, maxLineBytes: number): string => `${maxLineBytes}\u0000${abs}`;
+
+/**
+ * Starts the reader threads of files that will be read with readLinesThreaded and this line limit. A
+ * reader nobody takes ends with discardPrestartedReaders; meanwhile it keeps no thread alive.
+ */
+export function prestartReaders(files: readonly { abs: string; maxLineBytes?: number }[]): void {
+  const url = readerUrl();
+  if (!url) return;
+  for (const f of files) {
+    const maxLineBytes = f.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
+    const key = readerKey(f.abs, maxLineBytes);
+    if (prestarted.has(key)) continue;
+    const r = new ReaderThread(url, f.abs, maxLineBytes);
+    r.worker.unref();
+    prestarted.set(key, r);
+  }
+}
+
+/** Ends the prestarted readers no read took. */
+export function discardPrestartedReaders(): void {
+  for (const r of prestarted.values()) void r.worker.terminate();
+  prestarted.clear();
+}
+
 /**
  * readLines with the reading, splitting and UTF-8 decoding in a thread of its own: the same lines, issues
  * and progress. Decoding UTF-8 is a third of the analysis thread's work on an agent log (~3 s per GB of
  * text with non-ASCII characters). The reader converts valid UTF-8 lines to UTF-16 bytes (ICU, ~3x
  * faster than building strings) and transfers them a batch at a time; a string made from UTF-16 bytes
  * is a copy. Valid UTF-8 has one decoding, so the texts are the ones readLines makes; other lines are
- * decoded by the reader as readLines does. For large files only: the thread costs ~40 ms to start.
- * Falls back to readLines when the thread's script is not there.
+ * decoded by the reader as readLines does. For large files only: the thread costs ~40 ms to start (none
+ * when prestartReaders started it). Falls back to readLines when the thread's script is not there.
  */
 export async function* readLinesThreaded(
   abs: string,
   opts: { onIssue?: (issue: StreamIssue) => void; maxLineBytes?: number; onBytes?: (bytesRead: number) => void } = {},
 ): AsyncGenerator<LineRecord> {
-  const url = readerUrl();
-  if (!url) {
-    yield* readLines(abs, opts);
-    return;
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
+  const key = readerKey(abs, maxLineBytes);
+  let reader = prestarted.get(key);
+  prestarted.delete(key);
+  if (!reader) {
+    const url = readerUrl();
+    if (!url) {
+      yield* readLines(abs, opts);
+      return;
+    }
+    reader = new ReaderThread(url, abs, maxLineBytes);
   }
-  const data: ReaderData = { abs, ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}) };
-  // Small caps: the reader keeps a batch or two, and valid lines stay bytes outside its heap. A line that
-  // is not UTF-8 is decoded here as readLines does, so the old generation has room for the longest one.
-  const maxLineMb = Math.ceil((opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes) / (1024 * 1024));
-  const worker = new Worker(url, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 + 4 * maxLineMb } });
-  const queue: ReaderMessage[] = [];
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  worker.on('message', (m: ReaderMessage) => {
-    queue.push(m);
-    notify();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    // its messages are all delivered before 'exit': a reader that ended without its last one failed
-    failure ??= new Error(code !== 0 ? `log reader thread exited with code ${code}` : 'log reader thread ended early');
-    notify();
-  });
+  reader.worker.ref();
   try {
     for (;;) {
-      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
-      const m = queue.shift();
-      if (!m) throw failure!;
+      const m = await reader.next();
       if ('done' in m) {
         for (const i of m.issues) opts.onIssue?.(i);
         return;
       }
-      worker.postMessage(1); // one batch taken: the reader may post another
+      reader.worker.postMessage(1); // one batch taken: the reader may post another
       const utf16 = Buffer.from(m.utf16);
       for (let k = 0; k < m.lines.length; k++) {
         const rec = m.lines[k]!;
@@ -350,7 +404,7 @@ export async function* readLinesThreaded(
       }
     }
   } finally {
-    void worker.terminate();
+    void reader.worker.terminate();
   }
 }
 

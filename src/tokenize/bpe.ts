@@ -13,6 +13,7 @@
 // own (test/tokenize/bpe.test.ts checks the tables' invariants and compares counts on many texts).
 // Text that spells a special token is counted as ordinary text (see loadBpeCounter).
 import type { EncodingName } from './index.js';
+import { readRankFile } from './rank-file.js';
 
 /** The data of one encoding: ranks by token (a string, or bytes that are not UTF-8) and the split regex. */
 export interface BpeTables {
@@ -296,11 +297,11 @@ function bytesTable(ranks: readonly (string | number[])[]): Map<string, number> 
  */
 export async function loadBpeCounter(encoding: EncodingName): Promise<(text: string) => number> {
   const cl100k = encoding === 'cl100k_base';
-  const [ranks, params] = await Promise.all([
-    cl100k ? import('gpt-tokenizer/bpeRanks/cl100k_base') : import('gpt-tokenizer/bpeRanks/o200k_base'),
-    cl100k ? import('gpt-tokenizer/encodingParams/cl100k_base') : import('gpt-tokenizer/encodingParams/o200k_base'),
-  ]);
-  const p = 'Cl100KBase' in params ? params.Cl100KBase(ranks.default) : params.O200KBase(ranks.default);
-  const counter = new BpeCounter({ ranks: ranks.default, split: p.tokenSplitRegex });
+  // the build's binary copy of the ranks when it is there and current (see ./rank-file.ts), else the library's module
+  const ranks =
+    readRankFile(encoding) ?? (cl100k ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base')).default;
+  const params = cl100k ? await import('gpt-tokenizer/encodingParams/cl100k_base') : await import('gpt-tokenizer/encodingParams/o200k_base');
+  const p = 'Cl100KBase' in params ? params.Cl100KBase(ranks) : params.O200KBase(ranks);
+  const counter = new BpeCounter({ ranks, split: p.tokenSplitRegex });
   return (text: string) => counter.count(text);
 }
