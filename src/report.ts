@@ -64,6 +64,11 @@ export interface Report {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** Code-unit order of two strings, independent of the machine's locale (output must not vary). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Deterministic order: file, line, column, rule code. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (

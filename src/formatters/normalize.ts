@@ -3,7 +3,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import type { Diagnostic } from '../model.js';
-import { compareDiagnostics, type FileResult, type Report, type RuleMeta, type Summary } from '../report.js';
+import { compareDiagnostics, compareStrings, type FileResult, type Report, type RuleMeta, type Summary } from '../report.js';
 
 /**
  * A path as formatters print it: relative to `cwd` with `/` separators. Relative paths and pseudo paths
@@ -14,10 +14,6 @@ export function displayPath(file: string, cwd: string): string {
   if (!isAbsolute(file)) return file;
   const rel = relative(cwd, file);
   return rel === '' ? '.' : rel.split(sep).join('/');
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // Known keys first in the order the model declares them, anything else (a field added later) after,

@@ -5,6 +5,7 @@
 // call the same function: a merged report equals a single run by construction, not by approximation.
 import { savings, totalsOf, type Outcome, type Savings, type Totals } from './cost.js';
 import type { Regime } from './cache-params.js';
+import { compareStrings } from '../report.js';
 
 export type { Outcome } from './cost.js';
 
@@ -121,10 +122,6 @@ export type ProjectionParts = Pick<Projection, 'targets' | 'unpriced' | 'ttftBas
 };
 
 const DISAGREEMENTS_SHOWN = 20;
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Totals of rows in one scenario. */
 export function rowTotals(rows: readonly ProjectedRequest[], pick: (r: ProjectedRequest) => Outcome): Totals {
