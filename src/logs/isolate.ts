@@ -45,6 +45,12 @@ function startWorker(url: URL, tokenizerModel: string, readers?: JobWorkerData['
   });
 }
 
+/** What the main thread posts to the worker: the job, and whether anyone shows its progress. */
+export interface JobMessage {
+  job: LogJob;
+  progress: boolean;
+}
+
 /** A worker started ahead of its job; `dead` once it failed or exited before being used. */
 let warm: { worker: Worker; model: string; dead: boolean } | undefined;
 
@@ -114,7 +120,8 @@ export async function runLogJobIsolated(job: LogJob, onProgress?: LogProgress): 
       w.on('exit', (code) => {
         if (code !== 0) reject(Object.assign(new Error(`log worker exited with code ${code}`), { code: 'ERR_WORKER_EXIT' }));
       });
-      w.postMessage(job);
+      const message: JobMessage = { job, progress: onProgress !== undefined };
+      w.postMessage(message);
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
