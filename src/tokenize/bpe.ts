@@ -2,9 +2,11 @@
 // than the library's countTokens on the texts logs hold. Counting is the bulk of a log run, and the
 // library spends most of it converting byte ranges to strings (TextDecoder + a UTF-8 check) for every
 // candidate pair of every merge. Here:
-//  - a piece (a match of the split regex) that is a whole token costs one Map lookup, as in the library;
-//  - other pieces are merged on typed arrays, looking pairs up by substring (ASCII pieces) or by a
-//    one-byte "binary string" of their UTF-8 bytes, never decoding;
+//  - a piece (a match of the split regex) that is a whole token costs one lookup, as in the library;
+//  - other pieces are merged on typed arrays, looking pairs up by range (ASCII pieces) or by a range of
+//    a one-byte "binary string" of their UTF-8 bytes, never decoding nor cutting substrings;
+//  - the lookups go to hash tables on typed arrays (./token-table.ts) that load from the build's file
+//    as they are, rather than Maps of 200,000 strings built in every thread;
 //  - the count of a merged piece is remembered (bounded): words recur across texts even when the texts
 //    do not, so most pieces are merged once per run;
 //  - ASCII stretches are split by an ASCII-only copy of the split regex (~4x faster than the Unicode
@@ -13,13 +15,8 @@
 // own (test/tokenize/bpe.test.ts checks the tables' invariants and compares counts on many texts).
 // Text that spells a special token is counted as ordinary text (see loadBpeCounter).
 import type { EncodingName } from './index.js';
-import { readRankFile } from './rank-file.js';
-
-/** The data of one encoding: ranks by token (a string, or bytes that are not UTF-8) and the split regex. */
-export interface BpeTables {
-  ranks: readonly (string | number[])[];
-  split: RegExp;
-}
+import { libraryTables, readRankFile, tablesFromRanks, type BpeTables } from './rank-file.js';
+import type { TokenTable } from './token-table.js';
 
 /** Pieces whose merged count is remembered, at most; the memo is emptied when full (cheap, no LRU). */
 const PIECE_MEMO = 64 * 1024;
@@ -31,8 +28,8 @@ const encoder = new TextEncoder();
 /** A counter equal to gpt-tokenizer's `countTokens(text)` for text without special tokens. */
 export class BpeCounter {
   /** token string → rank: the library's own view, used for whole pieces and ASCII pairs */
-  private readonly byString = new Map<string, number>();
-  /** token bytes as a one-byte string → rank; built on the first non-ASCII merge */
+  private readonly byString: TokenTable;
+  /** token bytes as a one-byte string → rank; loaded on the first non-ASCII merge */
   private byBytes: ByteLookup | undefined;
   private readonly memo = new Map<string, number>();
   /** the library's split regex, sticky */
@@ -43,10 +40,7 @@ export class BpeCounter {
   private pairRanks = new Int32Array(64);
 
   constructor(private readonly tables: BpeTables) {
-    // Same order as the library's constructor: a later duplicate would overwrite an earlier one.
-    tables.ranks.forEach((t, rank) => {
-      if (typeof t === 'string') this.byString.set(t, rank);
-    });
+    this.byString = tables.strings;
     this.split = new RegExp(tables.split.source, `${tables.split.flags.replace('g', '')}y`);
     const ascii = ASCII_SPLITS[tables.split.source];
     this.ascii = ascii ? new RegExp(ascii, 'y') : undefined;
@@ -84,7 +78,7 @@ export class BpeCounter {
       const m = re.exec(text);
       if (m === null) break; // never: every character starts a piece
       const piece = m[0];
-      if (this.byString.has(piece)) n++;
+      if (this.byString.rank(piece, 0, piece.length, NONE) !== NONE) n++;
       else n += this.pieceCount(piece);
     }
     return n;
@@ -118,7 +112,7 @@ export class BpeCounter {
     } else {
       const bytes = encoder.encode(piece); // lone surrogates become U+FFFD, as in the library
       key = latin1(bytes);
-      const bytes8 = (this.byBytes ??= new ByteLookup(bytesTable(this.tables.ranks), this.byString));
+      const bytes8 = (this.byBytes ??= new ByteLookup(this.tables.bytes(), this.byString));
       table = piece.includes('\ufeff') ? new BomLookup(bytes8, this.byString) : bytes8;
     }
     const len = key.length;
@@ -132,7 +126,7 @@ export class BpeCounter {
     // parts [starts[i], starts[i+1]); ranks[i] = rank of parts i and i+1 joined
     let parts = len;
     for (let i = 0; i <= len; i++) starts[i] = i;
-    for (let i = 0; i < len - 1; i++) ranks[i] = table.get(key.substring(i, i + 2)) ?? NONE;
+    for (let i = 0; i < len - 1; i++) ranks[i] = table.rank(key, i, i + 2, NONE);
     ranks[len - 1] = NONE;
     while (parts > 1) {
       let best = NONE;
@@ -148,8 +142,8 @@ export class BpeCounter {
       starts.copyWithin(at + 1, at + 2, parts + 1);
       ranks.copyWithin(at, at + 1, parts);
       parts--;
-      ranks[at] = at + 1 < parts ? (table.get(key.substring(starts[at]!, starts[at + 2]!)) ?? NONE) : NONE;
-      if (at > 0) ranks[at - 1] = table.get(key.substring(starts[at - 1]!, starts[at + 1]!)) ?? NONE;
+      ranks[at] = at + 1 < parts ? table.rank(key, starts[at]!, starts[at + 2]!, NONE) : NONE;
+      if (at > 0) ranks[at - 1] = table.rank(key, starts[at - 1]!, starts[at + 1]!, NONE);
     }
     return parts;
   }
@@ -215,47 +209,49 @@ function cutAfter(text: string, j: number): number {
   return text.length;
 }
 
+/** Where merge looks pairs up: the rank of `key.slice(start, end)`, or `miss`. TokenTable is one. */
 interface RankLookup {
-  get(key: string): number | undefined;
+  rank(key: string, start: number, end: number, miss: number): number;
 }
 
 const BOM = '\xef\xbb\xbf';
 const utf8 = new TextDecoder('utf-8');
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Byte ranges that are ASCII are their own token strings; the others are keys of the byte table. */
+class ByteLookup implements RankLookup {
+  constructor(
+    private readonly bytes: TokenTable,
+    private readonly byString: TokenTable,
+  ) {}
+
+  rank(key: string, start: number, end: number, miss: number): number {
+    for (let i = start; i < end; i++) if (key.charCodeAt(i) > 0x7f) return this.bytes.rank(key, start, end, miss);
+    return this.byString.rank(key, start, end, miss);
+  }
+}
+
 /**
  * The library's lookup for byte ranges that start with a BOM (EF BB BF): it decodes every valid UTF-8
  * range with a TextDecoder, which drops a leading BOM, and looks the rest up among the string tokens; so
  * such a range takes the rank of the text after the BOM. Only pieces holding U+FEFF come here.
  */
-/** Byte ranges that are ASCII are their own token strings; the others are keys of the non-ASCII table. */
-class ByteLookup implements RankLookup {
-  constructor(
-    private readonly nonAscii: Map<string, number>,
-    private readonly byString: Map<string, number>,
-  ) {}
-
-  get(key: string): number | undefined {
-    for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return this.nonAscii.get(key);
-    return this.byString.get(key);
-  }
-}
-
 class BomLookup implements RankLookup {
   constructor(
     private readonly byBytes: RankLookup,
-    private readonly byString: Map<string, number>,
+    private readonly byString: TokenTable,
   ) {}
 
-  get(key: string): number | undefined {
-    if (!key.startsWith(BOM)) return this.byBytes.get(key);
-    const bytes = Buffer.from(key, 'latin1');
+  rank(key: string, start: number, end: number, miss: number): number {
+    if (end - start < BOM.length || !key.startsWith(BOM, start)) return this.byBytes.rank(key, start, end, miss);
+    const bytes = Buffer.from(key.slice(start, end), 'latin1');
     try {
       strictUtf8.decode(bytes);
     } catch {
-      return this.byBytes.get(key); // not UTF-8: the library looks the bytes up as they are
+      return this.byBytes.rank(key, start, end, miss); // not UTF-8: the library looks the bytes up as they are
     }
-    return this.byString.get(utf8.decode(bytes));
+    const text = utf8.decode(bytes);
+    return this.byString.rank(text, 0, text.length, miss);
   }
 }
 
@@ -264,26 +260,6 @@ function latin1(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
   return s;
-}
-
-/**
- * Tokens with a byte outside ASCII, keyed by their bytes as a one-byte string (ASCII tokens are looked
- * up by their string: see ByteLookup). Built once, on the first non-ASCII merge (~30 ms for o200k).
- */
-function bytesTable(ranks: readonly (string | number[])[]): Map<string, number> {
-  const out = new Map<string, number>();
-  ranks.forEach((t, rank) => {
-    if (typeof t !== 'string') out.set(Buffer.from(t).toString('latin1'), rank);
-    else {
-      for (let i = 0; i < t.length; i++) {
-        if (t.charCodeAt(i) > 0x7f) {
-          out.set(Buffer.from(t, 'utf8').toString('latin1'), rank);
-          break;
-        }
-      }
-    }
-  });
-  return out;
 }
 
 /**
@@ -296,12 +272,12 @@ function bytesTable(ranks: readonly (string | number[])[]): Map<string, number> 
  * message), and a log holding such text must be analyzed, not stop the run.
  */
 export async function loadBpeCounter(encoding: EncodingName): Promise<(text: string) => number> {
-  const cl100k = encoding === 'cl100k_base';
-  // the build's binary copy of the ranks when it is there and current (see ./rank-file.ts), else the library's module
-  const ranks =
-    readRankFile(encoding) ?? (cl100k ? await import('gpt-tokenizer/bpeRanks/cl100k_base') : await import('gpt-tokenizer/bpeRanks/o200k_base')).default;
-  const params = cl100k ? await import('gpt-tokenizer/encodingParams/cl100k_base') : await import('gpt-tokenizer/encodingParams/o200k_base');
-  const p = 'Cl100KBase' in params ? params.Cl100KBase(ranks) : params.O200KBase(ranks);
-  const counter = new BpeCounter({ ranks, split: p.tokenSplitRegex });
+  // the build's binary tables when they are there and current (see ./rank-file.ts), else the library's modules
+  let tables = readRankFile(encoding);
+  if (!tables) {
+    const { ranks, split } = await libraryTables(encoding);
+    tables = tablesFromRanks(ranks, split);
+  }
+  const counter = new BpeCounter(tables);
   return (text: string) => counter.count(text);
 }
