@@ -1,7 +1,7 @@
 // The depth and alias-bomb check of a template or tool file read whole (KVE306). Apart from ./limits.ts
 // because it needs the YAML parser, which the modules that only want a limit's default (the log reader
 // thread among them) should not load.
-import { parseDocument } from 'yaml';
+import { yaml } from './yaml.js';
 import { DEFAULT_LIMITS, findExcessDepth, isStructuredInput } from './limits.js';
 
 /**
@@ -26,7 +26,7 @@ export function depthProblem(
     };
   }
   if (/\.ya?ml$/i.test(file) && mayHoldAliases(text)) {
-    const doc = parseDocument(text, { uniqueKeys: false, strict: false });
+    const doc = yaml().parseDocument(text, { uniqueKeys: false, strict: false });
     if (doc.errors.length === 0) {
       try {
         doc.toJS({ maxAliasCount });

@@ -3,7 +3,8 @@
 import { DEFAULT_LIMITS } from '../limits.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { globToRegExp } from './glob.js';
 import { suggest } from './suggest.js';
@@ -37,18 +38,18 @@ class Reader {
 
   /** Follows an alias to the node it names (the alias count was bounded before reading). */
   deref(node: unknown): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    if (yaml().isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
     return (node as Node | null | undefined) ?? null;
   }
 
   /** The entries of a mapping as [key text, key node, value node]; keys must be plain scalars. */
   entries(node: Node, key: string): [string, Node, Node | null][] {
-    if (!isMap(node)) this.fail(node, key, `must be a mapping, got ${this.describe(node)}`);
+    if (!yaml().isMap(node)) this.fail(node, key, `must be a mapping, got ${this.describe(node)}`);
     const out: [string, Node, Node | null][] = [];
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
+      if (!yaml().isPair(pair)) continue;
       const k = this.deref(pair.key);
-      if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
+      if (!yaml().isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
         this.fail(k ?? node, key, 'keys must be plain strings');
       }
       out.push([String(k.value), k, this.deref(pair.value)]);
@@ -58,9 +59,9 @@ class Reader {
 
   describe(node: Node | null): string {
     if (node === null) return 'nothing';
-    if (isMap(node)) return 'a mapping';
-    if (isSeq(node)) return 'a list';
-    if (isScalar(node)) {
+    if (yaml().isMap(node)) return 'a mapping';
+    if (yaml().isSeq(node)) return 'a list';
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (v === null) return 'null';
       if (typeof v === 'string') return `'${v.length > 40 ? `${v.slice(0, 39)}…` : v}'`;
@@ -70,7 +71,7 @@ class Reader {
   }
 
   string(node: Node | null, key: string): string {
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') {
+    if (!yaml().isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') {
       this.fail(node, key, `must be a non-empty string, got ${this.describe(node)}`);
     }
     return node.value as string;
@@ -78,8 +79,8 @@ class Reader {
 
   /** A string or a list of strings (`files: '*.md'` or `files: ['*.md', '*.j2']`), each a valid glob. */
   globs(node: Node | null, key: string): string[] {
-    const items = isSeq(node) ? node.items.map((n, i) => [this.deref(n), `${key}[${i}]`] as const) : [[node, key] as const];
-    if (isSeq(node) && items.length === 0) this.fail(node, key, 'must list at least one glob');
+    const items = yaml().isSeq(node) ? node.items.map((n, i) => [this.deref(n), `${key}[${i}]`] as const) : [[node, key] as const];
+    if (yaml().isSeq(node) && items.length === 0) this.fail(node, key, 'must list at least one glob');
     return items.map(([n, k]) => {
       const glob = this.string(n, k);
       try {
@@ -94,13 +95,13 @@ class Reader {
   /** Any YAML value as plain data; mappings become null-prototype objects so no key reaches a prototype. */
   freeForm(node: Node | null, key: string): unknown {
     if (node === null) return null;
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const obj = Object.create(null) as Record<string, unknown>;
       for (const [k, , v] of this.entries(node, key)) obj[k] = this.freeForm(v, `${key}.${k}`);
       return obj;
     }
-    if (isSeq(node)) return node.items.map((n, i) => this.freeForm(this.deref(n), `${key}[${i}]`));
-    if (isScalar(node)) {
+    if (yaml().isSeq(node)) return node.items.map((n, i) => this.freeForm(this.deref(n), `${key}[${i}]`));
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
       if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -109,7 +110,7 @@ class Reader {
   }
 
   severity(node: Node | null, key: string): RuleEntry['severity'] {
-    const word = isScalar(node) && typeof node.value === 'string' ? SEVERITY_WORDS[node.value] : undefined;
+    const word = yaml().isScalar(node) && typeof node.value === 'string' ? SEVERITY_WORDS[node.value] : undefined;
     if (word === undefined) {
       this.fail(node, key, `severity must be off, info, warn, warning or error, got ${this.describe(node)}`);
     }
@@ -121,14 +122,14 @@ class Reader {
     return this.entries(node, key).map(([name, keyNode, value]) => {
       const k = `${key}.${name}`;
       const entry: RuleEntry = { name, severity: 'off', key: k, line: this.lineOf(keyNode) };
-      if (isSeq(value)) {
+      if (yaml().isSeq(value)) {
         const [sev, opts, ...rest] = value.items.map((n) => this.deref(n));
         if (value.items.length === 0 || rest.length > 0) {
           this.fail(value, k, 'must be a severity or [severity, {options}]');
         }
         entry.severity = this.severity(sev ?? null, k);
         if (opts !== undefined) {
-          if (!isMap(opts)) this.fail(opts ?? value, k, `options must be a mapping, got ${this.describe(opts ?? null)}`);
+          if (!yaml().isMap(opts)) this.fail(opts ?? value, k, `options must be a mapping, got ${this.describe(opts ?? null)}`);
           entry.options = this.freeForm(opts, `${k}[1]`) as Record<string, unknown>;
         }
       } else {
@@ -149,11 +150,11 @@ class Reader {
   }
 
   overrides(node: Node | null, key: string): ConfigOverride[] {
-    if (!isSeq(node)) return this.fail(node, key, `must be a list of {files, rules} mappings, got ${this.describe(node)}`);
+    if (!yaml().isSeq(node)) return this.fail(node, key, `must be a list of {files, rules} mappings, got ${this.describe(node)}`);
     return node.items.map((raw, i) => {
       const item = this.deref(raw);
       const k = `${key}[${i}]`;
-      if (!isMap(item)) this.fail(item ?? node, k, `must be a mapping with files and rules, got ${this.describe(item)}`);
+      if (!yaml().isMap(item)) this.fail(item ?? node, k, `must be a mapping with files and rules, got ${this.describe(item)}`);
       const o: ConfigOverride = { files: [], rules: [], line: this.lineOf(item) };
       let sawFiles = false;
       for (const [name, keyNode, value] of this.entries(item, k)) {
@@ -182,7 +183,7 @@ class Reader {
 
   /** A byte count: a positive whole number, or a size like `10MB` / `512KiB` (units of 1024, as the CLI). */
   size(node: Node | null, key: string): number {
-    if (isScalar(node)) {
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
       if (typeof v === 'string') {
@@ -200,15 +201,15 @@ class Reader {
 
   config(root: Node | null, prefix: string): KvlintConfig {
     const config: KvlintConfig = { file: this.file, extends: 'recommended', ignores: [], rules: [], overrides: [], limits: {} };
-    if (root === null || (isScalar(root) && root.value === null)) return config; // an empty file is a valid, empty config
-    if (!isMap(root)) {
+    if (root === null || (yaml().isScalar(root) && root.value === null)) return config; // an empty file is a valid, empty config
+    if (!yaml().isMap(root)) {
       this.fail(root, prefix, `a config must be a mapping of keys (${TOP_KEYS.join(', ')}), got ${this.describe(root)}`);
     }
     const k = (name: string): string => (prefix === '' ? name : `${prefix}.${name}`);
     for (const [name, keyNode, value] of this.entries(root, prefix)) {
       switch (name) {
         case 'extends': {
-          const v = isScalar(value) ? value.value : undefined;
+          const v = yaml().isScalar(value) ? value.value : undefined;
           if (v !== 'recommended' && v !== 'all') this.fail(value, k(name), `must be recommended or all, got ${this.describe(value)}`);
           config.extends = v;
           break;
@@ -229,7 +230,7 @@ class Reader {
           config.overrides = value === null ? [] : this.overrides(value, k(name));
           break;
         case 'prices':
-          if (!isMap(value)) this.fail(value ?? keyNode, k(name), `must be a mapping of model → prices, got ${this.describe(value)}`);
+          if (!yaml().isMap(value)) this.fail(value ?? keyNode, k(name), `must be a mapping of model → prices, got ${this.describe(value)}`);
           config.prices = this.freeForm(value, k(name)) as Record<string, unknown>;
           break;
         case 'limits':
@@ -250,8 +251,8 @@ class Reader {
  */
 export function parseConfig(text: string, file: string): KvlintConfig {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const line = lines.linePos(problem.pos[0]).line;
@@ -271,7 +272,7 @@ export function parseConfig(text: string, file: string): KvlintConfig {
   const reader = new Reader(file, doc, lines);
   const root = reader.deref(doc.contents);
   if (basename(file) === 'package.json') {
-    if (!isMap(root)) return reader.fail(root, '', 'package.json must hold an object');
+    if (!yaml().isMap(root)) return reader.fail(root, '', 'package.json must hold an object');
     const entry = reader.entries(root, '').find(([name]) => name === 'kvlint');
     if (!entry) return reader.fail(root, '', "package.json has no 'kvlint' key");
     return reader.config(entry[2], 'kvlint');

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { Pair, YAMLMap } from 'yaml';
 import { CHECKS } from '../checks/index.js';
 import { KvlintError } from '../errors.js';
@@ -95,8 +95,8 @@ export function loadRuleFile(file: string): LoadedRule {
 
 /** Parses and validates the text of one rule file against the rule shape and its check's spec. */
 export function parseRuleFile(file: string, text: string): RuleDefinition {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const fail = (message: string, offset?: number): never => {
     throw new KvlintError('KVE202', message, {
       file,
@@ -106,13 +106,13 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
   };
   const firstError = doc.errors[0];
   if (firstError) fail(`invalid YAML: ${firstError.message.split('\n')[0]}`, firstError.pos[0]);
-  if (!isMap(doc.contents)) fail('a rule file must be a mapping of keys to values');
+  if (!yaml().isMap(doc.contents)) fail('a rule file must be a mapping of keys to values');
   const map = doc.contents as YAMLMap;
   const offsets = new Map<string, number>();
   let lastIndex = -1;
   for (const pair of map.items as Pair[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const at = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+    const key = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
+    const at = yaml().isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
     const index = (RULE_KEYS as readonly string[]).indexOf(key);
     if (index < 0) fail(`unknown key '${key}' (expected: ${RULE_KEYS.join(', ')})`, at);
     if (offsets.has(key)) fail(`duplicate key '${key}'`, at);

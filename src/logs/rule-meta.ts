@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { Category, Severity } from '../model.js';
 
 export interface RuleMetaLite {
@@ -34,7 +34,7 @@ export function ruleMeta(id: string, code: string, lookup?: RuleLookup): RuleMet
   const fallback: RuleMetaLite = { id, code, category: CATEGORY[code.charAt(2)] ?? 'risk', severity: code.charAt(2) === '1' ? 'error' : 'warning' };
   let meta = fallback;
   try {
-    const y = parse(readFileSync(join(rulesDir(), `${id}.yaml`), 'utf8')) as Record<string, unknown> | null;
+    const y = yaml().parse(readFileSync(join(rulesDir(), `${id}.yaml`), 'utf8')) as Record<string, unknown> | null;
     if (y && typeof y === 'object') {
       const sev = y.severity === 'warn' ? 'warning' : y.severity;
       meta = {

@@ -2,7 +2,7 @@
 // Loaded from data/prices.yaml in the package; config can override or add rows.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { fromSnapshot } from '../snapshot.js';
 
@@ -59,7 +59,7 @@ export function loadPriceTable(path: string = PRICES_PATH): PriceTable {
 export function parsePriceTable(text: string, path: string): PriceTable {
   let doc: { defaults?: unknown; models?: unknown };
   try {
-    doc = parse(text, { maxAliasCount: 0 }) as typeof doc;
+    doc = yaml().parse(text, { maxAliasCount: 0 }) as typeof doc;
   } catch (err) {
     throw new KvlintError('KVE201', `cannot read the price table ${path}: ${(err as Error).message}`, { file: path });
   }

@@ -3,7 +3,8 @@
 // open models come from data/model-shapes.yaml; any other shape can be given as JSON.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { fromSnapshot } from '../snapshot.js';
+import { yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { COEFFICIENT_ORDER, predictPrefillMs, type ModelShape, type TtftCoefficients } from './ttft-model.js';
 
@@ -28,9 +29,11 @@ export interface TtftData {
 
 let cached: TtftData | undefined;
 
+/** The parsed YAML of a data file: from dist/snapshot.json when the build snapshotted this very text. */
 function readYaml(path: string): Record<string, unknown> {
   try {
-    return parse(readFileSync(path, 'utf8'), { maxAliasCount: 0 }) as Record<string, unknown>;
+    const text = readFileSync(path, 'utf8');
+    return fromSnapshot<Record<string, unknown>>(text) ?? (yaml().parse(text, { maxAliasCount: 0 }) as Record<string, unknown>);
   } catch (err) {
     throw new KvlintError('KVE201', `cannot read ${path}: ${(err as Error).message}`, { file: path });
   }

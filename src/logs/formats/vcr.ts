@@ -1,7 +1,7 @@
 // VCR cassettes (vcrpy YAML and JSON, incl. pydantic-ai's `parsed_body`): one request per interaction
 // that is an LLM generation call; telemetry, MCP JSON-RPC, package-index and other traffic is skipped
 // and counted. Request headers are never read into anything that is printed.
-import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
+import { yaml } from '../../yaml.js';
 import { asString, isObject } from '../api/common.js';
 import { isGenerationPath, normalizeBody, providerFromUrl } from '../api/index.js';
 import { decodeBody, usageFromDecoded } from '../body.js';
@@ -73,17 +73,17 @@ export function interactionsToRecords(interactions: unknown[], lines: number[], 
 
 /** Parses a vcrpy YAML cassette. */
 export function parseVcrYaml(text: string, file: string): AdapterOutput[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = lineCounter.linePos(e.pos[0]);
     return [{ kind: 'bad', line: pos.line, message: `YAML error: ${e.message.split('\n')[0]}` }];
   }
   const root = doc.contents;
-  const node = isMap(root) ? root.get('interactions', true) : root;
+  const node = yaml().isMap(root) ? root.get('interactions', true) : root;
   const lines: number[] = [];
-  if (isSeq(node)) for (const item of node.items) lines.push(lineCounter.linePos((item as unknown as { range?: number[] }).range?.[0] ?? 0).line);
+  if (yaml().isSeq(node)) for (const item of node.items) lines.push(lineCounter.linePos((item as unknown as { range?: number[] }).range?.[0] ?? 0).line);
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: CASSETTE_ALIAS_COUNT }) as unknown;

@@ -1,7 +1,8 @@
 // YAML and JSON parsed with node positions (JSON is parsed as YAML, its superset), so every string can
 // be mapped back to file offsets, and values can be built without prototype pollution or alias bombs.
 import { DEFAULT_LIMITS } from '../../limits.js';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node as YNode } from 'yaml';
+import type { Document, Node as YNode } from 'yaml';
+import { yaml } from '../../yaml.js';
 import type { SourceFile } from '../../model.js';
 import { malformed } from './fail.js';
 import { mapOffset, pushAnchor } from './mapped.js';
@@ -33,13 +34,13 @@ export interface YamlSource {
  */
 export function parseYaml(file: SourceFile, start = 0, end = file.text.length, what = 'YAML', lenient = false): YamlSource {
   const text = file.text.slice(start, end);
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+  const doc = yaml().parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
   const src: YamlSource = { file, doc, text, base: start, aliases: 0, recovered: [] };
   const err = doc.errors[0];
   if (err) {
     const msg = err.message.split('\n')[0] ?? err.message;
     const at = start + (err.pos[0] ?? 0);
-    if (!lenient || !isMap(doc.contents)) throw malformed(file, at, `invalid ${what}: ${msg}`);
+    if (!lenient || !yaml().isMap(doc.contents)) throw malformed(file, at, `invalid ${what}: ${msg}`);
     src.recovered = doc.errors.map((e) => {
       const line = file.lineStarts.findIndex((ls) => ls > start + (e.pos[0] ?? 0));
       return `line ${line === -1 ? file.lineStarts.length : line}: ${e.message.split('\n')[0] ?? e.message}`;
@@ -52,7 +53,7 @@ export function parseYaml(file: SourceFile, start = 0, end = file.text.length, w
 export function deref(src: YamlSource, node: unknown): YNode | undefined {
   let n = node;
   let hops = 0;
-  while (isAlias(n)) {
+  while (yaml().isAlias(n)) {
     src.aliases++;
     if (src.aliases > MAX_ALIAS_COUNT || ++hops > MAX_ALIAS_COUNT) {
       throw malformed(src.file, nodeStart(src, n), `too many YAML alias expansions (over ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`);
@@ -76,10 +77,10 @@ export function root(src: YamlSource): YNode | undefined {
 /** Key/value pairs of a mapping in source order (keys stringified as JavaScript would). */
 export function entries(src: YamlSource, node: unknown): Array<{ key: string; keyNode: YNode | undefined; value: YNode | undefined }> {
   const n = deref(src, node);
-  if (!isMap(n)) return [];
+  if (!yaml().isMap(n)) return [];
   return n.items.map((p) => {
     const keyNode = deref(src, p.key);
-    const key = isScalar(keyNode) ? String(keyNode.value) : String(valueOf(src, keyNode));
+    const key = yaml().isScalar(keyNode) ? String(keyNode.value) : String(valueOf(src, keyNode));
     return { key, keyNode, value: deref(src, p.value) };
   });
 }
@@ -105,21 +106,21 @@ export function has(src: YamlSource, node: unknown, key: string): boolean {
 /** Items of a sequence (aliases followed), or [] for anything else. */
 export function items(src: YamlSource, node: unknown): Array<YNode | undefined> {
   const n = deref(src, node);
-  return isSeq(n) ? n.items.map((it) => deref(src, it)) : [];
+  return yaml().isSeq(n) ? n.items.map((it) => deref(src, it)) : [];
 }
 
 export function isMapping(src: YamlSource, node: unknown): boolean {
-  return isMap(deref(src, node));
+  return yaml().isMap(deref(src, node));
 }
 
 export function isSequence(src: YamlSource, node: unknown): boolean {
-  return isSeq(deref(src, node));
+  return yaml().isSeq(deref(src, node));
 }
 
 /** A string scalar's value, or undefined for anything else. */
 export function str(src: YamlSource, node: unknown): string | undefined {
   const n = deref(src, node);
-  return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
+  return yaml().isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
 }
 
 /**
@@ -128,14 +129,14 @@ export function str(src: YamlSource, node: unknown): string | undefined {
  */
 export function mappedString(src: YamlSource, node: unknown): MappedText | undefined {
   const n = deref(src, node);
-  if (!isScalar(n) || typeof n.value !== 'string') return undefined;
+  if (!yaml().isScalar(n) || typeof n.value !== 'string') return undefined;
   const value = n.value;
   const range = n.range;
   if (!range) return { text: value, anchors: [[0, src.base]] };
   const [start, valueEnd] = range;
   let anchors: Array<[number, number]> | undefined;
-  if (n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE || n.type === Scalar.PLAIN) {
-    const style = n.type === Scalar.QUOTE_DOUBLE ? 'double' : n.type === Scalar.QUOTE_SINGLE ? 'single' : 'plain';
+  if (n.type === yaml().Scalar.QUOTE_DOUBLE || n.type === yaml().Scalar.QUOTE_SINGLE || n.type === yaml().Scalar.PLAIN) {
+    const style = n.type === yaml().Scalar.QUOTE_DOUBLE ? 'double' : n.type === yaml().Scalar.QUOTE_SINGLE ? 'single' : 'plain';
     const exact = flowScalar(src.text, start, valueEnd, style);
     if (exact && exact.value === value) anchors = exact.anchors;
     else anchors = lineAnchors(src.text, style === 'plain' ? start : start + 1, valueEnd, value);
@@ -285,12 +286,12 @@ function setSafe(obj: Record<string, unknown>, key: string, value: unknown): voi
 export function valueOf(src: YamlSource, node: unknown): unknown {
   const n = deref(src, node);
   if (n === undefined || n === null) return null;
-  if (isScalar(n)) {
+  if (yaml().isScalar(n)) {
     const v = n.value;
     return v === undefined ? null : v;
   }
-  if (isSeq(n)) return n.items.map((it) => valueOf(src, it));
-  if (isMap(n)) {
+  if (yaml().isSeq(n)) return n.items.map((it) => valueOf(src, it));
+  if (yaml().isMap(n)) {
     const obj: Record<string, unknown> = {};
     for (const e of entries(src, n)) setSafe(obj, e.key, valueOf(src, e.value));
     return obj;
@@ -341,13 +342,13 @@ export function serializeJson(src: YamlSource, node: unknown, omit: ReadonlySet<
   const ser = (n0: unknown, top: boolean): void => {
     const n = deref(src, n0);
     if (n === undefined || n === null) return write('null');
-    if (isScalar(n)) {
+    if (yaml().isScalar(n)) {
       const v = n.value;
       if (typeof v === 'string') return writeString(v, mappedString(src, n));
       const j = JSON.stringify(v === undefined ? null : v);
       return write(j === undefined ? 'null' : j);
     }
-    if (isSeq(n)) {
+    if (yaml().isSeq(n)) {
       write('[');
       n.items.forEach((it, i) => {
         if (i > 0) write(',');
@@ -355,7 +356,7 @@ export function serializeJson(src: YamlSource, node: unknown, omit: ReadonlySet<
       });
       return write(']');
     }
-    if (isMap(n)) {
+    if (yaml().isMap(n)) {
       // Same key semantics as an object: the last duplicate wins, at the first one's position.
       const byKey = new Map<string, { keyNode: YNode | undefined; value: YNode | undefined }>();
       for (const e of entries(src, n)) {
@@ -369,7 +370,7 @@ export function serializeJson(src: YamlSource, node: unknown, omit: ReadonlySet<
       ordered.forEach((k, i) => {
         const e = byKey.get(k) as { keyNode: YNode | undefined; value: YNode | undefined };
         if (i > 0) write(',');
-        writeString(k, isScalar(e.keyNode) && typeof e.keyNode.value === 'string' ? mappedString(src, e.keyNode) : undefined);
+        writeString(k, yaml().isScalar(e.keyNode) && typeof e.keyNode.value === 'string' ? mappedString(src, e.keyNode) : undefined);
         write(':');
         ser(e.value, false);
       });
