@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Launcher: wire the real process to main() and set the exit code. The only place that touches process
 // exit state; everything else returns values.
-import { main } from '../dist/cli.js';
+import { main } from '../dist/bundle/cli.js';
 
 // `kvlint … | head` closes our stdout early: end quietly instead of crashing on EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

@@ -27,6 +27,7 @@ for (const path of [TTFT_PATH, SHAPES_PATH]) {
 }
 loadTtftData(); // a broken calibration file fails the build
 const snap: Snapshot = { version: 1, entries };
+if (SNAPSHOT_PATH === undefined) throw new Error('build-snapshot runs from dist/');
 writeFileSync(SNAPSHOT_PATH, `${JSON.stringify(snap)}\n`);
 process.stdout.write(`kvlint: wrote ${Object.keys(entries).length} snapshot entries to dist/snapshot.json\n`);
 for (const encoding of ['o200k_base', 'cl100k_base'] as const) await writeRankFile(encoding);

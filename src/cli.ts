@@ -4,10 +4,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import type { Io } from './io.js';
+import { packagePath } from './paths.js';
 
-const require = createRequire(import.meta.url);
 /** The package version, read from package.json so it is never out of step. */
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export const VERSION: string = (createRequire(import.meta.url)(packagePath('package.json')) as { version: string }).version;
 
 /** Exit codes, as ESLint, Ruff and markdownlint use them. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;

@@ -5,10 +5,10 @@
 // from, so an edited rule or price file is always re-read (and re-validated) from YAML.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtPath } from './paths.js';
 
-/** dist/snapshot.json, next to the compiled modules; absent when running from src/ (tests). */
-export const SNAPSHOT_PATH = fileURLToPath(new URL('./snapshot.json', import.meta.url));
+/** dist/snapshot.json; none when running from src/ (tests read the YAML). */
+export const SNAPSHOT_PATH = builtPath('snapshot.json');
 
 export interface Snapshot {
   version: 1;
@@ -21,6 +21,7 @@ let loaded: Snapshot | null | undefined;
 function snapshot(): Snapshot | null {
   if (loaded === undefined) {
     try {
+      if (SNAPSHOT_PATH === undefined) throw new Error('running from src/');
       const s = JSON.parse(readFileSync(SNAPSHOT_PATH, 'utf8')) as Snapshot;
       loaded = s && s.version === 1 && typeof s.entries === 'object' ? s : null;
     } catch {

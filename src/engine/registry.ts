@@ -1,8 +1,7 @@
 // Loading the built-in rules: reads rules/*.yaml, validates each file against the rule shape and its
 // check's option spec, and joins it to the check. Any problem is KVE202 naming the file and line.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { yaml } from '../yaml.js';
 import type { Pair, YAMLMap } from 'yaml';
 import { CHECKS } from '../checks/index.js';
@@ -11,6 +10,7 @@ import type { Category } from '../model.js';
 import { ENGINE_DATA_KEYS, withDefaults } from './rule.js';
 import { fromSnapshot } from '../snapshot.js';
 import type { LoadedRule, RuleDefinition } from './rule.js';
+import { packagePath } from '../paths.js';
 
 /** Keys of a rule file, in the order they must appear. */
 export const RULE_KEYS = [
@@ -34,9 +34,9 @@ const DOCS_KEYS = ['summary', 'why', 'bad', 'good', 'targets'] as const;
 const CATEGORY_BY_DIGIT: Record<string, Category> = { '1': 'breaker', '2': 'risk', '3': 'waste', '4': 'hygiene' };
 const WHERE = new Set(['tools', 'system', 'messages', 'prefix']);
 
-/** The package's rules/ directory: two levels up from this module in both src/engine and dist/engine. */
+/** The package's rules/ directory. */
 export function defaultRulesDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
+  return packagePath('rules');
 }
 
 const cache = new Map<string, LoadedRule[]>();

@@ -2,10 +2,10 @@
 // the engine's registry; otherwise the four fields are read from rules/<id>.yaml, and when that file is
 // absent they are derived from the code (hundreds digit = category; breakers are errors).
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { yaml } from '../yaml.js';
 import type { Category, Severity } from '../model.js';
+import { packagePath } from '../paths.js';
 
 export interface RuleMetaLite {
   id: string;
@@ -20,7 +20,7 @@ export type RuleLookup = (idOrCode: string) => RuleMetaLite | undefined;
 const CATEGORY: Record<string, Category> = { '1': 'breaker', '2': 'risk', '3': 'waste', '4': 'hygiene' };
 
 function rulesDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
+  return packagePath('rules');
 }
 
 const cache = new Map<string, RuleMetaLite>();

@@ -1,10 +1,10 @@
 // The price and cache-parameter table: data with a source and date on every row, never code constants.
 // Loaded from data/prices.yaml in the package; config can override or add rows.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { fromSnapshot } from '../snapshot.js';
+import { packagePath } from '../paths.js';
 
 export interface PriceRow {
   provider: string;
@@ -36,7 +36,7 @@ export interface PriceTable {
 }
 
 /** data/prices.yaml, found from this module whether it runs from dist/project or src/project. */
-export const PRICES_PATH = fileURLToPath(new URL('../../data/prices.yaml', import.meta.url));
+export const PRICES_PATH = packagePath('data', 'prices.yaml');
 
 let cached: PriceTable | undefined;
 

@@ -2,14 +2,14 @@
 // same calibration with a proxy shape, because no source gives hosted prefill rates). Shapes of common
 // open models come from data/model-shapes.yaml; any other shape can be given as JSON.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { fromSnapshot } from '../snapshot.js';
 import { yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { COEFFICIENT_ORDER, predictPrefillMs, type ModelShape, type TtftCoefficients } from './ttft-model.js';
+import { packagePath } from '../paths.js';
 
-export const TTFT_PATH = fileURLToPath(new URL('../../data/ttft.yaml', import.meta.url));
-export const SHAPES_PATH = fileURLToPath(new URL('../../data/model-shapes.yaml', import.meta.url));
+export const TTFT_PATH = packagePath('data', 'ttft.yaml');
+export const SHAPES_PATH = packagePath('data', 'model-shapes.yaml');
 
 export interface GpuCalibration {
   name: string;

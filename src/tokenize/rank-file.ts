@@ -1,10 +1,10 @@
 // gpt-tokenizer's tables as binary files, written by `npm run build` next to the compiled modules
-// (dist/tokenize/<encoding>.ranks) and laid out so that loading them is reading them: the hash tables
-// ./bpe.ts looks tokens up in (./token-table.ts) are stored as they sit in memory. The library ships each
+// (dist/tokenize/<encoding>.ranks), laid out so that loading them needs no strings: the lookup tables
+// ./bpe.ts uses (./token-table.ts) are built from typed-array views of the file. The library ships each
 // rank table as a JS module of one huge array literal: compiling o200k_base's (2.4 MB) took ~80 ms on the
 // critical path of every large log run; filling Maps from a decoded table still cost ~50 ms and ~20 MB
 // of heap in every thread, importing the split regex's module ~16 ms, and deriving the byte keys of
-// non-ASCII tokens ~45 ms on the first non-ASCII text.
+// non-ASCII tokens ~45 ms on the first non-ASCII text. Building the tables from this file takes ~10 ms.
 //
 // The file is derived from the installed library and names the SHA-256 of the modules it was made from
 // (the rank table, the encoding's parameters and their constants): when one of them changed, or the file
@@ -12,16 +12,18 @@
 //
 // Layout, integers little-endian, every array at a multiple of 4 bytes:
 //   MAGIC (8 bytes), the sources' SHA-256 (32), the split regex's length in bytes (u32), then the
-//   regex as UTF-8 (its flags, a NUL, its source), then two tables: the string table (token string →
-//   rank) and the byte table (a token's UTF-8 bytes, or its bytes, as a one-byte string → rank, for every
-//   token with a byte outside ASCII). A table is its slot count and key length (u32 each), then its
-//   offsets (u32 × slots), ranks (i32 × slots), lengths (u16 × slots) and keys (u16 × key length).
+//   regex as UTF-8 (its flags, a NUL, its source), then the packed entries (PackedEntries) of two
+//   tables: the string table (token string → rank) and the byte table (a token's UTF-8 bytes, or its
+//   bytes, as a one-byte string → rank, for every token with a byte outside ASCII). Each is its entry
+//   count and key length (u32 each), then its key lengths (u16 × count), ranks (i32 × count) and keys
+//   (u16 × key length).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { EncodingName } from './index.js';
-import { buildTokenTable, TokenTable, type TokenTableArrays } from './token-table.js';
+import { buildTokenTable, packEntries, type PackedEntries, type TokenTable } from './token-table.js';
+import { builtPath } from '../paths.js';
 
 /** A rank table as the library exports it: ranks by token, a string or bytes that are not UTF-8. */
 export type Ranks = (string | number[])[];
@@ -30,7 +32,7 @@ export type Ranks = (string | number[])[];
 export interface BpeTables {
   /** token string → rank (a later duplicate wins, as in the library's own Map) */
   strings: TokenTable;
-  /** token bytes as a one-byte string → rank, for every token with a byte outside ASCII; made when first asked for */
+  /** token bytes as a one-byte string → rank, for every token with a byte outside ASCII; built when first asked for */
   bytes: () => TokenTable;
   /** the library's split regex */
   split: RegExp;
@@ -77,21 +79,22 @@ export function byteKeyEntries(ranks: readonly (string | number[])[]): [string, 
 /** The tables built from the library's rank array and split regex (the path when there is no rank file). */
 export function tablesFromRanks(ranks: readonly (string | number[])[], split: RegExp): BpeTables {
   let bytes: TokenTable | undefined;
-  return { strings: buildTokenTable(stringEntries(ranks)), bytes: () => (bytes ??= buildTokenTable(byteKeyEntries(ranks))), split };
+  return { strings: buildTokenTable(packEntries(stringEntries(ranks))), bytes: () => (bytes ??= buildTokenTable(packEntries(byteKeyEntries(ranks)))), split };
 }
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
-function encodeTable(t: TokenTable): Buffer {
-  const { offsets, ranks, lengths, keys } = t.arrays;
+function encodeEntries(p: PackedEntries): Buffer {
   const head = Buffer.alloc(8);
-  head.writeUInt32LE(ranks.length, 0);
-  head.writeUInt32LE(keys.length, 4);
-  const parts = [head, offsets, ranks, lengths, keys].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  const out = Buffer.concat(parts);
-  return Buffer.concat([out, Buffer.alloc(pad4(out.length) - out.length)]);
+  head.writeUInt32LE(p.lengths.length, 0);
+  head.writeUInt32LE(p.keys.length, 4);
+  const parts = [p.lengths, p.ranks, p.keys].map((a) => {
+    const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return Buffer.concat([b, Buffer.alloc(pad4(b.length) - b.length)]);
+  });
+  return Buffer.concat([head, ...parts]);
 }
 
 /** The binary form of an encoding's tables; `sources` are the modules they were read from. */
@@ -102,53 +105,62 @@ export function encodeRankFile(ranks: Ranks, split: RegExp, sources: readonly Ui
   MAGIC.copy(head, 0);
   sourceHash(sources).copy(head, 8);
   head.writeUInt32LE(regex.length, 40);
-  const tables = tablesFromRanks(ranks, split);
-  return Buffer.concat([head, regex, Buffer.alloc(pad4(regex.length) - regex.length), encodeTable(tables.strings), encodeTable(tables.bytes())]);
+  const entries = [packEntries(stringEntries(ranks)), packEntries(byteKeyEntries(ranks))].map(encodeEntries);
+  return Buffer.concat([head, regex, Buffer.alloc(pad4(regex.length) - regex.length), ...entries]);
 }
 
-/** The table at `at` in `file` (4-byte aligned) and where the next one starts; undefined when it does not fit. */
-function decodeTable(file: Buffer, at: number): { table: TokenTable; end: number } | undefined {
+/** The packed entries at `at` in `file` (4-byte aligned, as views) and where the next ones start; undefined when they do not fit. */
+function decodeEntries(file: Buffer, at: number): { packed: PackedEntries; end: number } | undefined {
   if (at + 8 > file.length) return undefined;
-  const slots = file.readUInt32LE(at);
+  const count = file.readUInt32LE(at);
   const keyLength = file.readUInt32LE(at + 4);
-  const end = pad4(at + 8 + 10 * slots + 2 * keyLength);
-  if (end > file.length || slots === 0 || (slots & (slots - 1)) !== 0) return undefined;
-  const base = file.byteOffset + at + 8;
-  const arrays: TokenTableArrays = {
-    offsets: new Uint32Array(file.buffer, base, slots),
-    ranks: new Int32Array(file.buffer, base + 4 * slots, slots),
-    lengths: new Uint16Array(file.buffer, base + 8 * slots, slots),
-    keys: new Uint16Array(file.buffer, base + 10 * slots, keyLength),
+  const ranksAt = at + 8 + pad4(2 * count);
+  const keysAt = ranksAt + 4 * count;
+  const end = keysAt + pad4(2 * keyLength);
+  if (end > file.length) return undefined;
+  const packed: PackedEntries = {
+    lengths: new Uint16Array(file.buffer, file.byteOffset + at + 8, count),
+    ranks: new Int32Array(file.buffer, file.byteOffset + ranksAt, count),
+    keys: new Uint16Array(file.buffer, file.byteOffset + keysAt, keyLength),
   };
-  return { table: new TokenTable(arrays), end };
+  return { packed, end };
 }
 
 /** The tables held by `file`, or undefined when it is not a rank file made from sources with this hash (or is damaged). */
-export function decodeRankFile(bytes: Buffer, hash: Buffer): BpeTables | undefined {
+export function decodeRankFile(data: Buffer, hash: Buffer): BpeTables | undefined {
   // typed-array views need 4-byte alignment; a Buffer from readFileSync has its own memory, at offset 0
-  const file = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  const file = data.byteOffset % 4 === 0 ? data : Buffer.from(data);
   if (endianness() !== 'LE') return undefined; // the arrays are stored little-endian, as they sit in memory here
   if (file.length < 44 || !file.subarray(0, 8).equals(MAGIC) || !file.subarray(8, 40).equals(hash)) return undefined;
   const regexLength = file.readUInt32LE(40);
   if (44 + regexLength > file.length) return undefined;
   const regex = file.toString('utf8', 44, 44 + regexLength);
   const nul = regex.indexOf('\0');
-  const strings = decodeTable(file, pad4(44 + regexLength));
-  const byteTable = strings && decodeTable(file, strings.end);
-  if (nul === -1 || !strings || !byteTable || byteTable.end !== file.length) return undefined;
-  return { strings: strings.table, bytes: () => byteTable.table, split: new RegExp(regex.slice(nul + 1), regex.slice(0, nul)) };
+  const strings = decodeEntries(file, pad4(44 + regexLength));
+  const bytes = strings && decodeEntries(file, strings.end);
+  if (nul === -1 || !strings || !bytes || bytes.end !== file.length) return undefined;
+  const lengthsAddUp = (p: PackedEntries): boolean => p.lengths.reduce((a, b) => a + b, 0) === p.keys.length;
+  if (!lengthsAddUp(strings.packed) || !lengthsAddUp(bytes.packed)) return undefined;
+  let byteTable: TokenTable | undefined;
+  return {
+    strings: buildTokenTable(strings.packed),
+    bytes: () => (byteTable ??= buildTokenTable(bytes.packed)),
+    split: new RegExp(regex.slice(nul + 1), regex.slice(0, nul)),
+  };
 }
 
-/** Where the build writes an encoding's rank file: next to this module in dist/. */
-function rankFileUrl(encoding: EncodingName): URL {
-  return new URL(`./${encoding}.ranks`, import.meta.url);
+/** Where the build writes an encoding's rank file (dist/tokenize/); none when running from src/. */
+function rankFilePath(encoding: EncodingName): string | undefined {
+  return builtPath('tokenize', `${encoding}.ranks`);
 }
 
 /** An encoding's tables from the rank file the build wrote, or undefined when it is absent or stale. */
 export function readRankFile(encoding: EncodingName): BpeTables | undefined {
+  const path = rankFilePath(encoding);
+  if (path === undefined) return undefined;
   let file: Buffer;
   try {
-    file = readFileSync(rankFileUrl(encoding));
+    file = readFileSync(path);
   } catch {
     return undefined; // not built (running from src/)
   }
@@ -171,7 +183,8 @@ export async function libraryTables(encoding: EncodingName): Promise<{ ranks: Ra
 /** Writes the rank file of an encoding from the installed library (`npm run build`). */
 export async function writeRankFile(encoding: EncodingName): Promise<string> {
   const { ranks, split } = await libraryTables(encoding);
-  const path = fileURLToPath(rankFileUrl(encoding));
+  const path = rankFilePath(encoding);
+  if (path === undefined) throw new Error('rank files are written by the build, from dist/');
   writeFileSync(path, encodeRankFile(ranks, split, sourcePaths(encoding).map((p) => readFileSync(p))));
   return path;
 }

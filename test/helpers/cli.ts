@@ -1,4 +1,4 @@
-// Runs the real binary (bin/kvlint.js → dist/) the way a user does, capturing output and exit code.
+// Runs the real binary (bin/kvlint.js → dist/bundle/) the way a user does, capturing output and exit code.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ export interface CliResult {
 
 /** Runs `kvlint …args` in `cwd` (default: repo root) with a clean colour environment. */
 export function kvlint(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string | Buffer } = {}): CliResult {
-  if (!existsSync(path.join(repoRoot, 'dist', 'cli.js'))) {
+  if (!existsSync(path.join(repoRoot, 'dist', 'bundle', 'cli.js'))) {
     throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
   }
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, GITHUB_STEP_SUMMARY: undefined };

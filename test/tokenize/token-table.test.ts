@@ -2,7 +2,9 @@
 // same entries in the same order: every key found with its (last) rank, every other range missed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildTokenTable, checkTokenTable, TokenTable } from '../../src/tokenize/token-table.js';
+import { buildTokenTable as build, checkTokenTable, packEntries, TokenTable } from '../../src/tokenize/token-table.js';
+
+const buildTokenTable = (entries: readonly (readonly [string, number])[]): TokenTable => build(packEntries(entries));
 
 describe('token table', () => {
   it('agrees with a Map on keys, duplicates and ranges that are not keys', () => {
@@ -23,6 +25,14 @@ describe('token table', () => {
       }),
       { seed: 11, numRuns: 300 },
     );
+  });
+
+  it('refuses packed entries whose lengths do not add up to the keys', () => {
+    const p = packEntries([
+      ['ab', 1],
+      ['c', 2],
+    ]);
+    expect(() => build({ ...p, keys: p.keys.subarray(0, 2) })).toThrow(/do not add up/);
   });
 
   it('refuses malformed slot arrays, and finds a key moved out of its probe run', () => {
