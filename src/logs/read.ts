@@ -287,15 +287,21 @@ function readerUrl(): URL | undefined {
   return existsSync(fileURLToPath(built)) ? built : undefined;
 }
 
+/** Batches a reader thread posts ahead of their taker, at most: bounds the memory in flight. */
+export const READER_CREDIT = 2;
+
 /** A reader thread for one file, its messages queued from the start so none is lost before it is read. */
 class ReaderThread {
   readonly worker: Worker;
+  /** batches the thread may still post (see ReaderData) */
+  private readonly credit = new Int32Array(new SharedArrayBuffer(4));
   private readonly queue: ReaderMessage[] = [];
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
 
   constructor(url: URL, abs: string, maxLineBytes: number) {
-    const data: ReaderData = { abs, maxLineBytes };
+    Atomics.store(this.credit, 0, READER_CREDIT);
+    const data: ReaderData = { abs, maxLineBytes, credit: this.credit.buffer as SharedArrayBuffer };
     // Small caps: the reader keeps a batch or two, and valid lines stay bytes outside its heap. A line that
     // is not UTF-8 is decoded here as readLines does, so the old generation has room for the longest one.
     const maxLineMb = Math.ceil(maxLineBytes / (1024 * 1024));
@@ -318,6 +324,12 @@ class ReaderThread {
   private notify(): void {
     this.wake?.();
     this.wake = undefined;
+  }
+
+  /** One batch taken: the thread may post another. */
+  took(): void {
+    Atomics.add(this.credit, 0, 1);
+    Atomics.notify(this.credit, 0);
   }
 
   /** The next message; throws the thread's failure once its messages are used up. */
@@ -393,7 +405,7 @@ export async function* readLinesThreaded(
         for (const i of m.issues) opts.onIssue?.(i);
         return;
       }
-      reader.worker.postMessage(1); // one batch taken: the reader may post another
+      reader.took(); // one batch taken: the reader may post another
       const utf16 = Buffer.from(m.utf16);
       for (let k = 0; k < m.lines.length; k++) {
         const rec = m.lines[k]!;
