@@ -328,8 +328,8 @@ class ReaderThread {
 
   /** One batch taken: the thread may post another. */
   took(): void {
-    Atomics.add(this.credit, 0, 1);
-    Atomics.notify(this.credit, 0);
+    // The thread waits only on a zero counter; waking it costs a system call, so only then.
+    if (Atomics.add(this.credit, 0, 1) === 0) Atomics.notify(this.credit, 0);
   }
 
   /** The next message; throws the thread's failure once its messages are used up. */
