@@ -5,8 +5,8 @@
 //  - a piece (a match of the split regex) that is a whole token costs one lookup, as in the library;
 //  - other pieces are merged on typed arrays, looking pairs up by range (ASCII pieces) or by a range of
 //    a one-byte "binary string" of their UTF-8 bytes, never decoding nor cutting substrings;
-//  - the lookups go to hash tables on typed arrays (./token-table.ts) that load from the build's file
-//    as they are, rather than Maps of 200,000 strings built in every thread;
+//  - the lookups go to hash tables on typed arrays (./token-table.ts), filled from the build's rank file
+//    without making a string, rather than Maps of 200,000 strings built in every thread;
 //  - the count of a merged piece is remembered (bounded): words recur across texts even when the texts
 //    do not, so most pieces are merged once per run;
 //  - ASCII stretches are split by an ASCII-only copy of the split regex (~4x faster than the Unicode

@@ -57,7 +57,7 @@ export class TokenTable {
     }
   }
 
-  /** Every (key, rank), in slot order: for tests and for checking a file against the library. */
+  /** Every (key, rank), in slot order (for tests). */
   *entries(): Generator<[string, number]> {
     const { offsets, lengths, ranks, keys } = this.arrays;
     for (let slot = 0; slot < ranks.length; slot++) {
