@@ -220,6 +220,15 @@ function clip(s: string, max: number, fromEnd = false): string {
 }
 
 /**
+ * The largest edit (characters inserted plus deleted) shown as a character diff; a larger one is shown as
+ * the replacement whole. jsdiff's cost grows with the edit it searches for: two unrelated 400-character
+ * middles cost ~7 ms at a bound of 400 and ~0.2 ms at 64, and a log whose lineages alternate between
+ * unrelated prompts has one per request (a 20,000-request log took 48 s instead of 3). Bounded by edit
+ * length only, never by time, so every machine prints the same excerpt.
+ */
+const MAX_EDIT = 64;
+
+/**
  * A bounded, redacted excerpt of how b's text differs from a's after offset p: `context[-old-]{+new+}`.
  * Only the differing tails go through `diff` (with a timeout and edit cap), so cost stays bounded.
  */
@@ -231,7 +240,9 @@ export function changeExcerpt(aText: string, bText: string, p: number): string {
   const after = clip(bText.slice(bText.length - s, bText.length - s + 40), 40);
   let del = '';
   let ins = '';
-  const changes: ChangeObject<string>[] | undefined = aMid.length + bMid.length > 0 ? diffChars(aMid, bMid, { timeout: 50, maxEditLength: 400 }) : [];
+  // a pure insertion or deletion needs no search
+  const changes: ChangeObject<string>[] | undefined =
+    aMid === '' || bMid === '' ? [{ value: aMid || bMid, added: aMid === '', removed: bMid === '', count: 1 }].filter((c) => c.value !== '') : diffChars(aMid, bMid, { maxEditLength: MAX_EDIT });
   // A character diff of two unrelated texts is confetti ("[-Tr-]{+Book +}a[-ns-]…"): when little of
   // the middle is shared, show the replacement whole instead.
   const shared = changes ? changes.reduce((n, c) => (c.added || c.removed ? n : n + c.value.length), 0) : 0;

@@ -87,6 +87,25 @@ describe('comparePrompts causes', () => {
     expect(e.length).toBeLessThanOrEqual(60 + 400 + 40 + 4);
     expect(e).not.toMatch(/ann@|bob@/);
   });
+  it('excerpts show a small edit character by character, and a large one or unrelated text whole', () => {
+    const base = 'The assistant answers questions about the billing API and cites the docs it used. ';
+    // two small edits inside shared text: a character diff
+    const small = changeExcerpt(`${base}Today is 2025-08-07. Keep answers short.`, `${base}Today is 2025-09-12. Keep answers short.`, base.length + 14);
+    expect(small).toContain('2025-0[-8-]{+9+}-[-07-]{+12+}. Keep');
+    // an edit of more than 64 characters, even inside shared text: the replacement whole (searching for
+    // large edits is what made logs whose lineages alternate between prompts slow)
+    const inserted = 'Always answer in the customer\'s language and never promise refunds or credits of any kind. ';
+    const large = changeExcerpt(`${base}Keep answers short.`, `${base}${inserted}Keep answers brief.`, base.length);
+    expect(inserted.length).toBeGreaterThan(64);
+    expect(large).toContain(`[-Keep answers short-]{+${inserted.slice(0, 20)}`);
+    // a pure insertion of any size needs no search and shows as one
+    expect(changeExcerpt(`${base}Keep answers short.`, `${base}${inserted}Keep answers short.`, base.length)).toContain(`used. {+${inserted.slice(0, 20)}`);
+    // unrelated middles (another agent's prompt): the replacement whole, not confetti
+    const a = `${base}${'You triage support tickets by urgency and route them to the right queue. '.repeat(3)}`;
+    const b = `${base}${'You write release notes from merged pull requests, grouped by component. '.repeat(3)}`;
+    const whole = changeExcerpt(a, b, base.length + 4);
+    expect(whole).toMatch(/You \[-triage support tickets[^\]]*queue-\]\{\+write release notes/);
+  });
   it('every cause with a rule names a KV code', () => {
     for (const r of Object.values(CAUSE_RULES)) if (r) expect(r.code).toMatch(/^KV\d{3}$/);
   });
