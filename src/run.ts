@@ -96,6 +96,8 @@ export interface RunOptions {
   version: string;
   /** issue 5: progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
   onLogProgress?: (p: { bytesRead: number; totalBytes: number; requests: number }) => void;
+  /** something about the run itself a person should know (not a finding): printed on stderr by the CLI */
+  onNotice?: (message: string) => void;
 }
 
 /** Turns KV490-worthy directive results into diagnostics. */
@@ -338,7 +340,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     const { stat } = await import('node:fs/promises');
     let bytes = 0;
     for (const l of logInputs) bytes += await stat(l.abs).then((st) => st.size, () => 0);
-    const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, progress) : await (await import('./logs/job.js')).runLogJob(job, progress);
+    const isolated = { ...(progress ? { onProgress: progress } : {}), ...(opts.onNotice ? { onFallback: opts.onNotice } : {}) };
+    const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, isolated) : await (await import('./logs/job.js')).runLogJob(job, progress);
     problems.push(...result.problems);
     const analysis = result.analysis;
     logs = analysis;

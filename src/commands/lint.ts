@@ -88,6 +88,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.quiet ? { quiet: true } : {}),
       redact: opts.redact !== false,
       version: VERSION,
+      onNotice: (message: string) => io.stderr.write(`kvlint: note: ${message}\n`),
     };
     let report = await run({ ...runOpts, ...progress });
     (bar as InstanceType<typeof ProgressBar> | undefined)?.done();

@@ -37,11 +37,11 @@ export interface JobWorkerData {
   readers?: { abs: string; maxLineBytes?: number }[];
 }
 
-function startWorker(url: URL, tokenizerModel: string, readers?: JobWorkerData['readers']): Worker {
+function startWorker(url: URL, tokenizerModel: string, readers?: JobWorkerData['readers'], oldGenerationMb = OLD_GENERATION_MB): Worker {
   const data: JobWorkerData = { tokenizerModel, ...(readers?.length ? { readers } : {}) };
   return new Worker(url, {
     workerData: data,
-    resourceLimits: { maxOldGenerationSizeMb: OLD_GENERATION_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    resourceLimits: { maxOldGenerationSizeMb: oldGenerationMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
 }
 
@@ -101,16 +101,26 @@ async function runLocally(job: LogJob, onProgress?: LogProgress): Promise<LogJob
   return runLogJob(job, onProgress);
 }
 
+export interface IsolateOptions {
+  onProgress?: LogProgress;
+  /** told why the job ran again on this thread, without the cap (it takes longer and more memory) */
+  onFallback?: (reason: string) => void;
+  /** the worker's heap cap, MB (for tests; default OLD_GENERATION_MB) */
+  oldGenerationMb?: number;
+}
+
 /** Runs a log job in a capped worker; falls back to the main thread when the worker cannot finish. */
-export async function runLogJobIsolated(job: LogJob, onProgress?: LogProgress): Promise<LogJobResult> {
+export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}): Promise<LogJobResult> {
+  const { onProgress, onFallback } = opts;
   const url = workerUrl();
   if (!url) return runLocally(job, onProgress);
-  const ready = warm && !warm.dead ? warm.worker : undefined;
+  const ready = warm && !warm.dead && opts.oldGenerationMb === undefined ? warm.worker : undefined;
   if (!ready) discardWarmLogWorker();
   warm = undefined;
+  const cap = opts.oldGenerationMb ?? OLD_GENERATION_MB;
   try {
     return await new Promise<LogJobResult>((resolve, reject) => {
-      const w = ready ?? startWorker(url, job.tokenizerModel);
+      const w = ready ?? startWorker(url, job.tokenizerModel, undefined, cap);
       w.ref();
       w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: LogJobResult }) => {
         if (m.type === 'progress') onProgress?.(m.p);
@@ -126,7 +136,12 @@ export async function runLogJobIsolated(job: LogJob, onProgress?: LogProgress): 
   } catch (err) {
     const code = (err as { code?: string }).code;
     // out of heap (or the worker died): the answer matters more than the memory bound
-    if (code === 'ERR_WORKER_OUT_OF_MEMORY' || code === 'ERR_WORKER_EXIT') return runLocally(job, onProgress);
-    throw err;
+    if (code !== 'ERR_WORKER_OUT_OF_MEMORY' && code !== 'ERR_WORKER_EXIT') throw err;
+    onFallback?.(
+      code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `the log analysis outgrew its worker's ${cap} MB heap (kvlint keeps a timeline entry for every request), so it ran again without the cap, taking longer and more memory; --shard i/n splits such a run into parts of bounded size, merged by kvlint merge`
+        : `the log worker ended early (${(err as Error).message}), so the analysis ran again on the main thread`,
+    );
+    return runLocally(job, onProgress);
   }
 }

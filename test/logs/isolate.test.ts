@@ -12,7 +12,7 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
   it('match the main-thread result exactly, progress included', async () => {
     const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true };
     const seen: number[] = [];
-    const inWorker = await runLogJobIsolated(job, (p) => seen.push(p.requests));
+    const inWorker = await runLogJobIsolated(job, { onProgress: (p) => seen.push(p.requests) });
     const inline = await runLogJob(job);
     expect(inWorker).toEqual(inline);
     expect(inline.projection?.targets.length).toBeGreaterThan(0);
@@ -25,6 +25,16 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
     prestartLogWorker([job.inputs[0]!.abs], process.cwd(), 'gpt-4o', 0);
     const inWorker = await runLogJobIsolated(job);
     expect(inWorker).toEqual(await runLogJob(job));
+  });
+
+  it('run again on this thread, and say why, when the job outgrows the worker heap', async () => {
+    const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true };
+    const notes: string[] = [];
+    // a heap far too small for the job's modules and tables: the worker runs out of memory
+    const result = await runLogJobIsolated(job, { oldGenerationMb: 2, onFallback: (m) => notes.push(m) });
+    expect(result).toEqual(await runLogJob(job));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/outgrew its worker's 2 MB heap .*--shard i\/n/);
   });
 
   it('end a prestarted worker no job used, and start none for small files', async () => {
