@@ -38,7 +38,7 @@ export interface AnalyzeOptions {
   maxLineBytes?: number;
   /** deepest nesting of a log record or document (default DEFAULT_LIMITS.maxDepth) */
   maxDepth?: number;
-  /** previous-request text kept for classifying breaks, in code units (default TEXT_BUDGET) */
+  /** how much request text (code units) may be read between two requests of a lineage for the first one's text to be kept (default TEXT_BUDGET) */
   textBudget?: number;
   /** tokenizer worker threads for text never seen before (default: one per core; 0 or 1: main thread only) */
   workers?: number;
@@ -69,10 +69,14 @@ export const POOL_AFTER_CHARS = 2 * 1024 * 1024;
 const UNIQUE_SHARE = 0.5;
 
 /**
- * How much previous-request text (UTF-16 code units) the most recently active lineages may keep for
- * classifying their next divergence. Logs interleave sessions; keeping every session's last prompt would
- * grow memory with the number of sessions. Lineages idle beyond this budget keep hashes and counts only
- * (see CompactInput); the most recent lineage always keeps its text.
+ * A lineage keeps its previous request's text, to classify its next divergence, while less than this
+ * much request text (UTF-16 code units, of every lineage) has been read since; after that it keeps
+ * hashes and counts only (see CompactInput). Logs interleave sessions, and keeping every session's last
+ * prompt would grow memory with the number of sessions: the texts kept were all read within the last
+ * TEXT_BUDGET, so they hold about that much. The measure counts every request read, in every shard
+ * alike (before the --shard filter), so whether a lineage's text is kept never depends on which other
+ * lineages share its run: n shards merge into exactly the one run. A lineage's consecutive requests with
+ * none between always compare in full.
  */
 export const TEXT_BUDGET = 4 * 1024 * 1024;
 
@@ -100,6 +104,8 @@ interface PrevState {
   usage?: ReportedUsage;
   chains?: Map<number, BlockChain>;
   timelineIndex: number;
+  /** request text read in the run up to the end of this request (see TEXT_BUDGET) */
+  textRead: number;
 }
 
 interface LineageState {
@@ -240,7 +246,7 @@ function compareCompact(a: CompactInput, b: DiffInput, opts: { gapMs?: number; t
     reusableTokens: tokenOffset,
     lostTokens: Math.max(0, totalA - tokenOffset),
     cause: 'unknown',
-    excerpt: `the previous request's text was not kept (other lineages filled the text budget in between), so the change cannot be shown`,
+    excerpt: `the previous request's text was not kept (other lineages' requests in between exceeded the text budget), so the change cannot be shown`,
   };
 }
 
@@ -331,9 +337,10 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
   const lineages = new Map<string, LineageState>();
   /** canonical hash and token count per distinct segment, so repeated prompts are processed once */
   const memo = new SegmentMemo();
-  /** lineages whose previous request still has its texts (→ their size), least recently active first */
-  const textLru = new Map<string, number>();
-  let textBytes = 0;
+  /** lineages whose previous request still has its texts (→ textRead at its end), least recently active first */
+  const withText = new Map<string, number>();
+  /** request text read so far, every request counted, in shard or not (see TEXT_BUDGET) */
+  let textRead = 0;
   const textBudget = opts.textBudget ?? TEXT_BUDGET;
   const responseLineage = new Map<string, string>();
   let requestsRead = 0; // for opts.onProgress
@@ -343,12 +350,14 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
   };
   const blockSizes = opts.blockSizes ?? [];
   let batch: RequestRecord[] = [];
+  /** textRead before each request of `batch` */
+  let batchTextBefore: number[] = [];
   let batchChars = 0;
   let uniqueChars = 0;
   let totalChars = 0;
   const workers = opts.workers ?? availableParallelism();
   let pool: TokenizerPool | undefined;
-  let inflight: { counting: Promise<void>; batch: RequestRecord[] } | undefined;
+  let inflight: { counting: Promise<void>; batch: RequestRecord[]; textBefore: number[] } | undefined;
   const idCache = blockSizes.length > 0 ? new TokenIdCache(await loadEncoder(tokenizer.encoding)) : undefined;
 
   for (const input of inputs) {
@@ -397,9 +406,12 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
         out.request.index = index++;
         opts.onProgress?.({ file: input.rel, fileBytes, requests: ++requestsRead });
         followResponseChain(out);
+        const before = textRead;
+        for (const seg of out.request.segments) textRead += seg.text.length;
         if (!inShard(out.request.lineage, opts.shard)) continue;
         summary.requests++;
         batch.push(out);
+        batchTextBefore.push(before);
         for (const seg of out.request.segments) batchChars += seg.text.length;
         if (!pool || batchChars >= BATCH_CHARS) await flush();
       }
@@ -421,18 +433,20 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
    */
   async function flush(final = false): Promise<void> {
     const current = batch;
+    const currentTextBefore = batchTextBefore;
     batch = [];
+    batchTextBefore = [];
     batchChars = 0;
     const counting = current.length ? countNewTexts(current) : undefined;
     if (inflight) {
       await inflight.counting;
-      for (const rec of inflight.batch) processRequest(rec);
+      inflight.batch.forEach((rec, k) => processRequest(rec, inflight!.textBefore[k]!));
       inflight = undefined;
     }
-    if (counting) inflight = { counting, batch: current };
+    if (counting) inflight = { counting, batch: current, textBefore: currentTextBefore };
     if (final && inflight) {
       await inflight.counting;
-      for (const rec of inflight.batch) processRequest(rec);
+      inflight.batch.forEach((rec, k) => processRequest(rec, inflight!.textBefore[k]!));
       inflight = undefined;
     }
   }
@@ -477,8 +491,17 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
   }
 
-  function processRequest(rec: RequestRecord): void {
+  /** `textBefore`: textRead when the request was read, before its own text. */
+  function processRequest(rec: RequestRecord, textBefore: number): void {
     const req = rec.request;
+    // Texts read longer ago than the budget are dropped (first the lineages idle longest), this one's
+    // previous request's among them if so: decided by text read, never by what else is kept.
+    for (const [lineage, end] of withText) {
+      if (end >= textBefore - textBudget) break;
+      withText.delete(lineage);
+      const o = lineages.get(lineage)?.prev;
+      if (o && !('compact' in o.input)) o.input = compactInput(o.input);
+    }
     const input = diffInput(req, count, memo);
     const counted = input.tokens.reduce((a, b) => a + b, 0);
     const incomplete = rec.promptIncomplete === true;
@@ -566,24 +589,14 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     tl.reusedTokens += entry.reusedTokens;
     tl.lostTokens += entry.lostTokens;
     // Keep only what the next comparison needs; the older request's texts are dropped here.
-    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1 };
+    const textEnd = textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0);
+    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1, textRead: textEnd };
     if (req.time !== undefined) next.time = req.time;
     if (req.usage) next.usage = req.usage;
     if (chains) next.chains = chains;
     state.prev = next;
-    // Most recently active lineages keep their texts; the least recent beyond the budget are compacted.
-    textBytes -= textLru.get(req.lineage) ?? 0;
-    textLru.delete(req.lineage);
-    const size = input.segments.reduce((n, seg) => n + seg.text.length, 0);
-    textLru.set(req.lineage, size);
-    textBytes += size;
-    while (textBytes > textBudget && textLru.size > 1) {
-      const [oldest, bytes] = textLru.entries().next().value as [string, number];
-      textLru.delete(oldest);
-      textBytes -= bytes;
-      const o = lineages.get(oldest)?.prev;
-      if (o && !('compact' in o.input)) o.input = compactInput(o.input);
-    }
+    withText.delete(req.lineage);
+    withText.set(req.lineage, textEnd);
   }
 
   return assembleAnalysis(files, [...lineages.values()].map((s) => s.timeline), diagnostics, problems);

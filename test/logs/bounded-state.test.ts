@@ -1,9 +1,11 @@
-// Per-lineage state stays small: chains are delta-encoded and only recently active lineages keep texts.
+// Per-lineage state stays small: chains are delta-encoded and only recently active lineages keep texts,
+// decided by the text read in between, so a lineage is analyzed the same in every shard of a run.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLogs, expandChains, TEXT_BUDGET } from '../../src/logs/analyze.js';
+import type { LogAnalysis } from '../../src/logs/types.js';
 import { loadRequest } from '../../src/logs/load-request.js';
 import { hashSegments } from '../../src/prefix/hash.js';
 import { loadTokenizer, type Tokenizer } from '../../src/tokenize/index.js';
@@ -56,6 +58,45 @@ describe('bounded per-lineage state', () => {
     expect(d.cause).toBe('unknown');
     expect(d.excerpt).toMatch(/not kept/);
     expect(s0.requests[1]!.lostTokens).toBeGreaterThan(0);
+  });
+
+  it('keeps or drops a lineage\'s text alike in every shard: n shards give the one run, lineage by lineage', async () => {
+    // 30 sessions of agents whose system prompt gains a dated line on some turns, interleaved unevenly,
+    // against a budget that drops some sessions' texts between their turns and not others'
+    const file = path.join(dir, 'sharded.jsonl');
+    const lines: string[] = [];
+    let seed = 7;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const turns = new Map<number, number>();
+    for (let i = 0; i < 240; i++) {
+      const s = next(4) === 0 ? next(3) : next(30); // three busy sessions, the rest rare
+      const t = (turns.get(s) ?? 0) + 1;
+      turns.set(s, t);
+      const dated = t % 3 === 0 ? ` Today is 2026-11-${String(10 + (t % 19)).padStart(2, '0')}.` : '';
+      lines.push(body(s, `You are agent ${s}. ${'Answer about the fleet. '.repeat(1 + (s % 5))}${dated}`, t));
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+    const budget = 6000;
+    const run = (shard?: { index: number; count: number }): Promise<LogAnalysis> =>
+      analyzeLogs([{ abs: file, rel: 'sharded.jsonl' }], { tokenizer, textBudget: budget, ...(shard ? { shard } : {}) });
+    const whole = await run();
+    const byLineage = (a: LogAnalysis) => new Map(a.lineages.map((l) => [l.lineage, l]));
+    const wholeLineages = byLineage(whole);
+    // the budget matters here: some breaks are classified, some are not
+    const causes = whole.lineages.flatMap((l) => l.requests.map((r) => r.divergence?.excerpt ?? ''));
+    expect(causes.some((e) => /not kept/.test(e))).toBe(true);
+    expect(causes.some((e) => e !== '' && !/not kept/.test(e))).toBe(true);
+    let seen = 0;
+    for (const index of [1, 2, 3]) {
+      const part = await run({ index, count: 3 });
+      for (const l of part.lineages) {
+        expect(l).toEqual(wholeLineages.get(l.lineage));
+        seen++;
+      }
+      const keys = new Set(part.lineages.map((l) => l.lineage));
+      expect(part.diagnostics).toEqual(whole.diagnostics.filter((d) => whole.lineages.some((l) => keys.has(l.lineage) && l.requests.some((r) => r.index === d.request))));
+    }
+    expect(seen).toBe(whole.lineages.length);
   });
 
   it('classifies the same break fully when the lineage is recent', async () => {
