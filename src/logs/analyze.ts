@@ -104,8 +104,6 @@ interface PrevState {
   usage?: ReportedUsage;
   chains?: Map<number, BlockChain>;
   timelineIndex: number;
-  /** request text read in the run up to the end of this request (see TEXT_BUDGET) */
-  textRead: number;
 }
 
 interface LineageState {
@@ -406,13 +404,14 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
         out.request.index = index++;
         opts.onProgress?.({ file: input.rel, fileBytes, requests: ++requestsRead });
         followResponseChain(out);
-        const before = textRead;
-        for (const seg of out.request.segments) textRead += seg.text.length;
+        let size = 0;
+        for (const seg of out.request.segments) size += seg.text.length;
+        textRead += size;
         if (!inShard(out.request.lineage, opts.shard)) continue;
         summary.requests++;
         batch.push(out);
-        batchTextBefore.push(before);
-        for (const seg of out.request.segments) batchChars += seg.text.length;
+        batchTextBefore.push(textRead - size);
+        batchChars += size;
         if (!pool || batchChars >= BATCH_CHARS) await flush();
       }
     } catch (e) {
@@ -590,7 +589,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     tl.lostTokens += entry.lostTokens;
     // Keep only what the next comparison needs; the older request's texts are dropped here.
     const textEnd = textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0);
-    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1, textRead: textEnd };
+    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1 };
     if (req.time !== undefined) next.time = req.time;
     if (req.usage) next.usage = req.usage;
     if (chains) next.chains = chains;
