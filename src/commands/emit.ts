@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { VERSION } from '../cli.js';
 import { getFormatter, isMachineFormat } from '../formatters/index.js';
+import { formatJsonChunks } from '../formatters/json.js';
 import { decideColor, type Io } from '../io.js';
 import type { Report } from '../report.js';
 import { writeAtomic } from '../write-atomic.js';
@@ -18,9 +19,11 @@ export async function emitReport(report: Report, opts: EmitOptions, io: Io, base
   const formatter = getFormatter(opts.format);
   const toTerminal = !opts.outputFile;
   const color = isMachineFormat(opts.format) ? false : decideColor({ flag: opts.color, env: io.env, isTTY: toTerminal ? io.stdout.isTTY : false });
-  const text = formatter(report, { color, cwd: io.cwd, version: VERSION });
+  const fopts = { color, cwd: io.cwd, version: VERSION };
+  // json is written in pieces as it is made (a report of many requests runs to hundreds of MB)
+  const text = opts.format === 'json' ? formatJsonChunks(report, fopts) : [formatter(report, fopts)];
   if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
-  else io.stdout.write(text);
+  else for (const piece of text) io.stdout.write(piece);
   // CI step summary: an explicit file, or $GITHUB_STEP_SUMMARY with --format github
   const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
   if (summaryFile) {

@@ -8,5 +8,75 @@ import type { FormatOptions } from './types.js';
  * paths relative and POSIX, no clock times. Never coloured.
  */
 export function formatJson(report: Report, opts: FormatOptions): string {
-  return `${JSON.stringify(normalizeReport(report, opts.cwd), null, 2)}\n`;
+  return [...formatJsonChunks(report, opts)].join('');
+}
+
+/**
+ * formatJson in pieces of about CHUNK characters, for writing as they are made: the report of a log
+ * with many requests (a timeline entry and a projection row each) runs to hundreds of megabytes, and
+ * one string of it, then its UTF-8 copy for the file, was the largest allocation of such a run.
+ */
+export function* formatJsonChunks(report: Report, opts: FormatOptions): Generator<string> {
+  yield* jsonChunks(normalizeReport(report, opts.cwd));
+  yield '\n';
+}
+
+/** JSON.stringify(value, null, 2) in pieces of about CHUNK characters (value: an object or array). */
+export function* jsonChunks(value: object): Generator<string> {
+  let buf = '';
+  for (const piece of pieces(value, '')) {
+    buf += piece;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf !== '') yield buf;
+}
+
+const CHUNK = 1 << 20;
+/** Arrays longer than this are written element by element; smaller values in one JSON.stringify. */
+const SPLIT = 16;
+
+/** Does `value` hold (within a few levels) an array long enough to be written element by element? */
+function isLarge(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > 6) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value) && value.length > SPLIT) return true;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (isLarge(v, depth + 1)) return true;
+  return false;
+}
+
+/** JSON.stringify treats these as absent in an object and as null in an array. */
+function isSkipped(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/** Pieces whose concatenation is JSON.stringify(value, null, 2) at nesting `indent`. */
+function* pieces(value: unknown, indent: string): Generator<string> {
+  if (isLarge(value)) {
+    const inner = `${indent}  `;
+    if (Array.isArray(value)) {
+      yield '[';
+      for (let i = 0; i < value.length; i++) {
+        yield `${i ? ',' : ''}\n${inner}`;
+        const v: unknown = value[i];
+        if (isSkipped(v)) yield 'null';
+        else yield* pieces(v, inner);
+      }
+      yield `\n${indent}]`;
+      return;
+    }
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => !isSkipped(v));
+    yield '{';
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      yield `${i ? ',' : ''}\n${inner}${JSON.stringify(k)}: `;
+      yield* pieces(v, inner);
+    }
+    yield `\n${indent}}`;
+    return;
+  }
+  const s = JSON.stringify(value, null, 2);
+  yield indent && s.includes('\n') ? s.replace(/\n/g, `\n${indent}`) : s;
 }
