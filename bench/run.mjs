@@ -147,6 +147,17 @@ if (process.env.BENCH_PEER !== '0') {
   peerRow = { m, requests: report.logs.summary.requests, tokens: report.logs.summary.tokens };
 }
 
+// Many small requests: memory grows with the number of requests (each keeps a timeline entry and a
+// projection record for the report), so the same peer-shaped log at two sizes shows what each further
+// thousand requests costs in time and memory. BENCH_MANY=0 skips it.
+const manyRows = [];
+for (const count of (process.env.BENCH_MANY ?? '30000,100000').split(',').map(Number).filter((n) => n > 0)) {
+  const file = join(out, `many-${count}.jsonl`);
+  if (!existsSync(file)) await generatePeerLog(file, count);
+  const m = measure([bin, '--price', 'input=0.1', '--format', 'json', '-o', join(out, `many-${count}.report.json`), file], { n: 1 });
+  manyRows.push({ count, mb: statSync(file).size / 1e6, m });
+}
+
 const w = [44, 12, 18, 12, 16, 12];
 const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 10)).join(' ');
 console.log(`kvlint benchmark — node ${process.version}, median of repeated cold runs after a warm-up (min–max)\n`);
@@ -183,6 +194,15 @@ if (logRows.length) {
 }
 if (peerRow) {
   console.log(`\npeer workload: ${fmt(peerRow.requests)} requests, ${fmt(peerRow.tokens)} tokens through the vLLM model in ${fmt(peerRow.m.ms / 1000, 2)} s (target < 3 s), peak RSS ${fmt(peerRow.m.rss, 0)} MiB`);
+}
+if (manyRows.length) {
+  console.log('\nmany small requests (peer-shaped, ~9.7 KB each, priced): memory grows with the number of requests');
+  for (const r of manyRows) console.log(`  ${fmt(r.count)} requests, ${fmt(r.mb, 0)} MB: ${fmt(r.m.ms / 1000, 2)} s, ${fmt(r.count / (r.m.ms / 1000), 0)} req/s, peak RSS ${fmt(r.m.rss, 0)} MiB`);
+  if (manyRows.length > 1) {
+    const a = manyRows[0];
+    const b = manyRows[manyRows.length - 1];
+    console.log(`  each further 1,000 requests: ${fmt((b.m.rss - a.m.rss) / ((b.count - a.count) / 1000), 2)} MiB of peak RSS, ${fmt((b.m.ms - a.m.ms) / ((b.count - a.count) / 1000), 0)} ms`);
+  }
 }
 if (uniqueRow) {
   const s = uniqueRow.lint.ms / 1000;
