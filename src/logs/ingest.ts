@@ -12,6 +12,7 @@ import { documentItems } from './json-positions.js';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
+import { READER_THREAD_BYTES } from './thresholds.js';
 import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '../limits.js';
 import type { AdapterOutput, LogFormat } from './types.js';
 
@@ -125,11 +126,6 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
   }
 }
 
-/**
- * Files at least this large (on disk) are read in a thread of their own (readLinesThreaded); below it the
- * thread's start-up costs about what it saves.
- */
-export const READER_THREAD_BYTES = 32 * 1024 * 1024;
 
 async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
   const issues: StreamIssue[] = [];

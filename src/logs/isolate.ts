@@ -14,9 +14,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogJob, LogJobResult, LogProgress } from './job.js';
+import { ISOLATE_BYTES, READER_THREAD_BYTES } from './thresholds.js';
 
-/** Logs at least this large (in all) run isolated; smaller ones are not worth a worker's start-up. */
-export const ISOLATE_BYTES = 64 * 1024 * 1024;
+export { ISOLATE_BYTES };
 /** The worker's heap caps, MB: measured on the 1 GB agent log (see the module comment). */
 const OLD_GENERATION_MB = 256;
 const YOUNG_GENERATION_MB = 16;
@@ -52,14 +52,12 @@ export interface JobMessage {
 }
 
 /** A worker started ahead of its job; `dead` once it failed or exited before being used. */
-let warm: { worker: Worker; model: string; dead: boolean } | undefined;
+let warm: { worker: Worker; dead: boolean } | undefined;
 
-/** Files at least this large are read in a reader thread: READER_THREAD_BYTES of ./ingest.ts (not imported: it is heavy). */
-const READER_BYTES = 32 * 1024 * 1024;
 
 /**
  * Starts the capped worker before its job is known, when a path on the command line is a file of at least
- * ISOLATE_BYTES. The worker starts the reader threads of the named files of at least READER_BYTES at once
+ * ISOLATE_BYTES. The worker starts the reader threads of the named files of at least READER_THREAD_BYTES at once
  * (with `maxLineBytes`, --max-line-size): the job takes them if it reads those files with that limit. Its start-up (thread, the job's modules, the tokenizer data: ~250 ms, a fixed cost that
  * made a 100 MB log cost 14 s/GB against 9 s/GB at 1 GB) then runs on the other core while the main
  * thread loads the lint pipeline, reads the config and finds the inputs. Idle, it never keeps the process
@@ -81,8 +79,8 @@ export function prestartLogWorker(paths: readonly string[], cwd: string, model?:
   const url = files.some((f) => f.size >= minBytes) ? workerUrl() : undefined;
   if (!url) return;
   const tokenizerModel = model ?? DEFAULT_LOG_TOKENIZER_MODEL;
-  const readers = files.filter((f) => f.size >= READER_BYTES).map((f) => ({ abs: f.abs, ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) }));
-  const entry = { worker: startWorker(url, tokenizerModel, readers), model: tokenizerModel, dead: false };
+  const readers = files.filter((f) => f.size >= READER_THREAD_BYTES).map((f) => ({ abs: f.abs, ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) }));
+  const entry = { worker: startWorker(url, tokenizerModel, readers), dead: false };
   entry.worker.unref();
   entry.worker.on('error', () => (entry.dead = true));
   entry.worker.on('exit', () => (entry.dead = true));
