@@ -22,6 +22,7 @@ import {
   type CalibrationEntry,
   type Finding,
   type ProjectedRequest,
+  type ProjectionBasis,
   type Projection,
   type ProjectionTarget,
 } from './projection-summary.js';
@@ -29,6 +30,7 @@ import type { PriceRow, PriceTable } from './prices.js';
 import { predictPrefillMs } from './ttft-model.js';
 import { ttftModelFor } from './ttft.js';
 import { encodingForModel } from '../tokenize/index.js';
+import { RequestColumns, type Recorded, type RecordedInput } from './request-columns.js';
 
 export type { Projection } from './projection-summary.js';
 
@@ -69,41 +71,6 @@ interface SegmentIds {
   tools: readonly number[];
 }
 
-/**
- * What is kept per request: ids and counts, never texts. Per-segment figures are plain arrays of small
- * integers: a typed array costs ~180 bytes of object and buffer before its first element, which on a
- * log of 32k one-request lineages was ~25 MB of the capped heap (five per request).
- */
-interface Recorded {
-  seq: number;
-  /** position in its file */
-  index: number;
-  file: string;
-  line: number;
-  lineage: string;
-  provider: string;
-  model: string;
-  time?: number;
-  /** tokens through the end of each segment */
-  cum: readonly number[];
-  /** interned raw chain id through each segment */
-  chain: readonly number[];
-  /** leading segments a fixed request shares with the previous one, when its divergence is fixable */
-  fixedN?: number;
-  breakpoints: SimBreakpoint[];
-  autoCache: boolean;
-  messageEnds: number[];
-  implicitBreakpoint?: number;
-  /** leading segments equal to the previous request of the lineage (no fix needed) */
-  sameAsPrev: number;
-  sharedWithPrev: number;
-  prevSeq?: number;
-  divergence?: { segment: number; cause: string; code?: string };
-  usage?: KvRequest['usage'];
-  incomplete: boolean;
-  counted: number;
-}
-
 export interface ProjectionOptions {
   /** replay through a self-hosted engine instead of each request's provider */
   engine?: 'vllm' | 'sglang';
@@ -117,7 +84,8 @@ export interface ProjectionOptions {
 
 /** Collects the log analyzer's requests (ids and counts only) and projects them at the end. */
 export class LogProjector {
-  private readonly recorded: Recorded[] = [];
+  /** every request in arrival order, as columns (see request-columns.ts for why) */
+  private readonly recorded = new RequestColumns();
   // Keyed by the full hex hashes, the very strings the analysis keeps anyway: a 16-digit slice made
   // two new strings per key (and a third for the canonical one's prefix) on every request.
   private readonly chains = new Interner();
@@ -156,8 +124,7 @@ export class LogProjector {
       }
     });
     const prevSeq = this.lastOfLineage.get(req.lineage);
-    const rec: Recorded = {
-      seq: this.recorded.length,
+    const rec: RecordedInput = {
       index: req.index,
       file: req.file,
       line: req.line,
@@ -178,14 +145,14 @@ export class LogProjector {
     if (implicitBreakpoint !== undefined) rec.implicitBreakpoint = implicitBreakpoint;
     if (prevSeq !== undefined) rec.prevSeq = prevSeq;
     if (entry.divergence && entry.divergence.segment >= 0) {
-      rec.divergence = { segment: entry.divergence.segment, cause: entry.divergence.cause };
-      if (entry.divergence.code) rec.divergence.code = entry.divergence.code;
+      const divergence: NonNullable<Recorded['divergence']> = { segment: entry.divergence.segment, cause: entry.divergence.cause };
+      if (entry.divergence.code) divergence.code = entry.divergence.code;
+      rec.divergence = divergence;
       const prev = this.lastSegments.get(req.lineage);
-      if (prev && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(rec.divergence, segs, prev);
+      if (prev && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(divergence, segs, prev);
     }
     if (req.usage) rec.usage = req.usage;
-    this.recorded.push(rec);
-    this.lastOfLineage.set(req.lineage, rec.seq);
+    this.lastOfLineage.set(req.lineage, this.recorded.add(rec));
     this.lastSegments.set(req.lineage, segs);
   }
 
@@ -194,26 +161,27 @@ export class LogProjector {
    * only those in `only` (whole lineages) when given.
    */
   private simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, only?: readonly number[]): SimRequest[] {
-    const fixedChains: ArrayLike<number>[] = [];
+    /** chains a fix changed, by seq: a later request of the lineage continues from them */
+    const changed = new Map<number, Int32Array>();
     const out: SimRequest[] = [];
     let fresh = -1; // negative ids never collide with interned ones
     for (const seq of only ?? this.recorded.keys()) {
-      const r = this.recorded[seq]!;
-      const prev = r.prevSeq !== undefined ? this.recorded[r.prevSeq] : undefined;
+      const r = this.recorded.get(seq);
       let chain: ArrayLike<number> = r.chain;
       let shared = r.sharedWithPrev;
-      if (prev) {
-        const prevChain = fixedChains[prev.seq] ?? prev.chain;
+      if (r.prevSeq !== undefined) {
+        const prevChanged = changed.get(r.prevSeq);
         const n = r.fixedN !== undefined && fix(r) ? r.fixedN : r.sameAsPrev;
-        if (n !== r.sameAsPrev || prevChain !== prev.chain) {
+        if (n !== r.sameAsPrev || prevChanged) {
+          const prevChain = prevChanged ?? this.recorded.chainOf(r.prevSeq);
           const next = Int32Array.from(r.chain, (id, k) => (k < n ? (prevChain[k] ?? id) : id));
           // after a fixed divergence the later ids must not match the unfixed history by accident
           if (n > r.sameAsPrev) for (let k = n; k < next.length; k++) next[k] = fresh--;
           chain = next;
+          changed.set(seq, next);
           if (n > r.sameAsPrev) shared = n > 0 ? (r.cum[n - 1] ?? 0) : 0;
         }
       }
-      fixedChains[r.seq] = chain;
       const factor = this.scale(r, calibration);
       const sim: SimRequest = {
         seq: r.seq,
@@ -372,7 +340,7 @@ export class LogProjector {
     const kept = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
     const rows = new Map<number, ProjectedRequest>();
     for (const seq of kept) {
-      const r = this.recorded[seq]!;
+      const r = this.recorded.get(seq);
       const row: ProjectedRequest = {
         file: r.file,
         index: r.index,
@@ -442,20 +410,22 @@ export class LogProjector {
       const id = ruleIds(code);
       if (id) ids[code] = id;
     }
-    const atReported = this.recorded.filter((r) => r.usage && !r.incomplete && r.counted > 0 && totalOf(r.usage) > 0).length;
+    const basis: ProjectionBasis = { requests: this.recorded.length, timed: 0, withOutput: 0, fromUsage: 0, atReported: 0 };
+    for (const r of this.recorded) {
+      if (r.time !== undefined) basis.timed++;
+      const u = r.usage;
+      if (!u) continue;
+      if (u.outputTokens !== undefined) basis.withOutput++;
+      if (r.incomplete && u.cacheReadTokens !== undefined) basis.fromUsage++;
+      if (!r.incomplete && r.counted > 0 && totalOf(u) > 0) basis.atReported++;
+    }
     return summarizeProjection({
       targets,
       unpriced: [...unpricedByModel].map(([model, requests]) => ({ model, requests })),
       ttftBasis: ttft.basis,
       byFinding,
       calibration: this.calibrationEntries(calibration),
-      basis: {
-        requests: this.recorded.length,
-        timed: this.recorded.filter((r) => r.time !== undefined).length,
-        withOutput: this.recorded.filter((r) => r.usage?.outputTokens !== undefined).length,
-        fromUsage: this.recorded.filter((r) => r.incomplete && r.usage?.cacheReadTokens !== undefined).length,
-        atReported,
-      },
+      basis,
       requests: [...rows.values()],
       ruleIds: ids,
     });
@@ -466,7 +436,7 @@ export class LogProjector {
    * cannot be replayed: its outcome is what the provider reported, in both variants.
    */
   private reportedOutcome(seq: number): SimOutcome | undefined {
-    const r = this.recorded[seq]!;
+    const r = this.recorded.get(seq);
     const u = r.usage;
     if (!r.incomplete || !u || u.cacheReadTokens === undefined) return undefined;
     const uncached = u.inputTokens ?? 0;
