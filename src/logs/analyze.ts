@@ -6,6 +6,7 @@ import type { InputProblem } from '../errors.js';
 import { KvlintError } from '../errors.js';
 import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
 import { assembleAnalysis } from './assemble.js';
+import { expandTimelines, TimelineStore, type TimelineTransport } from './timeline-store.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
 import { availableParallelism } from 'node:os';
 import { SegmentMemo, type MemoEntry } from '../prefix/hash.js';
@@ -108,6 +109,10 @@ interface PrevState {
 
 interface LineageState {
   timeline: LineageTimeline;
+  /** requests in the timeline so far (their entries are in the TimelineStore) */
+  count: number;
+  /** the first request, which orders the lineages in the report */
+  first: { file: string; index: number };
   prev?: PrevState;
 }
 
@@ -327,7 +332,17 @@ function timestampFindings(req: KvRequest, input: DiffInput, count: (t: string) 
 
 /** Analyzes request logs: formats, lineages, timelines, and one diagnostic per classified break. */
 export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: AnalyzeOptions): Promise<LogAnalysis> {
+  const { analysis, timelines } = await analyzeLogsCompact(inputs, opts);
+  return expandTimelines(analysis, timelines);
+}
+
+/**
+ * analyzeLogs with the timelines' entries left as columns (every lineage's `requests` is empty): what a
+ * worker hands to the main thread, which expands them (see timeline-store.ts).
+ */
+export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[], opts: AnalyzeOptions): Promise<{ analysis: LogAnalysis; timelines: TimelineTransport }> {
   const { tokenizer } = opts;
+  const store = new TimelineStore();
   const count = (t: string): number => tokenizer.count(t);
   const files: LogFileSummary[] = [];
   const problems: InputProblem[] = [];
@@ -508,7 +523,7 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     const total = incomplete && req.usage ? totalInput(req.usage) : counted;
     let state = lineages.get(req.lineage);
     if (!state) {
-      state = { timeline: newTimeline(req) };
+      state = { timeline: newTimeline(req), count: 0, first: { file: req.file, index: req.index } };
       lineages.set(req.lineage, state);
     }
     const tl = state.timeline;
@@ -582,14 +597,15 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
       entry.hashes.blocks = blocks;
     }
 
-    tl.requests.push(entry);
+    store.add(req.lineage, entry);
+    const timelineIndex = state.count++;
     opts.onRequest?.(req, input, entry, incomplete);
     tl.tokens += entry.tokens;
     tl.reusedTokens += entry.reusedTokens;
     tl.lostTokens += entry.lostTokens;
     // Keep only what the next comparison needs; the older request's texts are dropped here.
     const textEnd = textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0);
-    const next: PrevState = { input, total: counted, timelineIndex: tl.requests.length - 1 };
+    const next: PrevState = { input, total: counted, timelineIndex };
     if (req.time !== undefined) next.time = req.time;
     if (req.usage) next.usage = req.usage;
     if (chains) next.chains = chains;
@@ -598,5 +614,8 @@ export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: 
     withText.set(req.lineage, textEnd);
   }
 
-  return assembleAnalysis(files, [...lineages.values()].map((s) => s.timeline), diagnostics, problems);
+  const states = [...lineages.values()];
+  const first = new Map(states.map((s) => [s.timeline, s.first]));
+  const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx });
+  return { analysis, timelines: store.transport() };
 }

@@ -5,10 +5,23 @@ import type { Diagnostic } from '../model.js';
 import { compareDiagnostics } from '../report.js';
 import type { LineageTimeline, LogAnalysis, LogFileSummary } from './types.js';
 
+/**
+ * What the order and the sums need when the timelines' entries are not in `requests` yet (they are still
+ * columns: see timeline-store.ts): each lineage's first request, and whether any count is approximate.
+ */
+export interface CompactFacts {
+  first: (t: LineageTimeline) => { file: string; index: number } | undefined;
+  approx: boolean;
+}
+
 /** Lineages by their first request (file order, then place in file); findings by position; sums recounted. */
-export function assembleAnalysis(files: LogFileSummary[], lineages: LineageTimeline[], diagnostics: Diagnostic[], problems: InputProblem[]): LogAnalysis {
+export function assembleAnalysis(files: LogFileSummary[], lineages: LineageTimeline[], diagnostics: Diagnostic[], problems: InputProblem[], compact?: CompactFacts): LogAnalysis {
   const fileOrder = new Map(files.map((f, i) => [f.file, i]));
-  const first = (t: LineageTimeline): [number, number] => [fileOrder.get(t.requests[0]?.file ?? '') ?? -1, t.requests[0]?.index ?? -1];
+  const firstOf = compact?.first ?? ((t: LineageTimeline) => t.requests[0]);
+  const first = (t: LineageTimeline): [number, number] => {
+    const r = firstOf(t);
+    return [fileOrder.get(r?.file ?? '') ?? -1, r?.index ?? -1];
+  };
   const timelines = [...lineages].sort((a, b) => {
     const [fa, ia] = first(a);
     const [fb, ib] = first(b);
@@ -29,7 +42,7 @@ export function assembleAnalysis(files: LogFileSummary[], lineages: LineageTimel
       tokens: timelines.reduce((a, t) => a + t.tokens, 0),
       reusedTokens: timelines.reduce((a, t) => a + t.reusedTokens, 0),
       lostTokens: timelines.reduce((a, t) => a + t.lostTokens, 0),
-      approx: timelines.some((t) => t.requests.some((r) => r.approx)),
+      approx: compact ? compact.approx : timelines.some((t) => t.requests.some((r) => r.approx)),
       skipped,
     },
   };

@@ -13,7 +13,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LogJob, LogJobResult, LogProgress } from './job.js';
+import type { CompactLogJobResult, LogJob, LogJobResult, LogProgress } from './job.js';
+import { expandLogJobResult } from './timeline-store.js';
 import { ISOLATE_BYTES, READER_THREAD_BYTES } from './thresholds.js';
 
 export { ISOLATE_BYTES };
@@ -120,9 +121,9 @@ export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}):
     return await new Promise<LogJobResult>((resolve, reject) => {
       const w = ready ?? startWorker(url, job.tokenizerModel, undefined, cap);
       w.ref();
-      w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: LogJobResult }) => {
+      w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: CompactLogJobResult }) => {
         if (m.type === 'progress') onProgress?.(m.p);
-        else resolve(m.result);
+        else resolve(expandLogJobResult(m.result));
       });
       w.on('error', reject);
       w.on('exit', (code) => {

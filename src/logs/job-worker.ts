@@ -19,7 +19,7 @@ tokenizer.catch(() => undefined); // a failure shows again (and is reported) whe
 const PROGRESS_POST_MS = 50;
 
 port.once('message', async ({ job: j, progress }: JobMessage) => {
-  const { runLogJob } = await job;
+  const { runLogJobCompact } = await job;
   let last = -Infinity;
   const onProgress: LogProgress = (p) => {
     const now = performance.now();
@@ -27,7 +27,8 @@ port.once('message', async ({ job: j, progress }: JobMessage) => {
     last = now;
     port.postMessage({ type: 'progress', p });
   };
-  const result = await runLogJob(j, progress ? onProgress : undefined);
+  // the timelines cross as columns and are expanded by the main thread (see timeline-store.ts)
+  const result = await runLogJobCompact(j, progress ? onProgress : undefined);
   // readers the job did not take (not a line log, another line limit) must not keep this thread alive
   (await read).discardPrestartedReaders();
   port.postMessage({ type: 'result', result });

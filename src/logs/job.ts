@@ -8,7 +8,8 @@ import { LogProjector, type Projection } from '../project/log-projection.js';
 import { loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
-import { analyzeLogs } from './analyze.js';
+import { analyzeLogsCompact } from './analyze.js';
+import { expandLogJobResult, type TimelineTransport } from './timeline-store.js';
 import type { LogAnalysis } from './types.js';
 import type { Shard } from '../shard.js';
 
@@ -37,10 +38,21 @@ export interface LogJobResult {
   problems: InputProblem[];
 }
 
+/** A LogJobResult whose timelines are still columns: what the worker posts (see timeline-store.ts). */
+export interface CompactLogJobResult extends LogJobResult {
+  timelines: TimelineTransport;
+}
+
+
 export type LogProgress = (p: { file: string; fileBytes: number; requests: number }) => void;
 
 /** Runs a log job on the current thread. */
 export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<LogJobResult> {
+  return expandLogJobResult(await runLogJobCompact(job, onProgress));
+}
+
+/** Runs a log job on the current thread, leaving the timelines as columns for the thread that prints them. */
+export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): Promise<CompactLogJobResult> {
   setRedaction(job.redact);
   const lookup = ruleIndex(loadRules());
   const prices = withConfigPrices(loadPriceTable(), job.config?.prices, job.config?.file ?? 'config');
@@ -52,7 +64,7 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
   const problems: InputProblem[] = [];
-  const analysis = await analyzeLogs(job.inputs, {
+  const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
     onProblem: (p) => problems.push(p),
@@ -71,5 +83,5 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
     const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
     if (v !== undefined) d.savedMicro = v;
   }
-  return { analysis, ...(projection ? { projection } : {}), problems };
+  return { analysis, ...(projection ? { projection } : {}), problems, timelines };
 }

@@ -5,6 +5,7 @@
 // collector has almost nothing to trace. `get` rebuilds one request's view when the replay needs it.
 import type { ReportedUsage } from '../model.js';
 import type { SimBreakpoint } from '../simulate/types.js';
+import { float64, int32, StringIds, uint8 } from '../columns.js';
 
 /** One recorded request, as the projection reads it back (see RequestColumns.get). */
 export interface Recorded {
@@ -39,44 +40,6 @@ export interface Recorded {
 
 /** What add() takes: a request's figures, per-segment values as plain arrays. */
 export type RecordedInput = Omit<Recorded, 'seq' | 'cum' | 'chain'> & { cum: readonly number[]; chain: readonly number[] };
-
-type Typed = Int32Array | Float64Array | Uint8Array;
-
-/** A typed array that doubles when full. */
-class Column<T extends Typed> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-const int32 = (n = 1024): Column<Int32Array> => new Column(new Int32Array(n), (k) => new Int32Array(k));
-const float64 = (n = 1024): Column<Float64Array> => new Column(new Float64Array(n), (k) => new Float64Array(k));
-const uint8 = (n = 1024): Column<Uint8Array> => new Column(new Uint8Array(n), (k) => new Uint8Array(k));
-
-/** Strings that repeat across requests (files, lineages, providers, models), stored once each. */
-class StringIds {
-  private readonly ids = new Map<string, number>();
-  readonly list: string[] = [];
-  id(s: string): number {
-    let v = this.ids.get(s);
-    if (v === undefined) {
-      v = this.list.length;
-      this.list.push(s);
-      this.ids.set(s, v);
-    }
-    return v;
-  }
-}
 
 const NONE = -1;
 const AUTO_CACHE = 1;

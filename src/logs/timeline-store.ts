@@ -1,0 +1,198 @@
+// Every request's timeline entry, kept as columns while a log is analyzed, then handed to the main thread
+// and expanded there into the LineageTimeline.requests the formatters read.
+//
+// Why: a day of production traffic is hundreds of thousands of requests. As objects, their entries were
+// the largest part of the capped worker's heap (~550 bytes each with their arrays) and were copied to the
+// main thread by structured clone, which rebuilt every object and string (~1.8 KB each there, strings
+// no longer shared): that copy, on top of the worker's heap, was the run's peak memory. As columns they
+// take ~90 bytes each in the worker, cross as a few typed arrays, and are built once, on the thread that
+// prints them.
+import { float64, int32, StringIds, uint8 } from '../columns.js';
+import type { ReportedUsage } from '../model.js';
+import type { CompactLogJobResult, LogJobResult } from './job.js';
+import type { LineageTimeline, LogAnalysis, TimelineDivergence, TimelineEntry } from './types.js';
+
+const NONE = -1;
+const APPROX = 1;
+/** the entry's canonical links are its raw links (the usual case): they are not stored twice */
+const CANONICAL_AS_RAW = 2;
+
+type Blocks = NonNullable<TimelineEntry['hashes']['blocks']>;
+
+/** The columns as they cross threads: typed arrays, a string table and sparse maps, all structured-cloneable. */
+export interface TimelineTransport {
+  count: number;
+  strings: string[];
+  lineage: Int32Array;
+  index: Int32Array;
+  file: Int32Array;
+  line: Int32Array;
+  /** NaN when unknown */
+  time: Float64Array;
+  /** string id, NONE when unknown */
+  model: Int32Array;
+  /** NONE for a lineage's first request */
+  previous: Int32Array;
+  tokens: Float64Array;
+  reused: Float64Array;
+  lost: Float64Array;
+  flags: Uint8Array;
+  segments: Int32Array;
+  from: Int32Array;
+  canonicalFrom: Int32Array;
+  /** start of each entry's links in `links` (count + 1 values): its raw links, then its canonical ones */
+  linkStart: Int32Array;
+  rawLinks: Int32Array;
+  links: string[];
+  /** what few entries have, by entry */
+  usage: Map<number, ReportedUsage>;
+  notes: Map<number, string[]>;
+  divergence: Map<number, TimelineDivergence>;
+  blocks: Map<number, Blocks>;
+}
+
+/** Collects the entries of one analysis in arrival order (worker side). */
+export class TimelineStore {
+  private readonly strings = new StringIds();
+  private readonly lineage = int32();
+  private readonly index = int32();
+  private readonly file = int32();
+  private readonly line = int32();
+  private readonly time = float64();
+  private readonly model = int32();
+  private readonly previous = int32();
+  private readonly tokens = float64();
+  private readonly reused = float64();
+  private readonly lost = float64();
+  private readonly flags = uint8();
+  private readonly segments = int32();
+  private readonly from = int32();
+  private readonly canonicalFrom = int32();
+  private readonly linkStart = int32();
+  private readonly rawLinks = int32();
+  private readonly links: string[] = [];
+  private readonly usage = new Map<number, ReportedUsage>();
+  private readonly notes = new Map<number, string[]>();
+  private readonly divergence = new Map<number, TimelineDivergence>();
+  private readonly blocks = new Map<number, Blocks>();
+  /** some entry's tokens are approximate */
+  approx = false;
+
+  constructor() {
+    this.linkStart.push(0);
+  }
+
+  /** Appends one finished entry (it is not kept: later changes to it are not seen). */
+  add(lineage: string, e: TimelineEntry): void {
+    const seq = this.index.length;
+    const h = e.hashes;
+    const sameChains = h.canonicalFrom === h.from && h.canonicalChain.length === h.rawChain.length && h.canonicalChain.every((c, k) => c === h.rawChain[k]);
+    this.lineage.push(this.strings.id(lineage));
+    this.index.push(e.index);
+    this.file.push(this.strings.id(e.file));
+    this.line.push(e.line);
+    this.time.push(e.time ?? NaN);
+    this.model.push(e.model !== undefined ? this.strings.id(e.model) : NONE);
+    this.previous.push(e.previous ?? NONE);
+    this.tokens.push(e.tokens);
+    this.reused.push(e.reusedTokens);
+    this.lost.push(e.lostTokens);
+    this.flags.push((e.approx ? APPROX : 0) | (sameChains ? CANONICAL_AS_RAW : 0));
+    this.segments.push(h.segments);
+    this.from.push(h.from);
+    this.canonicalFrom.push(h.canonicalFrom);
+    for (const l of h.rawChain) this.links.push(l);
+    if (!sameChains) for (const l of h.canonicalChain) this.links.push(l);
+    this.rawLinks.push(h.rawChain.length);
+    this.linkStart.push(this.links.length);
+    if (e.usage) this.usage.set(seq, e.usage);
+    if (e.notes) this.notes.set(seq, e.notes);
+    if (e.divergence) this.divergence.set(seq, e.divergence);
+    if (h.blocks) this.blocks.set(seq, h.blocks);
+    if (e.approx) this.approx = true;
+  }
+
+  /** The columns, trimmed, for postMessage or for expandTimelines on this thread. */
+  transport(): TimelineTransport {
+    return {
+      count: this.index.length,
+      strings: this.strings.list,
+      lineage: this.lineage.used(),
+      index: this.index.used(),
+      file: this.file.used(),
+      line: this.line.used(),
+      time: this.time.used(),
+      model: this.model.used(),
+      previous: this.previous.used(),
+      tokens: this.tokens.used(),
+      reused: this.reused.used(),
+      lost: this.lost.used(),
+      flags: this.flags.used(),
+      segments: this.segments.used(),
+      from: this.from.used(),
+      canonicalFrom: this.canonicalFrom.used(),
+      linkStart: this.linkStart.used(),
+      rawLinks: this.rawLinks.used(),
+      links: this.links,
+      usage: this.usage,
+      notes: this.notes,
+      divergence: this.divergence,
+      blocks: this.blocks,
+    };
+  }
+}
+
+/** Entry `seq`, with its keys in the order the analysis creates them (the json report prints that order). */
+function entryAt(t: TimelineTransport, seq: number): TimelineEntry {
+  const a = t.linkStart[seq]!;
+  const raw = t.rawLinks[seq]!;
+  const b = t.linkStart[seq + 1]!;
+  const flags = t.flags[seq]!;
+  const rawChain = t.links.slice(a, a + raw);
+  const hashes: TimelineEntry['hashes'] = {
+    segments: t.segments[seq]!,
+    from: t.from[seq]!,
+    rawChain,
+    canonicalFrom: t.canonicalFrom[seq]!,
+    canonicalChain: flags & CANONICAL_AS_RAW ? rawChain.slice() : t.links.slice(a + raw, b),
+  };
+  const blocks = t.blocks.get(seq);
+  if (blocks) hashes.blocks = blocks;
+  const e: TimelineEntry = {
+    index: t.index[seq]!,
+    file: t.strings[t.file[seq]!]!,
+    line: t.line[seq]!,
+    tokens: t.tokens[seq]!,
+    approx: (flags & APPROX) !== 0,
+    reusedTokens: t.reused[seq]!,
+    lostTokens: t.lost[seq]!,
+    hashes,
+  };
+  const time = t.time[seq]!;
+  if (!Number.isNaN(time)) e.time = time;
+  const model = t.model[seq]!;
+  if (model !== NONE) e.model = t.strings[model]!;
+  const usage = t.usage.get(seq);
+  if (usage) e.usage = usage;
+  const notes = t.notes.get(seq);
+  if (notes) e.notes = notes;
+  const previous = t.previous[seq]!;
+  if (previous !== NONE) e.previous = previous;
+  const divergence = t.divergence.get(seq);
+  if (divergence) e.divergence = divergence;
+  return e;
+}
+
+/** Fills every lineage's `requests` from the columns, in arrival order; returns the same analysis. */
+export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): LogAnalysis {
+  const byLineage = new Map<string, LineageTimeline>(analysis.lineages.map((l) => [l.lineage, l]));
+  const timelines: (LineageTimeline | undefined)[] = t.strings.map((s) => byLineage.get(s));
+  for (let seq = 0; seq < t.count; seq++) timelines[t.lineage[seq]!]?.requests.push(entryAt(t, seq));
+  return analysis;
+}
+
+/** A log job's result with every lineage's timeline entries built (on the thread that prints them). */
+export function expandLogJobResult({ timelines, ...result }: CompactLogJobResult): LogJobResult {
+  expandTimelines(result.analysis, timelines);
+  return result;
+}
