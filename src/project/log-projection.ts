@@ -11,7 +11,7 @@
 import type { KvRequest } from '../model.js';
 import type { DiffInput } from '../prefix/diff.js';
 import type { TimelineEntry } from '../logs/types.js';
-import { replay } from '../simulate/replay.js';
+import { Replayer } from '../simulate/replay.js';
 import { Interner } from '../simulate/prefix.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
@@ -64,10 +64,10 @@ function fixedShare(
   return k;
 }
 
-/** Per-segment ids of one request: raw and canonical segment hash, and 1 for a tool definition. */
+/** Per-segment facts of one request: raw and canonical segment hash (hex), and 1 for a tool definition. */
 interface SegmentIds {
-  seg: readonly number[];
-  canon: readonly number[];
+  seg: readonly string[];
+  canon: readonly string[];
   tools: readonly number[];
 }
 
@@ -89,13 +89,11 @@ export class LogProjector {
   // Keyed by the full hex hashes, the very strings the analysis keeps anyway: a 16-digit slice made
   // two new strings per key (and a third for the canonical one's prefix) on every request.
   private readonly chains = new Interner();
-  private readonly segs = new Interner();
-  private readonly canons = new Interner();
   private readonly lastOfLineage = new Map<string, number>();
   /**
-   * Per-segment ids of the latest request of each lineage, needed only to work out how far a fixed next
-   * request would share its prefix; they are dropped as the lineage moves on, so memory stays per request
-   * small (two typed arrays).
+   * Per-segment hashes of the latest request of each lineage, needed only to work out how far a fixed
+   * next request would share its prefix. They are the analysis's own strings, compared directly: interning
+   * them (as the chains are) would keep a map entry for every distinct segment of the run.
    */
   private readonly lastSegments = new Map<string, SegmentIds>();
 
@@ -109,8 +107,8 @@ export class LogProjector {
     let acc = 0;
     const cum = input.tokens.map((t) => (acc += t));
     const segs: SegmentIds = {
-      seg: input.hashes.map((h) => this.segs.id(h.raw)),
-      canon: input.hashes.map((h) => this.canons.id(h.canonical)),
+      seg: input.hashes.map((h) => h.raw),
+      canon: input.hashes.map((h) => h.canonical),
       tools: req.segments.map((x) => (x.level === 'tools' ? 1 : 0)),
     };
     const breakpoints: SimBreakpoint[] = [];
@@ -157,13 +155,14 @@ export class LogProjector {
   }
 
   /**
-   * The requests as they were (fix = never) or with the breakers `fix` accepts removed, indexed by seq;
-   * only those in `only` (whole lineages) when given.
+   * The requests as they were (fix = never) or with the breakers `fix` accepts removed, in arrival order;
+   * only those in `only` (whole lineages, ascending) when given. Built one at a time as the replay takes
+   * them: a log of hundreds of thousands of requests is replayed several times, and holding every request
+   * of a run at once was what outgrew the capped worker's heap.
    */
-  private simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, only?: readonly number[]): SimRequest[] {
-    /** chains a fix changed, by seq: a later request of the lineage continues from them */
+  private *simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, only?: readonly number[]): Generator<{ r: Recorded; sim: SimRequest }> {
+    /** chains a fix changed, by seq, until the lineage's next request has continued from them */
     const changed = new Map<number, Int32Array>();
-    const out: SimRequest[] = [];
     let fresh = -1; // negative ids never collide with interned ones
     for (const seq of only ?? this.recorded.keys()) {
       const r = this.recorded.get(seq);
@@ -171,6 +170,7 @@ export class LogProjector {
       let shared = r.sharedWithPrev;
       if (r.prevSeq !== undefined) {
         const prevChanged = changed.get(r.prevSeq);
+        changed.delete(r.prevSeq);
         const n = r.fixedN !== undefined && fix(r) ? r.fixedN : r.sameAsPrev;
         if (n !== r.sameAsPrev || prevChanged) {
           const prevChain = prevChanged ?? this.recorded.chainOf(r.prevSeq);
@@ -199,9 +199,8 @@ export class LogProjector {
       if (r.prevSeq !== undefined) sim.prevSeq = r.prevSeq;
       if (r.usage) sim.usage = r.usage;
       if (r.usage?.outputTokens !== undefined) sim.outputTokens = r.usage.outputTokens;
-      out[r.seq] = sim;
+      yield { r, sim };
     }
-    return out;
   }
 
   /**
@@ -307,31 +306,33 @@ export class LogProjector {
 
     // Per-finding runs replay one lineage (`only`, ascending): they touch only its requests, never all of
     // them (filtering every priced request per run cost ~0.5 s for 600 findings on the 1 GB agent log).
-    const groupOf = new Map<number, (typeof priced)[number]>();
-    for (const g of priced) for (const x of g.seqs) groupOf.set(x, g);
-    /** Outcomes of one scenario by seq (all priced requests, or `only`), and why the simulation missed where it did. */
+    /** each request's target, by seq: an index into `priced`, -1 when unpriced */
+    const groupOf = new Int32Array(this.recorded.length).fill(-1);
+    priced.forEach((g, k) => {
+      for (const x of g.seqs) groupOf[x] = k;
+    });
+    const replayOpts = {
+      ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
+      ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
+    };
+    /**
+     * Outcomes of one scenario by seq (all priced requests, or `only`), and why the simulation missed
+     * where it did. Each target replays its own requests in arrival order, as a replay of its requests
+     * alone would.
+     */
     const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { out: Outcome[]; missed: (string | undefined)[] } => {
-      const reqs = this.simRequests(fix, calibration, only);
+      const replayers = priced.map((g) => new Replayer(g.params!, replayOpts));
       const out: Outcome[] = [];
       const missed: (string | undefined)[] = [];
-      for (const g of priced) {
-        const seqs = only ? only.filter((x) => groupOf.get(x) === g) : g.seqs;
-        if (seqs.length === 0) continue;
-        const res = replay(
-          seqs.map((s) => reqs[s]!),
-          g.params!,
-          {
-            ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
-            ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
-          },
-        );
-        res.forEach((sim, i) => {
-          const seq = seqs[i]!;
-          const o = this.reportedOutcome(seq) ?? sim;
-          const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
-          out[seq] = toOutcome(o, priceOutcome(o, g.params!, reqs[seq]?.outputTokens ?? 0, ms));
-          if (o.missed) missed[seq] = o.missed.reason;
-        });
+      for (const { r, sim: req } of this.simRequests(fix, calibration, only)) {
+        const k = groupOf[r.seq]!;
+        if (k < 0) continue;
+        const g = priced[k]!;
+        const sim = replayers[k]!.step(req);
+        const o = this.reportedOutcome(r) ?? sim;
+        const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
+        out[r.seq] = toOutcome(o, priceOutcome(o, g.params!, req.outputTokens ?? 0, ms));
+        if (o.missed) missed[r.seq] = o.missed.reason;
       }
       return { out, missed };
     };
@@ -435,8 +436,7 @@ export class LogProjector {
    * A request whose prompt is not in the log (a Claude Code transcript holds no system prompt or tools)
    * cannot be replayed: its outcome is what the provider reported, in both variants.
    */
-  private reportedOutcome(seq: number): SimOutcome | undefined {
-    const r = this.recorded.get(seq);
+  private reportedOutcome(r: Recorded): SimOutcome | undefined {
     const u = r.usage;
     if (!r.incomplete || !u || u.cacheReadTokens === undefined) return undefined;
     const uncached = u.inputTokens ?? 0;

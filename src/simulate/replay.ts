@@ -47,28 +47,47 @@ function makeStepper(params: CacheParams, opts: ReplayOptions): Stepper {
   }
 }
 
-/** Replays `requests` (already in arrival order, `seq` ascending) and returns one outcome per request. */
-export function replay(requests: readonly SimRequest[], params: CacheParams, opts: ReplayOptions = {}): SimOutcome[] {
-  const engine = params.regime === 'vllm' || params.regime === 'sglang';
-  const global = engine ? makeStepper(params, opts) : undefined;
-  const scoped = new Map<string, Stepper>();
-  const bySeq = new Map<number, SimRequest>();
-  const out: SimOutcome[] = [];
-  for (const r of requests) {
-    let s = global;
+/**
+ * One target's cache, fed requests in arrival order (`seq` ascending) one at a time: a caller can build
+ * each request as it goes instead of holding all of them (a log of many requests, replayed several times).
+ */
+export class Replayer {
+  private readonly global: Stepper | undefined;
+  private readonly scoped = new Map<string, Stepper>();
+  /** the latest request of each lineage, which the next one is compared with */
+  private readonly bySeq = new Map<number, SimRequest>();
+
+  constructor(
+    private readonly params: CacheParams,
+    private readonly opts: ReplayOptions = {},
+  ) {
+    const engine = params.regime === 'vllm' || params.regime === 'sglang';
+    this.global = engine ? makeStepper(params, opts) : undefined;
+  }
+
+  step(r: SimRequest): SimOutcome {
+    let s = this.global;
     if (!s) {
       const scope = r.routeKey ?? r.lineage;
-      s = scoped.get(scope);
+      s = this.scoped.get(scope);
       if (!s) {
-        s = makeStepper(params, opts);
-        scoped.set(scope, s);
+        s = makeStepper(this.params, this.opts);
+        this.scoped.set(scope, s);
       }
     }
-    const prev = r.prevSeq !== undefined ? bySeq.get(r.prevSeq) : undefined;
+    const prev = r.prevSeq !== undefined ? this.bySeq.get(r.prevSeq) : undefined;
     const sharedWithEarlier = prev ? sharedTokens(prev, r) : 0;
-    out.push(s.step(r, sharedWithEarlier));
-    bySeq.set(r.seq, r);
-    if (prev) bySeq.delete(prev.seq); // only the latest request of a lineage is needed
+    const out = s.step(r, sharedWithEarlier);
+    this.bySeq.set(r.seq, r);
+    if (prev) this.bySeq.delete(prev.seq); // only the latest request of a lineage is needed
+    return out;
   }
+}
+
+/** Replays `requests` (already in arrival order, `seq` ascending) and returns one outcome per request. */
+export function replay(requests: Iterable<SimRequest>, params: CacheParams, opts: ReplayOptions = {}): SimOutcome[] {
+  const r = new Replayer(params, opts);
+  const out: SimOutcome[] = [];
+  for (const req of requests) out.push(r.step(req));
   return out;
 }
