@@ -13,8 +13,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CompactLogJobResult, LogJob, LogJobResult, LogProgress } from './job.js';
-import { expandLogJobResult } from './timeline-store.js';
+import type { LogJob, LogJobResult, LogProgress } from './job.js';
+import { expandLogJobResult, type CompactLogJobResult } from './job-result.js';
 import { ISOLATE_BYTES, READER_THREAD_BYTES } from './thresholds.js';
 
 export { ISOLATE_BYTES };

@@ -9,7 +9,8 @@ import { loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
-import { expandLogJobResult, type TimelineTransport } from './timeline-store.js';
+import { expandLogJobResult, type CompactLogJobResult } from './job-result.js';
+import { packRows } from '../project/row-columns.js';
 import type { LogAnalysis } from './types.js';
 import type { Shard } from '../shard.js';
 
@@ -36,11 +37,6 @@ export interface LogJobResult {
   analysis: LogAnalysis;
   projection?: Projection;
   problems: InputProblem[];
-}
-
-/** A LogJobResult whose timelines are still columns: what the worker posts (see timeline-store.ts). */
-export interface CompactLogJobResult extends LogJobResult {
-  timelines: TimelineTransport;
 }
 
 
@@ -83,5 +79,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
     if (v !== undefined) d.savedMicro = v;
   }
-  return { analysis, ...(projection ? { projection } : {}), problems, timelines };
+  // the rows cross packed, like the timelines (see row-columns.ts)
+  const rows = projection ? packRows(projection.requests) : undefined;
+  if (projection) projection.requests = [];
+  return { analysis, ...(projection ? { projection } : {}), problems, timelines, ...(rows ? { rows } : {}) };
 }

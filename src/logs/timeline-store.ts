@@ -9,7 +9,6 @@
 // prints them.
 import { float64, int32, StringIds, uint8 } from '../columns.js';
 import type { ReportedUsage } from '../model.js';
-import type { CompactLogJobResult, LogJobResult } from './job.js';
 import type { LineageTimeline, LogAnalysis, TimelineDivergence, TimelineEntry } from './types.js';
 
 const NONE = -1;
@@ -191,8 +190,3 @@ export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): Lo
   return analysis;
 }
 
-/** A log job's result with every lineage's timeline entries built (on the thread that prints them). */
-export function expandLogJobResult({ timelines, ...result }: CompactLogJobResult): LogJobResult {
-  expandTimelines(result.analysis, timelines);
-  return result;
-}
