@@ -316,14 +316,13 @@ export class LogProjector {
       ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
     };
     /**
-     * Outcomes of one scenario by seq (all priced requests, or `only`), and why the simulation missed
-     * where it did. Each target replays its own requests in arrival order, as a replay of its requests
-     * alone would.
+     * Replays one scenario (all priced requests, or `only`) and hands each priced request's outcome to
+     * `each`, with why the simulation missed where it did; the caller keeps only what it needs (a log
+     * of many requests cannot hold every scenario's outcomes at once). Each target replays its own
+     * requests in arrival order, as a replay of its requests alone would.
      */
-    const run = (fix: (r: Recorded) => boolean, only?: readonly number[]): { out: Outcome[]; missed: (string | undefined)[] } => {
+    const run = (fix: (r: Recorded) => boolean, each: (seq: number, o: Outcome, missed: string | undefined) => void, only?: readonly number[]): void => {
       const replayers = priced.map((g) => new Replayer(g.params!, replayOpts));
-      const out: Outcome[] = [];
-      const missed: (string | undefined)[] = [];
       for (const { r, sim: req } of this.simRequests(fix, calibration, only)) {
         const k = groupOf[r.seq]!;
         if (k < 0) continue;
@@ -331,15 +330,31 @@ export class LogProjector {
         const sim = replayers[k]!.step(req);
         const o = this.reportedOutcome(r) ?? sim;
         const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
-        out[r.seq] = toOutcome(o, priceOutcome(o, g.params!, req.outputTokens ?? 0, ms));
-        if (o.missed) missed[r.seq] = o.missed.reason;
+        each(r.seq, toOutcome(o, priceOutcome(o, g.params!, req.outputTokens ?? 0, ms)), o.missed?.reason);
       }
-      return { out, missed };
     };
-    const { out: nowRun, missed } = run(() => false);
-    const fixedRun = run((r) => r.divergence !== undefined).out;
+    const nowRun: Outcome[] = [];
+    const missed: (string | undefined)[] = [];
+    run(
+      () => false,
+      (seq, o, m) => {
+        nowRun[seq] = o;
+        if (m) missed[seq] = m;
+      },
+    );
+    /** with every breaker fixed, only where that changes the outcome */
+    const fixedRun = new Map<number, Outcome>();
+    run(
+      (r) => r.divergence !== undefined,
+      (seq, o) => {
+        if (!sameOutcome(o, nowRun[seq]!)) fixedRun.set(seq, o);
+      },
+    );
     const kept = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
-    const rows = new Map<number, ProjectedRequest>();
+    /** the rows in arrival order, and each seq's row (-1: not priced) */
+    const rowList: ProjectedRequest[] = [];
+    const rowOf = new Int32Array(this.recorded.length).fill(-1);
+    const rowAt = (seq: number): ProjectedRequest | undefined => (rowOf[seq]! < 0 ? undefined : rowList[rowOf[seq]!]);
     for (const seq of kept) {
       const r = this.recorded.get(seq);
       const row: ProjectedRequest = {
@@ -352,7 +367,8 @@ export class LogProjector {
         outputTokens: r.usage?.outputTokens ?? 0,
         now: nowRun[seq]!,
       };
-      if (!sameOutcome(fixedRun[seq]!, row.now)) row.fixed = fixedRun[seq]!;
+      const fixed = fixedRun.get(seq);
+      if (fixed) row.fixed = fixed;
       if (r.fixedN !== undefined && r.divergence?.code) row.breaker = r.divergence.code;
       const reported = r.usage?.cacheReadTokens;
       if (reported !== undefined) {
@@ -363,7 +379,8 @@ export class LogProjector {
           if (reason) row.reason = reason;
         }
       }
-      rows.set(seq, row);
+      rowOf[seq] = rowList.length;
+      rowList.push(row);
     }
 
     // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
@@ -371,11 +388,13 @@ export class LogProjector {
     const codes = new Set<string>();
     for (const r of this.recorded) if (r.fixedN !== undefined && r.divergence?.code) codes.add(r.divergence.code);
     for (const code of [...codes].sort()) {
-      const one = run((r) => r.divergence?.code === code).out;
-      for (const [seq, row] of rows) {
-        const o = one[seq]!;
-        if (!sameOutcome(o, row.now)) (row.byRule ??= {})[code] = o;
-      }
+      run(
+        (r) => r.divergence?.code === code,
+        (seq, o) => {
+          const row = rowAt(seq)!;
+          if (!sameOutcome(o, row.now)) (row.byRule ??= {})[code] = o;
+        },
+      );
     }
 
     // Per finding: fixing one break alone, replayed on its lineage only (a provider's cache is per
@@ -390,17 +409,21 @@ export class LogProjector {
       }
       const baseline = new Map<string, { rows: ProjectedRequest[]; now: ReturnType<typeof rowTotals> }>();
       for (const r of this.recorded) {
-        if (r.fixedN === undefined || !r.divergence?.code || !rows.has(r.seq)) continue;
+        if (r.fixedN === undefined || !r.divergence?.code || !rowAt(r.seq)) continue;
         const only = lineageSeqs.get(r.lineage)!;
         let b = baseline.get(r.lineage);
         if (!b) {
-          const list = only.flatMap((s) => rows.get(s) ?? []);
+          const list = only.flatMap((s) => rowAt(s) ?? []);
           b = { rows: list, now: rowTotals(list, (x) => x.now) };
           baseline.set(r.lineage, b);
         }
         const { rows: lineageRows, now: base } = b;
-        const f = run((x) => x.seq === r.seq, only).out;
-        const byRow = new Map(only.map((s) => [rows.get(s), f[s]]));
+        const byRow = new Map<ProjectedRequest, Outcome>();
+        run(
+          (x) => x.seq === r.seq,
+          (seq, o) => byRow.set(rowAt(seq)!, o),
+          only,
+        );
         const saved = savings(base, rowTotals(lineageRows, (x) => byRow.get(x) ?? x.now));
         byFinding.push({ file: r.file, line: r.line, code: r.divergence.code, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
       }
@@ -427,7 +450,7 @@ export class LogProjector {
       byFinding,
       calibration: this.calibrationEntries(calibration),
       basis,
-      requests: [...rows.values()],
+      requests: rowList,
       ruleIds: ids,
     });
   }
