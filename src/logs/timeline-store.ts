@@ -5,9 +5,11 @@
 // the largest part of the capped worker's heap (~550 bytes each with their arrays) and were copied to the
 // main thread by structured clone, which rebuilt every object and string (~1.8 KB each there, strings
 // no longer shared): that copy, on top of the worker's heap, was the run's peak memory. As columns they
-// take ~90 bytes each in the worker, cross as a few typed arrays, and are built once, on the thread that
-// prints them.
+// take ~90 bytes each in the worker, plus 32 per new link of the prefix chain (bytes, not hex strings),
+// cross as a few typed arrays, and are built once, on the thread that prints them.
+import { Buffer } from 'node:buffer';
 import { float64, int32, StringIds, uint8 } from '../columns.js';
+import { bytesOf, HASH_BYTES, writeHash } from '../prefix/hash-ids.js';
 import type { ReportedUsage } from '../model.js';
 import type { LineageTimeline, LogAnalysis, TimelineDivergence, TimelineEntry } from './types.js';
 
@@ -42,7 +44,8 @@ export interface TimelineTransport {
   /** start of each entry's links in `links` (count + 1 values): its raw links, then its canonical ones */
   linkStart: Int32Array;
   rawLinks: Int32Array;
-  links: string[];
+  /** the links, HASH_BYTES each (SHA-256 bytes: a third of their hex, and off the V8 heap) */
+  links: Uint8Array;
   /** what few entries have, by entry */
   usage: Map<number, ReportedUsage>;
   notes: Map<number, string[]>;
@@ -69,7 +72,8 @@ export class TimelineStore {
   private readonly canonicalFrom = int32();
   private readonly linkStart = int32();
   private readonly rawLinks = int32();
-  private readonly links: string[] = [];
+  private links = Buffer.from(new ArrayBuffer(HASH_BYTES * 4096));
+  private linkCount = 0;
   private readonly usage = new Map<number, ReportedUsage>();
   private readonly notes = new Map<number, string[]>();
   private readonly divergence = new Map<number, TimelineDivergence>();
@@ -100,15 +104,24 @@ export class TimelineStore {
     this.segments.push(h.segments);
     this.from.push(h.from);
     this.canonicalFrom.push(h.canonicalFrom);
-    for (const l of h.rawChain) this.links.push(l);
-    if (!sameChains) for (const l of h.canonicalChain) this.links.push(l);
+    for (const l of h.rawChain) this.pushLink(l);
+    if (!sameChains) for (const l of h.canonicalChain) this.pushLink(l);
     this.rawLinks.push(h.rawChain.length);
-    this.linkStart.push(this.links.length);
+    this.linkStart.push(this.linkCount);
     if (e.usage) this.usage.set(seq, e.usage);
     if (e.notes) this.notes.set(seq, e.notes);
     if (e.divergence) this.divergence.set(seq, e.divergence);
     if (h.blocks) this.blocks.set(seq, h.blocks);
     if (e.approx) this.approx = true;
+  }
+
+  private pushLink(hex: string): void {
+    if ((this.linkCount + 1) * HASH_BYTES > this.links.length) {
+      const next = Buffer.from(new ArrayBuffer(this.links.length * 2));
+      this.links.copy(next);
+      this.links = next;
+    }
+    writeHash(this.links, this.linkCount++ * HASH_BYTES, hex);
   }
 
   /** The columns, trimmed, for postMessage or for expandTimelines on this thread. */
@@ -132,7 +145,7 @@ export class TimelineStore {
       canonicalFrom: this.canonicalFrom.used(),
       linkStart: this.linkStart.used(),
       rawLinks: this.rawLinks.used(),
-      links: this.links,
+      links: new Uint8Array(this.links.subarray(0, this.linkCount * HASH_BYTES)),
       usage: this.usage,
       notes: this.notes,
       divergence: this.divergence,
@@ -142,18 +155,23 @@ export class TimelineStore {
 }
 
 /** Entry `seq`, with its keys in the order the analysis creates them (the json report prints that order). */
-function entryAt(t: TimelineTransport, seq: number): TimelineEntry {
+function entryAt(t: TimelineTransport, links: Buffer, seq: number): TimelineEntry {
   const a = t.linkStart[seq]!;
   const raw = t.rawLinks[seq]!;
   const b = t.linkStart[seq + 1]!;
   const flags = t.flags[seq]!;
-  const rawChain = t.links.slice(a, a + raw);
+  const hex = (from: number, to: number): string[] => {
+    const out: string[] = [];
+    for (let k = from; k < to; k++) out.push(links.toString('hex', k * HASH_BYTES, (k + 1) * HASH_BYTES));
+    return out;
+  };
+  const rawChain = hex(a, a + raw);
   const hashes: TimelineEntry['hashes'] = {
     segments: t.segments[seq]!,
     from: t.from[seq]!,
     rawChain,
     canonicalFrom: t.canonicalFrom[seq]!,
-    canonicalChain: flags & CANONICAL_AS_RAW ? rawChain.slice() : t.links.slice(a + raw, b),
+    canonicalChain: flags & CANONICAL_AS_RAW ? rawChain.slice() : hex(a + raw, b),
   };
   const blocks = t.blocks.get(seq);
   if (blocks) hashes.blocks = blocks;
@@ -186,7 +204,8 @@ function entryAt(t: TimelineTransport, seq: number): TimelineEntry {
 export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): LogAnalysis {
   const byLineage = new Map<string, LineageTimeline>(analysis.lineages.map((l) => [l.lineage, l]));
   const timelines: (LineageTimeline | undefined)[] = t.strings.map((s) => byLineage.get(s));
-  for (let seq = 0; seq < t.count; seq++) timelines[t.lineage[seq]!]?.requests.push(entryAt(t, seq));
+  const links = bytesOf(t.links);
+  for (let seq = 0; seq < t.count; seq++) timelines[t.lineage[seq]!]?.requests.push(entryAt(t, links, seq));
   return analysis;
 }
 

@@ -12,7 +12,7 @@ import type { KvRequest } from '../model.js';
 import type { DiffInput } from '../prefix/diff.js';
 import type { TimelineEntry } from '../logs/types.js';
 import { Replayer } from '../simulate/replay.js';
-import { Interner } from '../simulate/prefix.js';
+import { HashIds } from '../prefix/hash-ids.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
 import { priceOutcome, refLabel, savings, toOutcome, type Outcome } from './cost.js';
@@ -86,9 +86,8 @@ export interface ProjectionOptions {
 export class LogProjector {
   /** every request in arrival order, as columns (see request-columns.ts for why) */
   private readonly recorded = new RequestColumns();
-  // Keyed by the full hex hashes, the very strings the analysis keeps anyway: a 16-digit slice made
-  // two new strings per key (and a third for the canonical one's prefix) on every request.
-  private readonly chains = new Interner();
+  /** chain link → id, off the V8 heap (a Map of the hex strings kept every link's string alive) */
+  private readonly chains = new HashIds();
   private readonly lastOfLineage = new Map<string, number>();
   /**
    * Per-segment hashes of the latest request of each lineage, needed only to work out how far a fixed

@@ -28,16 +28,3 @@ export function sharedTokens(a: SimRequest, b: SimRequest): number {
   if (a.prevSeq === b.seq && a.sharedWithPrev !== undefined) t = Math.max(t, a.sharedWithPrev);
   return Math.min(t, totalOf(a), totalOf(b));
 }
-
-/** Interns strings (chain hashes) into small integers, so requests stay small in memory. */
-export class Interner {
-  private readonly ids = new Map<string, number>();
-  id(key: string): number {
-    let v = this.ids.get(key);
-    if (v === undefined) {
-      v = this.ids.size + 1;
-      this.ids.set(key, v);
-    }
-    return v;
-  }
-}

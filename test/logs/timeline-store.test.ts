@@ -1,12 +1,13 @@
 // Timeline entries kept as columns must come back exactly as the analysis made them, key order included
 // (the json report prints keys in that order), and survive the copy to another thread.
 import fc from 'fast-check';
+import { Buffer } from 'node:buffer';
 import { serialize, deserialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { expandTimelines, TimelineStore } from '../../src/logs/timeline-store.js';
 import type { LineageTimeline, LogAnalysis, TimelineEntry } from '../../src/logs/types.js';
 
-const hex = fc.stringMatching(/^[0-9a-f]{8}$/);
+const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
 
 /** An entry built field by field in the analysis's order, optional fields absent rather than undefined. */
@@ -75,8 +76,10 @@ describe('TimelineStore', () => {
   it('stores canonical links only where they differ from the raw ones', () => {
     const store = new TimelineStore();
     const base = { index: 0, file: 'f', line: 1, tokens: 1, approx: false, reusedTokens: 0, lostTokens: 0 };
-    store.add('l', { ...base, hashes: { segments: 2, from: 0, rawChain: ['r1', 'r2'], canonicalFrom: 0, canonicalChain: ['r1', 'r2'] } });
-    store.add('l', { ...base, index: 1, hashes: { segments: 2, from: 1, rawChain: ['r3'], canonicalFrom: 0, canonicalChain: ['c1', 'c2'] } });
-    expect(store.transport().links).toEqual(['r1', 'r2', 'r3', 'c1', 'c2']);
+    const h = (c: string): string => c.repeat(64);
+    store.add('l', { ...base, hashes: { segments: 2, from: 0, rawChain: [h('1'), h('2')], canonicalFrom: 0, canonicalChain: [h('1'), h('2')] } });
+    store.add('l', { ...base, index: 1, hashes: { segments: 2, from: 1, rawChain: [h('3')], canonicalFrom: 0, canonicalChain: [h('a'), h('b')] } });
+    // bytes, 32 per link: the second entry's canonical links differ from its raw one and are stored too
+    expect(Buffer.from(store.transport().links).toString('hex')).toBe(['1', '2', '3', 'a', 'b'].map(h).join(''));
   });
 });
