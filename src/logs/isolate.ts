@@ -121,13 +121,17 @@ export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}):
     return await new Promise<LogJobResult>((resolve, reject) => {
       const w = ready ?? startWorker(url, job.tokenizerModel, undefined, cap);
       w.ref();
+      let result: CompactLogJobResult | undefined;
       w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: CompactLogJobResult }) => {
         if (m.type === 'progress') onProgress?.(m.p);
-        else resolve(expandLogJobResult(m.result));
+        else result = m.result;
       });
       w.on('error', reject);
+      // The result is expanded once the worker has ended and its heap is gone: expanding beside it made
+      // the two the peak of a many-request run (300,000 requests: ~1 GB).
       w.on('exit', (code) => {
-        if (code !== 0) reject(Object.assign(new Error(`log worker exited with code ${code}`), { code: 'ERR_WORKER_EXIT' }));
+        if (code === 0 && result) resolve(expandLogJobResult(result));
+        else reject(Object.assign(new Error(`log worker exited with code ${code}${code === 0 ? ' and no result' : ''}`), { code: 'ERR_WORKER_EXIT' }));
       });
       const message: JobMessage = { job, progress: onProgress !== undefined };
       w.postMessage(message);

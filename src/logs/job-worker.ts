@@ -32,4 +32,7 @@ port.once('message', async ({ job: j, progress }: JobMessage) => {
   // readers the job did not take (not a line log, another line limit) must not keep this thread alive
   (await read).discardPrestartedReaders();
   port.postMessage({ type: 'result', result });
+  // ends this thread now (the message is already on its way): the main thread waits for the exit, so
+  // that this heap is freed before it builds the report
+  process.exit(0);
 });
