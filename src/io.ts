@@ -4,7 +4,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 
 /** A stream kvlint writes to: process.stdout/stderr in the CLI, a string buffer in tests. */
 export interface OutStream {
+  /** false when the stream's buffer is full: wait for 'drain' (when the stream has `once`) */
   write(s: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
   /** true when the stream is a terminal (drives the colour default) */
   isTTY?: boolean;
 }

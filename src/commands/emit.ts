@@ -4,7 +4,7 @@ import path from 'node:path';
 import { VERSION } from '../cli.js';
 import { getFormatter, isMachineFormat } from '../formatters/index.js';
 import { formatJsonChunks } from '../formatters/json.js';
-import { decideColor, type Io } from '../io.js';
+import { decideColor, type Io, type OutStream } from '../io.js';
 import type { Report } from '../report.js';
 import { writeAtomic } from '../write-atomic.js';
 
@@ -15,6 +15,13 @@ export interface EmitOptions {
   stepSummary?: string;
 }
 
+/** Writes pieces to a stream, waiting when its buffer is full (a pipe to a slow reader must not queue the whole report). */
+async function writePieces(out: OutStream, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (out.write(piece) === false && out.once) await new Promise<void>((resolve) => out.once!('drain', resolve));
+  }
+}
+
 export async function emitReport(report: Report, opts: EmitOptions, io: Io, baselined: number): Promise<void> {
   const formatter = getFormatter(opts.format);
   const toTerminal = !opts.outputFile;
@@ -23,7 +30,7 @@ export async function emitReport(report: Report, opts: EmitOptions, io: Io, base
   // json is written in pieces as it is made (a report of many requests runs to hundreds of MB)
   const text = opts.format === 'json' ? formatJsonChunks(report, fopts) : [formatter(report, fopts)];
   if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
-  else for (const piece of text) io.stdout.write(piece);
+  else await writePieces(io.stdout, text);
   // CI step summary: an explicit file, or $GITHUB_STEP_SUMMARY with --format github
   const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
   if (summaryFile) {
