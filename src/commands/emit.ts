@@ -16,7 +16,7 @@ export interface EmitOptions {
 }
 
 /** Writes pieces to a stream, waiting when its buffer is full (a pipe to a slow reader must not queue the whole report). */
-async function writePieces(out: OutStream, pieces: Iterable<string>): Promise<void> {
+export async function writePieces(out: OutStream, pieces: Iterable<string>): Promise<void> {
   for (const piece of pieces) {
     if (out.write(piece) === false && out.once) await new Promise<void>((resolve) => out.once!('drain', resolve));
   }
