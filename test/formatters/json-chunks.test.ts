@@ -22,12 +22,15 @@ describe('json in pieces', () => {
     );
   });
 
-  it('splits a large report-shaped value into pieces of about a megabyte, and honours toJSON', () => {
+  it('splits a large report-shaped value into pieces of at least CHUNK (32 K) characters, each small enough for the young generation, and honours toJSON', () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ index: i, file: 'a.jsonl', hashes: { rawChain: ['ab'.repeat(32)] }, skip: undefined, when: new Date(0) }));
     const value = { version: 1, logs: { lineages: [{ lineage: 'x', requests: rows }] }, projection: { requests: rows.slice(0, 100) } };
     const pieces = [...jsonChunks(value)];
     expect(pieces.length).toBeGreaterThan(3);
-    for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThanOrEqual(1 << 20);
+    for (const p of pieces.slice(0, -1)) {
+      expect(p.length).toBeGreaterThanOrEqual(1 << 15);
+      expect(p.length).toBeLessThan(1 << 16);
+    }
     expect(pieces.join('')).toBe(JSON.stringify(value, null, 2));
   });
 });
