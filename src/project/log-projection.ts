@@ -64,11 +64,12 @@ function fixedShare(
   return k;
 }
 
-/** Per-segment facts of one request: raw and canonical segment hash (hex), and 1 for a tool definition. */
+/** Per-segment facts of one request: raw and canonical segment hash (hex), 1 for a tool definition, chain id. */
 interface SegmentIds {
   seg: readonly string[];
   canon: readonly string[];
   tools: readonly number[];
+  chain: readonly number[];
 }
 
 export interface ProjectionOptions {
@@ -105,10 +106,14 @@ export class LogProjector {
   add(req: KvRequest, input: DiffInput, entry: TimelineEntry, incomplete: boolean): void {
     let acc = 0;
     const cum = input.tokens.map((t) => (acc += t));
+    const prevSegs = this.lastSegments.get(req.lineage);
+    // links the previous request of the lineage shares (entry.hashes.from) have its ids: only new links are looked up
+    const shared = prevSegs && entry.previous !== undefined ? entry.hashes.from : 0;
     const segs: SegmentIds = {
       seg: input.hashes.map((h) => h.raw),
       canon: input.hashes.map((h) => h.canonical),
       tools: req.segments.map((x) => (x.level === 'tools' ? 1 : 0)),
+      chain: input.hashes.map((h, k) => (k < shared ? prevSegs!.chain[k]! : this.chains.id(h.rawChain))),
     };
     const breakpoints: SimBreakpoint[] = [];
     const messageEnds: number[] = [];
@@ -129,7 +134,7 @@ export class LogProjector {
       provider: req.provider,
       model: this.opts.model ?? req.model ?? 'unknown',
       cum,
-      chain: input.hashes.map((h) => this.chains.id(h.rawChain)),
+      chain: segs.chain,
       breakpoints,
       autoCache: req.autoCache === true,
       messageEnds,
@@ -145,8 +150,7 @@ export class LogProjector {
       const divergence: NonNullable<Recorded['divergence']> = { segment: entry.divergence.segment, cause: entry.divergence.cause };
       if (entry.divergence.code) divergence.code = entry.divergence.code;
       rec.divergence = divergence;
-      const prev = this.lastSegments.get(req.lineage);
-      if (prev && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(divergence, segs, prev);
+      if (prevSegs && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(divergence, segs, prevSegs);
     }
     if (req.usage) rec.usage = req.usage;
     this.lastOfLineage.set(req.lineage, this.recorded.add(rec));
