@@ -10,7 +10,6 @@ import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
 import { expandLogJobResult, type CompactLogJobResult } from './job-result.js';
-import { packRows } from '../project/row-columns.js';
 import type { LogAnalysis } from './types.js';
 import type { Shard } from '../shard.js';
 
@@ -72,15 +71,13 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
     ...(onProgress ? { onProgress } : {}),
   });
-  const projection = projector.finish(analysis.summary.approx, (code) => lookup(code)?.id);
+  // summed on the thread that prints them, from rows packed here (see src/logs/job-result.ts)
+  const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id);
   // each log finding learns what fixing it alone is worth, so findings can be sorted by money
   const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
   for (const d of analysis.diagnostics) {
     const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
     if (v !== undefined) d.savedMicro = v;
   }
-  // the rows cross packed, like the timelines (see row-columns.ts)
-  const rows = projection ? packRows(projection.requests) : undefined;
-  if (projection) projection.requests = [];
-  return { analysis, ...(projection ? { projection } : {}), problems, timelines, ...(rows ? { rows } : {}) };
+  return { analysis, ...(projection ? { projection } : {}), problems, timelines };
 }

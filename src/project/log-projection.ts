@@ -15,13 +15,11 @@ import { Replayer } from '../simulate/replay.js';
 import { HashIds } from '../prefix/hash-ids.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
-import { priceOutcome, refLabel, savings, toOutcome, type Outcome } from './cost.js';
+import { priceOutcome, refLabel, savings, toOutcome, totalsOf, type Outcome } from './cost.js';
 import {
-  rowTotals,
   summarizeProjection,
   type CalibrationEntry,
   type Finding,
-  type ProjectedRequest,
   type ProjectionBasis,
   type Projection,
   type ProjectionTarget,
@@ -31,6 +29,7 @@ import { predictPrefillMs } from './ttft-model.js';
 import { ttftModelFor } from './ttft.js';
 import { encodingForModel } from '../tokenize/index.js';
 import { RequestColumns, type Recorded, type RecordedInput } from './request-columns.js';
+import { OUTCOME, outcomeAt, outcomeValues, RowBuilder, sameAsAt, unpackParts, type PackedProjection, type RowFields } from './row-columns.js';
 
 export type { Projection } from './projection-summary.js';
 
@@ -273,6 +272,15 @@ export class LogProjector {
 
   /** Replays, prices and compares everything recorded. `approx`: counts come from a stand-in tokenizer. */
   finish(approx: boolean, ruleIds: (code: string) => string | undefined): Projection | undefined {
+    const parts = this.finishPacked(approx, ruleIds);
+    return parts && summarizeProjection(unpackParts(parts));
+  }
+
+  /**
+   * finish() up to the sums, with the per-request rows packed: what the log worker hands over, and the
+   * main thread unpacks and sums (see src/logs/job-result.ts).
+   */
+  finishPacked(approx: boolean, ruleIds: (code: string) => string | undefined): PackedProjection | undefined {
     if (this.recorded.length === 0) return undefined;
     const calibration = this.calibrate(approx);
     const engine = this.opts.engine;
@@ -336,31 +344,33 @@ export class LogProjector {
         each(r.seq, toOutcome(o, priceOutcome(o, g.params!, req.outputTokens ?? 0, ms)), o.missed?.reason);
       }
     };
-    const nowRun: Outcome[] = [];
-    const missed: (string | undefined)[] = [];
+    // The current outcomes, in columns (OUTCOME numbers per request, by seq): the rows are built from them
+    // straight into columns too, so a log of many requests never holds a row object in this thread.
+    const nowRun = new Float64Array(this.recorded.length * OUTCOME);
+    const missed = new Map<number, string>();
     run(
       () => false,
       (seq, o, m) => {
-        nowRun[seq] = o;
-        if (m) missed[seq] = m;
+        nowRun.set(outcomeValues(o), seq * OUTCOME);
+        if (m) missed.set(seq, m);
       },
     );
+    const nowOf = (seq: number): Float64Array => nowRun.subarray(seq * OUTCOME, (seq + 1) * OUTCOME);
     /** with every breaker fixed, only where that changes the outcome */
     const fixedRun = new Map<number, Outcome>();
     run(
       (r) => r.divergence !== undefined,
       (seq, o) => {
-        if (!sameOutcome(o, nowRun[seq]!)) fixedRun.set(seq, o);
+        if (!sameAsAt(o, nowRun, seq)) fixedRun.set(seq, o);
       },
     );
     const kept = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
-    /** the rows in arrival order, and each seq's row (-1: not priced) */
-    const rowList: ProjectedRequest[] = [];
+    const rows = new RowBuilder();
+    /** each seq's row (-1: not priced) */
     const rowOf = new Int32Array(this.recorded.length).fill(-1);
-    const rowAt = (seq: number): ProjectedRequest | undefined => (rowOf[seq]! < 0 ? undefined : rowList[rowOf[seq]!]);
     for (const seq of kept) {
       const r = this.recorded.get(seq);
-      const row: ProjectedRequest = {
+      const row: RowFields = {
         file: r.file,
         index: r.index,
         line: r.line,
@@ -368,22 +378,18 @@ export class LogProjector {
         provider: r.provider,
         model: r.model,
         outputTokens: r.usage?.outputTokens ?? 0,
-        now: nowRun[seq]!,
       };
-      const fixed = fixedRun.get(seq);
-      if (fixed) row.fixed = fixed;
       if (r.fixedN !== undefined && r.divergence?.code) row.breaker = r.divergence.code;
       const reported = r.usage?.cacheReadTokens;
       if (reported !== undefined) {
         row.reported = reported;
         if (r.incomplete) row.notCompared = 'the log does not hold the whole prompt';
         else {
-          const reason = this.disagreement(r, row.now.read, reported, calibration.has(r.lineage), missed[seq]);
+          const reason = this.disagreement(r, nowRun[seq * OUTCOME + 1]!, reported, calibration.has(r.lineage), missed.get(seq));
           if (reason) row.reason = reason;
         }
       }
-      rowOf[seq] = rowList.length;
-      rowList.push(row);
+      rowOf[seq] = rows.add(row, nowOf(seq), fixedRun.get(seq));
     }
 
     // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
@@ -394,41 +400,44 @@ export class LogProjector {
       run(
         (r) => r.divergence?.code === code,
         (seq, o) => {
-          const row = rowAt(seq)!;
-          if (!sameOutcome(o, row.now)) (row.byRule ??= {})[code] = o;
+          if (!sameAsAt(o, nowRun, seq)) rows.setByRule(rowOf[seq]!, code, o);
         },
       );
     }
 
     // Per finding: fixing one break alone, replayed on its lineage only (a provider's cache is per
     // lineage, so other lineages cannot change). Engines share one cache across lineages: skipped there.
+    // Findings are taken a lineage at a time, so only one lineage's outcomes are ever objects here.
     const byFinding: Finding[] = [];
     if (!engine) {
       const lineageSeqs = new Map<string, number[]>();
+      const findings = new Map<string, Recorded[]>();
       for (const r of this.recorded) {
         const list = lineageSeqs.get(r.lineage) ?? [];
         list.push(r.seq);
         lineageSeqs.set(r.lineage, list);
+        if (r.fixedN === undefined || !r.divergence?.code || rowOf[r.seq]! < 0) continue;
+        const f = findings.get(r.lineage) ?? [];
+        f.push(r);
+        findings.set(r.lineage, f);
       }
-      const baseline = new Map<string, { rows: ProjectedRequest[]; now: ReturnType<typeof rowTotals> }>();
-      for (const r of this.recorded) {
-        if (r.fixedN === undefined || !r.divergence?.code || !rowAt(r.seq)) continue;
-        const only = lineageSeqs.get(r.lineage)!;
-        let b = baseline.get(r.lineage);
-        if (!b) {
-          const list = only.flatMap((s) => rowAt(s) ?? []);
-          b = { rows: list, now: rowTotals(list, (x) => x.now) };
-          baseline.set(r.lineage, b);
+      const priceOf = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
+      for (const [lineage, list] of findings) {
+        const only = lineageSeqs.get(lineage)!;
+        const pricedSeqs = only.filter((x) => rowOf[x]! >= 0);
+        const nowRows = pricedSeqs.map((x) => priceOf(x, outcomeAt(nowRun, x)));
+        const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
+        for (const r of list) {
+          const changed = new Map<number, Outcome>();
+          run(
+            (x) => x.seq === r.seq,
+            (seq, o) => changed.set(seq, o),
+            only,
+          );
+          const fixedRows = pricedSeqs.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: changed.get(x) ?? nowRows[k]!.o }));
+          const saved = savings(base, totalsOf(fixedRows, (x) => x.o, (x) => x.outputTokens));
+          byFinding.push({ file: r.file, line: r.line, code: r.divergence!.code!, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
         }
-        const { rows: lineageRows, now: base } = b;
-        const byRow = new Map<ProjectedRequest, Outcome>();
-        run(
-          (x) => x.seq === r.seq,
-          (seq, o) => byRow.set(rowAt(seq)!, o),
-          only,
-        );
-        const saved = savings(base, rowTotals(lineageRows, (x) => byRow.get(x) ?? x.now));
-        byFinding.push({ file: r.file, line: r.line, code: r.divergence.code, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
       }
     }
 
@@ -446,16 +455,16 @@ export class LogProjector {
       if (r.incomplete && u.cacheReadTokens !== undefined) basis.fromUsage++;
       if (!r.incomplete && r.counted > 0 && totalOf(u) > 0) basis.atReported++;
     }
-    return summarizeProjection({
+    return {
       targets,
       unpriced: [...unpricedByModel].map(([model, requests]) => ({ model, requests })),
       ttftBasis: ttft.basis,
       byFinding,
       calibration: this.calibrationEntries(calibration),
       basis,
-      requests: rowList,
+      rows: rows.transport(),
       ruleIds: ids,
-    });
+    };
   }
 
   /**
@@ -486,18 +495,4 @@ export class LogProjector {
 
 function totalOf(u: NonNullable<KvRequest['usage']>): number {
   return (u.inputTokens ?? 0) + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
-}
-
-function sameOutcome(a: Outcome, b: Outcome): boolean {
-  return (
-    a.tokens === b.tokens &&
-    a.read === b.read &&
-    a.write === b.write &&
-    a.uncached === b.uncached &&
-    a.ttftMs === b.ttftMs &&
-    a.pico.uncached === b.pico.uncached &&
-    a.pico.write === b.pico.write &&
-    a.pico.read === b.pico.read &&
-    a.pico.output === b.pico.output
-  );
 }

@@ -4,7 +4,7 @@
 // is ~150 bytes of typed arrays; unpackRows builds the objects once, on the thread that prints them, with
 // their keys in the order finish() creates them (the json report prints that order).
 import { float64, int32, StringIds, uint8 } from '../columns.js';
-import type { Outcome, ProjectedRequest } from './projection-summary.js';
+import type { Outcome, ProjectedRequest, ProjectionParts } from './projection-summary.js';
 
 const NONE = -1;
 /** numbers per outcome: tokens, read, write, uncached, pico (uncached, write, read, output), ttftMs */
@@ -28,19 +28,13 @@ export interface RowTransport {
 const IDS = 7;
 const NUMS = 4;
 
-function pushOutcome(col: ReturnType<typeof float64>, o: Outcome): void {
-  col.push(o.tokens);
-  col.push(o.read);
-  col.push(o.write);
-  col.push(o.uncached);
-  col.push(o.pico.uncached);
-  col.push(o.pico.write);
-  col.push(o.pico.read);
-  col.push(o.pico.output);
-  col.push(o.ttftMs);
+/** An outcome's numbers in column order. */
+export function outcomeValues(o: Outcome): number[] {
+  return [o.tokens, o.read, o.write, o.uncached, o.pico.uncached, o.pico.write, o.pico.read, o.pico.output, o.ttftMs];
 }
 
-function outcomeAt(v: Float64Array, k: number): Outcome {
+/** The outcome at `k` of a column of outcomes (OUTCOME numbers each). */
+export function outcomeAt(v: ArrayLike<number>, k: number): Outcome {
   const a = k * OUTCOME;
   return {
     tokens: v[a]!,
@@ -52,28 +46,76 @@ function outcomeAt(v: Float64Array, k: number): Outcome {
   };
 }
 
+/** Does outcome `o` equal the one at `k` of a column? */
+export function sameAsAt(o: Outcome, v: ArrayLike<number>, k: number): boolean {
+  const a = k * OUTCOME;
+  return (
+    o.tokens === v[a] &&
+    o.read === v[a + 1] &&
+    o.write === v[a + 2] &&
+    o.uncached === v[a + 3] &&
+    o.pico.uncached === v[a + 4] &&
+    o.pico.write === v[a + 5] &&
+    o.pico.read === v[a + 6] &&
+    o.pico.output === v[a + 7] &&
+    o.ttftMs === v[a + 8]
+  );
+}
+
+export { OUTCOME };
+
+/** A row's fields other than its outcomes. */
+export type RowFields = Omit<ProjectedRequest, 'now' | 'fixed' | 'byRule'>;
+
+/** Packs rows one at a time (the projection builds them without ever making the row objects). */
+export class RowBuilder {
+  private readonly strings = new StringIds();
+  private readonly ids = int32();
+  private readonly nums = float64();
+  private readonly now = float64();
+  private readonly fixed = float64();
+  private readonly hasFixed = uint8();
+  private readonly byRule = new Map<number, Record<string, Outcome>>();
+
+  get length(): number {
+    return this.hasFixed.length;
+  }
+
+  /** Appends a row; `now` is its outcome's OUTCOME numbers. Returns the row's index. */
+  add(r: RowFields, now: ArrayLike<number>, fixed?: Outcome): number {
+    const id = (s: string | undefined): number => (s === undefined ? NONE : this.strings.id(s));
+    for (const s of [r.file, r.lineage, r.provider, r.model, r.breaker, r.notCompared, r.reason]) this.ids.push(id(s));
+    for (const n of [r.index, r.line, r.outputTokens, r.reported ?? NaN]) this.nums.push(n);
+    for (let k = 0; k < OUTCOME; k++) this.now.push(now[k]!);
+    this.hasFixed.push(fixed ? 1 : 0);
+    if (fixed) for (const v of outcomeValues(fixed)) this.fixed.push(v);
+    return this.hasFixed.length - 1;
+  }
+
+  /** Row `k`'s outcome with one rule's breakers fixed (added in rule order). */
+  setByRule(k: number, code: string, o: Outcome): void {
+    let m = this.byRule.get(k);
+    if (!m) this.byRule.set(k, (m = {}));
+    m[code] = o;
+  }
+
+  transport(): RowTransport {
+    const outcomes = new Float64Array(this.now.length + this.fixed.length);
+    outcomes.set(this.now.data.subarray(0, this.now.length));
+    outcomes.set(this.fixed.data.subarray(0, this.fixed.length), this.now.length);
+    return { count: this.length, strings: this.strings.list, ids: this.ids.used(), nums: this.nums.used(), outcomes, hasFixed: this.hasFixed.used(), byRule: this.byRule };
+  }
+}
+
 /** Packs rows for another thread. */
 export function packRows(rows: readonly ProjectedRequest[]): RowTransport {
-  const strings = new StringIds();
-  const id = (s: string | undefined): number => (s === undefined ? NONE : strings.id(s));
-  const ids = int32(rows.length * IDS + 1);
-  const nums = float64(rows.length * NUMS + 1);
-  const now = float64(rows.length * OUTCOME + 1);
-  const fixed = float64();
-  const hasFixed = uint8(rows.length + 1);
-  const byRule = new Map<number, Record<string, Outcome>>();
-  rows.forEach((r, k) => {
-    for (const s of [r.file, r.lineage, r.provider, r.model, r.breaker, r.notCompared, r.reason]) ids.push(id(s));
-    for (const n of [r.index, r.line, r.outputTokens, r.reported ?? NaN]) nums.push(n);
-    pushOutcome(now, r.now);
-    hasFixed.push(r.fixed ? 1 : 0);
-    if (r.fixed) pushOutcome(fixed, r.fixed);
-    if (r.byRule) byRule.set(k, r.byRule);
+  const b = new RowBuilder();
+  rows.forEach((r) => {
+    const { now, fixed, byRule, ...fields } = r;
+    const k = b.add(fields, outcomeValues(now), fixed);
+    for (const [code, o] of Object.entries(byRule ?? {})) b.setByRule(k, code, o);
   });
-  const outcomes = new Float64Array(now.length + fixed.length);
-  outcomes.set(now.data.subarray(0, now.length));
-  outcomes.set(fixed.data.subarray(0, fixed.length), now.length);
-  return { count: rows.length, strings: strings.list, ids: ids.used(), nums: nums.used(), outcomes, hasFixed: hasFixed.used(), byRule };
+  return b.transport();
 }
 
 /** The rows again, as finish() made them. */
@@ -108,4 +150,12 @@ export function unpackRows(t: RowTransport): ProjectedRequest[] {
     out.push(row);
   }
   return out;
+}
+
+/** The projection's parts with its rows packed: what finishPacked() returns and the worker posts. */
+export type PackedProjection = Omit<ProjectionParts, 'requests'> & { rows: RowTransport };
+
+/** The parts summarizeProjection takes, rows unpacked. */
+export function unpackParts({ rows, ...parts }: PackedProjection): ProjectionParts {
+  return { ...parts, requests: unpackRows(rows) };
 }
