@@ -142,7 +142,7 @@ export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}):
     if (code !== 'ERR_WORKER_OUT_OF_MEMORY' && code !== 'ERR_WORKER_EXIT') throw err;
     onFallback?.(
       code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `the log analysis outgrew its worker's ${cap} MB heap (kvlint keeps under 1 KB for every request until the report is written: about 300,000 requests fit), so it ran again without the cap, taking longer and more memory; --shard i/n splits such a run into parts of bounded size, merged by kvlint merge`
+        ? `the log analysis outgrew its worker's ${cap} MB heap (kvlint keeps a few hundred bytes for every request until the report is written), so it ran again without the cap, taking longer and more memory; --shard i/n splits such a run into parts of bounded size, merged by kvlint merge`
         : `the log worker ended early (${(err as Error).message}), so the analysis ran again on the main thread`,
     );
     return runLocally(job, onProgress);
