@@ -21,6 +21,11 @@ export { ISOLATE_BYTES };
 /** The worker's heap caps, MB: measured on the 1 GB agent log (see the module comment). */
 const OLD_GENERATION_MB = 256;
 const YOUNG_GENERATION_MB = 16;
+/**
+ * Results of fewer requests than this are expanded as soon as they arrive, while the worker is still
+ * ending (its teardown takes ~10 ms): their objects are a few MB. Larger ones wait for the worker's exit.
+ */
+const EXPAND_AT_ONCE = 20_000;
 /** The model whose tokenizer counts log tokens when neither --model nor the config names one. */
 export const DEFAULT_LOG_TOKENIZER_MODEL = 'gpt-4o';
 
@@ -106,6 +111,8 @@ export interface IsolateOptions {
   onFallback?: (reason: string) => void;
   /** the worker's heap cap, MB (for tests; default OLD_GENERATION_MB) */
   oldGenerationMb?: number;
+  /** results of fewer requests are expanded before the worker has ended (for tests; default EXPAND_AT_ONCE) */
+  expandAtOnce?: number;
 }
 
 /** Runs a log job in a capped worker; falls back to the main thread when the worker cannot finish. */
@@ -122,14 +129,19 @@ export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}):
       const w = ready ?? startWorker(url, job.tokenizerModel, undefined, cap);
       w.ref();
       let result: CompactLogJobResult | undefined;
+      let done = false;
       w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: CompactLogJobResult }) => {
         if (m.type === 'progress') onProgress?.(m.p);
-        else result = m.result;
+        else if (m.result.timelines.count < (opts.expandAtOnce ?? EXPAND_AT_ONCE)) {
+          done = true;
+          resolve(expandLogJobResult(m.result));
+        } else result = m.result;
       });
       w.on('error', reject);
-      // The result is expanded once the worker has ended and its heap is gone: expanding beside it made
-      // the two the peak of a many-request run (300,000 requests: ~1 GB).
+      // A large result is expanded once the worker has ended and its heap is gone: expanding beside it
+      // made the two the peak of a many-request run (300,000 requests: ~1 GB).
       w.on('exit', (code) => {
+        if (done) return;
         if (code === 0 && result) resolve(expandLogJobResult(result));
         else reject(Object.assign(new Error(`log worker exited with code ${code}${code === 0 ? ' and no result' : ''}`), { code: 'ERR_WORKER_EXIT' }));
       });

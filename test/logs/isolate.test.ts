@@ -20,6 +20,14 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
 
+  it('give the same result when a large result waits for the worker to end before it is expanded', async () => {
+    const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true, engine: 'vllm' };
+    // every result counts as large: expanded on the worker's exit, not on its message
+    const inWorker = await runLogJobIsolated(job, { expandAtOnce: 0 });
+    expect(inWorker).toEqual(await runLogJob(job));
+    expect(inWorker.analysis.lineages.flatMap((l) => l.requests).length).toBe(inWorker.analysis.summary.requests);
+  });
+
   it('give the same result in a worker started before its job was known', async () => {
     const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true };
     prestartLogWorker([job.inputs[0]!.abs], process.cwd(), 'gpt-4o', 0);
