@@ -1,8 +1,8 @@
-// The projection's per-request rows, packed into columns to cross from the log worker to the main thread.
-// Structured clone copies every row object, its outcomes and every string in them (file, lineage, model:
-// one copy per row), and the copy was the largest part of a many-request run's peak memory. Packed, a row
-// is ~150 bytes of typed arrays; unpackRows builds the objects once, on the thread that prints them, with
-// their keys in the order finish() creates them (the json report prints that order).
+// The projection's per-request rows as columns: the log worker builds them so (RowBuilder), hands them to
+// the main thread, and unpackRows builds the row objects there, once, keys in the order the report prints.
+// As objects, every row with its outcomes took ~270 bytes of the capped worker's heap, and structured
+// clone then copied each object and string (file, lineage, model: one copy per row); as columns a row is
+// ~150 bytes of typed arrays, off that heap.
 import { float64, int32, StringIds, uint8 } from '../columns.js';
 import type { Outcome, ProjectedRequest, ProjectionParts } from './projection-summary.js';
 
@@ -105,17 +105,6 @@ export class RowBuilder {
     outcomes.set(this.fixed.data.subarray(0, this.fixed.length), this.now.length);
     return { count: this.length, strings: this.strings.list, ids: this.ids.used(), nums: this.nums.used(), outcomes, hasFixed: this.hasFixed.used(), byRule: this.byRule };
   }
-}
-
-/** Packs rows for another thread. */
-export function packRows(rows: readonly ProjectedRequest[]): RowTransport {
-  const b = new RowBuilder();
-  rows.forEach((r) => {
-    const { now, fixed, byRule, ...fields } = r;
-    const k = b.add(fields, outcomeValues(now), fixed);
-    for (const [code, o] of Object.entries(byRule ?? {})) b.setByRule(k, code, o);
-  });
-  return b.transport();
 }
 
 /** The rows again, as finish() made them. */

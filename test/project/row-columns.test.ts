@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { packRows, unpackRows } from '../../src/project/row-columns.js';
+import { outcomeValues, RowBuilder, unpackRows, type RowTransport } from '../../src/project/row-columns.js';
 import type { Outcome, ProjectedRequest } from '../../src/project/projection-summary.js';
 
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
@@ -42,7 +42,18 @@ const row: fc.Arbitrary<ProjectedRequest> = fc
     return r;
   });
 
-describe('packRows', () => {
+/** Rows into a RowBuilder, as finishPacked() adds them: fields and outcomes first, per-rule outcomes after. */
+function packRows(rows: readonly ProjectedRequest[]): RowTransport {
+  const b = new RowBuilder();
+  for (const r of rows) {
+    const { now, fixed, byRule, ...fields } = r;
+    const k = b.add(fields, outcomeValues(now), fixed);
+    for (const [code, o] of Object.entries(byRule ?? {})) b.setByRule(k, code, o);
+  }
+  return b.transport();
+}
+
+describe('RowBuilder and unpackRows', () => {
   it('unpacks to the same rows, key for key, after a copy between threads', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 50 }), (rows) => {
