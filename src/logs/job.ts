@@ -46,7 +46,7 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
   return expandLogJobResult(await runLogJobCompact(job, onProgress));
 }
 
-/** Runs a log job on the current thread, leaving the timelines as columns for the thread that prints them. */
+/** Runs a log job on the current thread, leaving timelines and projection rows as columns for the thread that prints them. */
 export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): Promise<CompactLogJobResult> {
   setRedaction(job.redact);
   const lookup = ruleIndex(loadRules());

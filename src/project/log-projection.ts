@@ -394,8 +394,13 @@ export class LogProjector {
 
     // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
     // carry the rule's outcome, so the rows stay small.
+    /** the rule code of each fixable break, by seq */
+    const breakCode = (seq: number): string | undefined => (this.recorded.hasFix(seq) ? this.recorded.divergenceOf(seq)?.code : undefined);
     const codes = new Set<string>();
-    for (const r of this.recorded) if (r.fixedN !== undefined && r.divergence?.code) codes.add(r.divergence.code);
+    for (const seq of this.recorded.keys()) {
+      const code = breakCode(seq);
+      if (code) codes.add(code);
+    }
     for (const code of [...codes].sort()) {
       run(
         (r) => r.divergence?.code === code,
@@ -412,29 +417,31 @@ export class LogProjector {
     if (!engine) {
       const lineageSeqs = new Map<string, number[]>();
       const findings = new Map<string, Recorded[]>();
-      for (const r of this.recorded) {
-        const list = lineageSeqs.get(r.lineage) ?? [];
-        list.push(r.seq);
-        lineageSeqs.set(r.lineage, list);
-        if (r.fixedN === undefined || !r.divergence?.code || rowOf[r.seq]! < 0) continue;
-        const f = findings.get(r.lineage) ?? [];
-        f.push(r);
-        findings.set(r.lineage, f);
+      for (const seq of this.recorded.keys()) {
+        const lineage = this.recorded.lineageOf(seq);
+        const list = lineageSeqs.get(lineage) ?? [];
+        list.push(seq);
+        lineageSeqs.set(lineage, list);
+        if (!breakCode(seq) || rowOf[seq]! < 0) continue;
+        const f = findings.get(lineage) ?? [];
+        f.push(this.recorded.get(seq));
+        findings.set(lineage, f);
       }
-      const priceOf = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
+      /** an outcome with the output tokens it is priced with, as rowTotals sums rows */
+      const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
       for (const [lineage, list] of findings) {
         const only = lineageSeqs.get(lineage)!;
         const pricedSeqs = only.filter((x) => rowOf[x]! >= 0);
-        const nowRows = pricedSeqs.map((x) => priceOf(x, outcomeAt(nowRun, x)));
+        const nowRows = pricedSeqs.map((x) => withOutput(x, outcomeAt(nowRun, x)));
         const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
         for (const r of list) {
-          const changed = new Map<number, Outcome>();
+          const fixedOne = new Map<number, Outcome>();
           run(
             (x) => x.seq === r.seq,
-            (seq, o) => changed.set(seq, o),
+            (seq, o) => fixedOne.set(seq, o),
             only,
           );
-          const fixedRows = pricedSeqs.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: changed.get(x) ?? nowRows[k]!.o }));
+          const fixedRows = pricedSeqs.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: fixedOne.get(x) ?? nowRows[k]!.o }));
           const saved = savings(base, totalsOf(fixedRows, (x) => x.o, (x) => x.outputTokens));
           byFinding.push({ file: r.file, line: r.line, code: r.divergence!.code!, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
         }
