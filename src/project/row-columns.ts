@@ -8,7 +8,7 @@ import type { Outcome, ProjectedRequest, ProjectionParts } from './projection-su
 
 const NONE = -1;
 /** numbers per outcome: tokens, read, write, uncached, pico (uncached, write, read, output), ttftMs */
-const OUTCOME = 9;
+export const OUTCOME = 9;
 
 export interface RowTransport {
   count: number;
@@ -62,7 +62,6 @@ export function sameAsAt(o: Outcome, v: ArrayLike<number>, k: number): boolean {
   );
 }
 
-export { OUTCOME };
 
 /** A row's fields other than its outcomes. */
 export type RowFields = Omit<ProjectedRequest, 'now' | 'fixed' | 'byRule'>;
