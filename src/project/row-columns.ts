@@ -62,7 +62,6 @@ export function sameAsAt(o: Outcome, v: ArrayLike<number>, k: number): boolean {
   );
 }
 
-
 /** A row's fields other than its outcomes. */
 export type RowFields = Omit<ProjectedRequest, 'now' | 'fixed' | 'byRule'>;
 
