@@ -75,50 +75,82 @@ export function toOutcome(o: SimOutcome, p: Priced): Outcome {
   };
 }
 
+/**
+ * Totals built one outcome at a time, so rows can be summed as they are read (a report's rows are built
+ * one by one from columns; see src/list.ts). Money is summed exactly, in BigInt pico-dollars.
+ */
+export class TotalsAcc {
+  requests = 0;
+  hits = 0;
+  inputTokens = 0;
+  readTokens = 0;
+  writeTokens = 0;
+  uncachedTokens = 0;
+  outputTokens = 0;
+  private u = 0n;
+  private w = 0n;
+  private r = 0n;
+  private o = 0n;
+  /** each request's TTFT, for the percentiles */
+  readonly ttfts: number[] = [];
+
+  /** Adds one request with outcome `x` and its output tokens. */
+  add(x: Outcome, outputTokens: number): void {
+    this.requests++;
+    this.sum(x, 1);
+    this.outputTokens += outputTokens;
+    this.ttfts.push(x.ttftMs);
+  }
+
+  /** Moves the sums from outcome `from` to `to`: the same request, in another scenario (TTFTs are not kept). */
+  shift(from: Outcome, to: Outcome): void {
+    this.sum(from, -1);
+    this.sum(to, 1);
+  }
+
+  private sum(x: Outcome, sign: 1 | -1): void {
+    const big = BigInt(sign);
+    this.u += big * BigInt(x.pico.uncached);
+    this.w += big * BigInt(x.pico.write);
+    this.r += big * BigInt(x.pico.read);
+    this.o += big * BigInt(x.pico.output);
+    if (x.read > 0) this.hits += sign;
+    // token counts are integers: their sums are exact in any order
+    this.inputTokens += sign * x.tokens;
+    this.readTokens += sign * x.read;
+    this.writeTokens += sign * x.write;
+    this.uncachedTokens += sign * x.uncached;
+  }
+
+  /** The totals with the sums shifted by `delta` (see shift) and the TTFT percentiles of `ttfts`. */
+  totals(ttfts: readonly number[] = this.ttfts, delta?: TotalsAcc): Totals {
+    const d = delta ?? ZERO;
+    const all = this.u + d.u + this.w + d.w + this.r + d.r + this.o + d.o;
+    const n = this.requests;
+    return {
+      requests: n,
+      hits: this.hits + d.hits,
+      inputTokens: this.inputTokens + d.inputTokens,
+      readTokens: this.readTokens + d.readTokens,
+      writeTokens: this.writeTokens + d.writeTokens,
+      uncachedTokens: this.uncachedTokens + d.uncachedTokens,
+      outputTokens: this.outputTokens,
+      cost: { uncached: toMicro(this.u + d.u), write: toMicro(this.w + d.w), read: toMicro(this.r + d.r), output: toMicro(this.o + d.o), total: toMicro(all) },
+      perRequest: n > 0 ? toMicro(all / BigInt(n)) : 0,
+      per1000: n > 0 ? toMicro((all * 1000n) / BigInt(n)) : 0,
+      ttftP50Ms: round1(percentile(ttfts, 50)),
+      ttftP95Ms: round1(percentile(ttfts, 95)),
+    };
+  }
+}
+
+const ZERO = new TotalsAcc();
+
 /** Sums outcomes into Totals: `pick` gives each item's outcome, `output` its output tokens. */
-export function totalsOf<T>(items: readonly T[], pick: (x: T) => Outcome, output: (x: T) => number): Totals {
-  let u = 0n;
-  let w = 0n;
-  let r = 0n;
-  let o = 0n;
-  const t: Totals = {
-    requests: items.length,
-    hits: 0,
-    inputTokens: 0,
-    readTokens: 0,
-    writeTokens: 0,
-    uncachedTokens: 0,
-    outputTokens: 0,
-    cost: { uncached: 0, write: 0, read: 0, output: 0, total: 0 },
-    perRequest: 0,
-    per1000: 0,
-    ttftP50Ms: 0,
-    ttftP95Ms: 0,
-  };
-  const ttfts: number[] = [];
-  for (const item of items) {
-    const x = pick(item);
-    u += BigInt(x.pico.uncached);
-    w += BigInt(x.pico.write);
-    r += BigInt(x.pico.read);
-    o += BigInt(x.pico.output);
-    if (x.read > 0) t.hits++;
-    t.inputTokens += x.tokens;
-    t.readTokens += x.read;
-    t.writeTokens += x.write;
-    t.uncachedTokens += x.uncached;
-    t.outputTokens += output(item);
-    ttfts.push(x.ttftMs);
-  }
-  const all = u + w + r + o;
-  t.cost = { uncached: toMicro(u), write: toMicro(w), read: toMicro(r), output: toMicro(o), total: toMicro(all) };
-  if (items.length > 0) {
-    t.perRequest = toMicro(all / BigInt(items.length));
-    t.per1000 = toMicro((all * 1000n) / BigInt(items.length));
-  }
-  t.ttftP50Ms = round1(percentile(ttfts, 50));
-  t.ttftP95Ms = round1(percentile(ttfts, 95));
-  return t;
+export function totalsOf<T>(items: Iterable<T>, pick: (x: T) => Outcome, output: (x: T) => number): Totals {
+  const acc = new TotalsAcc();
+  for (const item of items) acc.add(pick(item), output(item));
+  return acc.totals();
 }
 
 export function round1(x: number): number {

@@ -427,7 +427,7 @@ export class LogProjector {
         f.push(this.recorded.get(seq));
         findings.set(lineage, f);
       }
-      /** an outcome with the output tokens it is priced with, as rowTotals sums rows */
+      /** an outcome with the output tokens it is priced with, as summarizeProjection sums rows */
       const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
       for (const [lineage, list] of findings) {
         const only = lineageSeqs.get(lineage)!;

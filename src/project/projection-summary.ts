@@ -3,7 +3,8 @@
 // lineage, agreement with reported usage, and the assumptions in words. Every row belongs to one lineage
 // and a provider's cache is scoped per lineage, so `kvlint merge` can concatenate the rows of shards and
 // call the same function: a merged report equals a single run by construction, not by approximation.
-import { savings, totalsOf, type Outcome, type Savings, type Totals } from './cost.js';
+import { savings, TotalsAcc, type Outcome, type Savings, type Totals } from './cost.js';
+import type { List } from '../list.js';
 import type { Regime } from './cache-params.js';
 import { compareStrings } from '../report.js';
 
@@ -111,8 +112,8 @@ export interface Projection {
   agreement: Agreement;
   calibration: CalibrationEntry[];
   basis: ProjectionBasis;
-  /** every priced request in arrival order: what the figures above are sums of */
-  requests: ProjectedRequest[];
+  /** every priced request in arrival order: what the figures above are sums of (a LazyList when unpacked from columns) */
+  requests: List<ProjectedRequest>;
 }
 
 /** What the summary is computed from: everything but the sums. */
@@ -122,14 +123,6 @@ export type ProjectionParts = Pick<Projection, 'targets' | 'unpriced' | 'ttftBas
 };
 
 const DISAGREEMENTS_SHOWN = 20;
-
-/** Totals of rows in one scenario. */
-export function rowTotals(rows: readonly ProjectedRequest[], pick: (r: ProjectedRequest) => Outcome): Totals {
-  return totalsOf(rows, pick, (r) => r.outputTokens);
-}
-
-const now = (r: ProjectedRequest): Outcome => r.now;
-const fixed = (r: ProjectedRequest): Outcome => r.fixed ?? r.now;
 
 /** The assumptions, in a fixed order, from the counts and targets. */
 export function assumptionsFor(parts: Pick<ProjectionParts, 'targets' | 'basis' | 'calibration' | 'ttftBasis'>): string[] {
@@ -153,50 +146,86 @@ export function assumptionsFor(parts: Pick<ProjectionParts, 'targets' | 'basis' 
   return out;
 }
 
-function agreementOf(rows: readonly ProjectedRequest[]): Agreement {
-  const a: Agreement = { compared: 0, exact: 0, within5pct: 0, disagreements: [], skipped: {} };
-  const all: (Agreement['disagreements'][number] & { index: number })[] = [];
-  for (const r of rows) {
-    if (r.reported === undefined) continue;
+/** Agreement with reported cached tokens, from rows added one at a time. */
+class AgreementAcc {
+  private readonly a: Agreement = { compared: 0, exact: 0, within5pct: 0, disagreements: [], skipped: {} };
+  private readonly all: (Agreement['disagreements'][number] & { index: number })[] = [];
+
+  add(r: ProjectedRequest): void {
+    const a = this.a;
+    if (r.reported === undefined) return;
     if (r.notCompared) {
       a.skipped[r.notCompared] = (a.skipped[r.notCompared] ?? 0) + 1;
-      continue;
+      return;
     }
     a.compared++;
     const predicted = r.now.read;
     if (predicted === r.reported) a.exact++;
     if (r.reason === undefined) a.within5pct++;
-    else all.push({ file: r.file, line: r.line, predicted, reported: r.reported, reason: r.reason, index: r.index });
+    else this.all.push({ file: r.file, line: r.line, predicted, reported: r.reported, reason: r.reason, index: r.index });
   }
-  all.sort((x, y) => Math.abs(y.predicted - y.reported) - Math.abs(x.predicted - x.reported) || compareStrings(x.file, y.file) || x.index - y.index);
-  a.disagreements = all.slice(0, DISAGREEMENTS_SHOWN).map(({ index: _index, ...d }) => d);
-  return a;
+
+  result(): Agreement {
+    const all = this.all;
+    all.sort((x, y) => Math.abs(y.predicted - y.reported) - Math.abs(x.predicted - x.reported) || compareStrings(x.file, y.file) || x.index - y.index);
+    this.a.disagreements = all.slice(0, DISAGREEMENTS_SHOWN).map(({ index: _index, ...d }) => d);
+    return this.a;
+  }
 }
 
-/** The projection from its parts. Pure: the same rows give the same figures, wherever they were computed. */
+/**
+ * The projection from its parts. Pure: the same rows give the same figures, wherever they were computed.
+ * The rows are read once, in order (they may be built as they are read: see rowList), into sums.
+ */
 export function summarizeProjection(parts: ProjectionParts): Projection {
-  const rows = parts.requests;
-  const nowT = rowTotals(rows, now);
-  const fixedT = rowTotals(rows, fixed);
-
+  const nowAcc = new TotalsAcc();
+  const fixedAcc = new TotalsAcc();
   const breaks = new Map<string, number>();
-  for (const r of rows) if (r.breaker) breaks.set(r.breaker, (breaks.get(r.breaker) ?? 0) + 1);
+  // per rule: how its fix alone moves the sums off `now`, and the TTFTs of the rows it changes
+  const ruleFixes = new Map<string, { delta: TotalsAcc; at: number[]; ttfts: number[] }>();
+  const lineages = new Map<string, { now: TotalsAcc; fixed: TotalsAcc }>();
+  const agreement = new AgreementAcc();
+  let k = 0;
+  for (const r of parts.requests) {
+    const f = r.fixed ?? r.now;
+    nowAcc.add(r.now, r.outputTokens);
+    fixedAcc.add(f, r.outputTokens);
+    if (r.breaker) breaks.set(r.breaker, (breaks.get(r.breaker) ?? 0) + 1);
+    if (r.byRule) {
+      for (const [code, o] of Object.entries(r.byRule)) {
+        let fix = ruleFixes.get(code);
+        if (!fix) ruleFixes.set(code, (fix = { delta: new TotalsAcc(), at: [], ttfts: [] }));
+        fix.delta.shift(r.now, o);
+        fix.at.push(k);
+        fix.ttfts.push(o.ttftMs);
+      }
+    }
+    let l = lineages.get(r.lineage);
+    if (!l) lineages.set(r.lineage, (l = { now: new TotalsAcc(), fixed: new TotalsAcc() }));
+    l.now.add(r.now, r.outputTokens);
+    l.fixed.add(f, r.outputTokens);
+    agreement.add(r);
+    k++;
+  }
+  const nowT = nowAcc.totals();
+  const fixedT = fixedAcc.totals();
+
   const byRule = [...breaks].map(([code, n]) => {
-    const t = rowTotals(rows, (r) => r.byRule?.[code] ?? r.now);
+    const fix = ruleFixes.get(code);
+    let t = nowT;
+    if (fix) {
+      const ttfts = nowAcc.ttfts.slice();
+      fix.at.forEach((row, j) => (ttfts[row] = fix.ttfts[j]!));
+      t = nowAcc.totals(ttfts, fix.delta);
+    }
     const ruleId = parts.ruleIds[code];
     return { code, ...(ruleId ? { ruleId } : {}), breaks: n, savings: savings(nowT, t) };
   });
   byRule.sort((a, b) => b.savings.total - a.savings.total || compareStrings(a.code, b.code));
 
-  const lineages = new Map<string, ProjectedRequest[]>();
-  for (const r of rows) {
-    const list = lineages.get(r.lineage);
-    if (list) list.push(r);
-    else lineages.set(r.lineage, [r]);
-  }
-  const byLineage = [...lineages].map(([lineage, list]) => {
-    const n = rowTotals(list, now);
-    const f = rowTotals(list, fixed);
+  const byLineage = [...lineages].map(([lineage, acc]) => {
+    const n = acc.now.totals();
+    const f = acc.fixed.totals();
     return { lineage, now: n, fixed: f, savings: savings(n, f) };
   });
   byLineage.sort((a, b) => b.savings.total - a.savings.total || compareStrings(a.lineage, b.lineage));
@@ -214,9 +243,9 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
     byRule,
     byFinding,
     byLineage,
-    agreement: agreementOf(rows),
+    agreement: agreement.result(),
     calibration,
     basis: parts.basis,
-    requests: rows as ProjectedRequest[],
+    requests: parts.requests,
   };
 }
