@@ -5,7 +5,8 @@
 // Every number shown carries a `data-metric` attribute with its raw value, so a test can compare the page
 // with the JSON report. Pure: no clock, no I/O; the same report renders the same bytes.
 import { displayUsd } from '../project/money.js';
-import type { LineageTimeline, LogAnalysis } from '../logs/types.js';
+import { toArray } from '../list.js';
+import type { LineageTimeline, LineageView, LogView } from '../logs/types.js';
 import type { Diagnostic } from '../model.js';
 import type { Report } from '../report.js';
 import { lineageChart, segmentStrip, type BreakPoint } from './html/charts.js';
@@ -23,14 +24,14 @@ function card(label: string, value: string, metric: string, raw: number, bad = f
   return `<div class="card${bad ? ' bad' : ''}"><div class="v" data-metric="${esc(metric)}" data-value="${raw}">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
 }
 
-function asLogAnalysis(v: unknown): LogAnalysis | undefined {
+function asLogView(v: unknown): LogView | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
-  const l = v as Partial<LogAnalysis>;
-  return Array.isArray(l.lineages) && l.summary ? (l as LogAnalysis) : undefined;
+  const l = v as Partial<LogView>;
+  return Array.isArray(l.lineages) && l.summary ? (l as LogView) : undefined;
 }
 
 /** Lineages worth a chart first: most breaks, then most tokens lost, then most tokens; ties by name. */
-function chartOrder(a: LineageTimeline, b: LineageTimeline): number {
+function chartOrder(a: LineageView, b: LineageView): number {
   return b.breaks - a.breaks || b.lostTokens - a.lostTokens || b.tokens - a.tokens || (a.lineage < b.lineage ? -1 : a.lineage > b.lineage ? 1 : 0);
 }
 
@@ -178,11 +179,18 @@ function problemsList(report: Report): string {
   return `<h2>Inputs not analyzed</h2><ul>${items.join('')}</ul>`;
 }
 
-function logsSection(logs: LogAnalysis): string {
+function logsSection(logs: LogView): string {
   const s = logs.summary;
-  const withUsage = logs.lineages.flatMap((l) => l.requests).filter((r) => r.usage?.cacheReadTokens !== undefined);
-  const reportedRead = withUsage.reduce((a, r) => a + (r.usage?.cacheReadTokens ?? 0), 0);
-  const reportedIn = withUsage.reduce((a, r) => a + (r.usage?.inputTokens ?? 0) + (r.usage?.cacheReadTokens ?? 0) + (r.usage?.cacheWriteTokens ?? 0), 0);
+  // summed entry by entry: a lineage's requests may be built as they are read (src/list.ts)
+  let reportedRead = 0;
+  let reportedIn = 0;
+  for (const l of logs.lineages) {
+    for (const { usage: u } of l.requests) {
+      if (u?.cacheReadTokens === undefined) continue;
+      reportedRead += u.cacheReadTokens;
+      reportedIn = reportedIn + (u.inputTokens ?? 0) + u.cacheReadTokens + (u.cacheWriteTokens ?? 0);
+    }
+  }
   const cards = [
     card('requests', num(s.requests), 'logs.requests', s.requests),
     card('lineages', num(s.lineages), 'logs.lineages', s.lineages),
@@ -199,14 +207,14 @@ function logsSection(logs: LogAnalysis): string {
   const restLine = rest.length
     ? `<p class="dim">${num(rest.length)} more lineages not drawn: ${num(rest.reduce((a, l) => a + l.requests.length, 0))} requests, ${num(rest.reduce((a, l) => a + l.breaks, 0))} breaks (all in <code>--format json</code>).</p>`
     : '';
-  return [`<h2>Request logs</h2>`, `<div class="cards">${cards.join('')}</div>`, ...charted.map((l, k) => lineageSection(l, k)), restLine].join('\n');
+  return [`<h2>Request logs</h2>`, `<div class="cards">${cards.join('')}</div>`, ...charted.map((l, k) => lineageSection({ ...l, requests: toArray(l.requests) }, k)), restLine].join('\n');
 }
 
 /** Renders the report as one self-contained HTML page. */
 export function formatHtml(report: Report, opts: FormatOptions): string {
   const r = normalizeReport(report, opts.cwd);
   const s = r.summary;
-  const logs = asLogAnalysis(r.logs);
+  const logs = asLogView(r.logs);
   const projection: unknown = report.projection;
   const findings = s.errors + s.warnings + s.infos;
   const cards = [

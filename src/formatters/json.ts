@@ -1,4 +1,5 @@
 // The report as JSON: the same object every other formatter reads, in deterministic form.
+import { LazyList } from '../list.js';
 import type { Report } from '../report.js';
 import { normalizeReport } from './normalize.js';
 import type { FormatOptions } from './types.js';
@@ -46,6 +47,7 @@ const SPLIT = 16;
 /** Does `value` hold (within a few levels) an array long enough to be written element by element? */
 function isLarge(value: unknown, depth = 0): boolean {
   if (value === null || typeof value !== 'object' || depth > 6) return false;
+  if (value instanceof LazyList) return value.length > SPLIT;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value) && value.length > SPLIT) return true;
   for (const v of Array.isArray(value) ? value : Object.values(value)) if (isLarge(v, depth + 1)) return true;
@@ -61,11 +63,12 @@ function isSkipped(v: unknown): boolean {
 function* pieces(value: unknown, indent: string): Generator<string> {
   if (isLarge(value)) {
     const inner = `${indent}  `;
-    if (Array.isArray(value)) {
+    if (Array.isArray(value) || value instanceof LazyList) {
+      // a LazyList's items are built here one at a time, and are garbage once written
       yield '[';
-      for (let i = 0; i < value.length; i++) {
-        yield `${i ? ',' : ''}\n${inner}`;
-        const v: unknown = value[i];
+      let i = 0;
+      for (const v of value as Iterable<unknown>) {
+        yield `${i++ ? ',' : ''}\n${inner}`;
         if (isSkipped(v)) yield 'null';
         else yield* pieces(v, inner);
       }

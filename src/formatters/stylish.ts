@@ -1,6 +1,6 @@
 // The default, human format (ESLint's stylish): findings grouped under each file, aligned columns, the
 // tokens each finding puts at risk, input problems, and a closing summary.
-import type { LogAnalysis } from '../logs/types.js';
+import type { LogView } from '../logs/types.js';
 import { renderTimeline } from './timeline.js';
 import { renderProjection, usd } from './projection.js';
 import type { ChalkInstance } from 'chalk';
@@ -102,7 +102,7 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   if (r.problems.length > 0) blocks.push(r.problems.map((p) => renderProblem(p, c)));
   // The request-log timeline sits between the input problems and the summary.
   if (r.logs !== undefined) {
-    const timeline = renderTimeline(r.logs as LogAnalysis, c).trimEnd();
+    const timeline = renderTimeline(r.logs as LogView, c).trimEnd();
     if (timeline) blocks.push([timeline]);
   }
   // then what the breaks cost, and what fixing them would save

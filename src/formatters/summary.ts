@@ -2,7 +2,7 @@
 // risk, prefix reuse of the logs, and — when the report carries the cost projection — dollars and TTFT
 // that fixing would save. Short by design: the annotations and the SARIF upload carry the details.
 import { displayUsd } from '../project/money.js';
-import type { LogAnalysis } from '../logs/types.js';
+import type { LogView } from '../logs/types.js';
 import type { Report } from '../report.js';
 import { redact } from '../redact.js';
 import { allDiagnostics, formatNumber, normalizeReport, plural } from './normalize.js';
@@ -49,7 +49,7 @@ export function formatStepSummary(report: Report, cwd: string, extra: { baseline
   out.push(`| findings | ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(s.files, 'file')} |`);
   if (extra.baselined) out.push(`| in the baseline (not shown) | ${formatNumber(extra.baselined)} |`);
   out.push(`| cacheable tokens at risk | ${n(s.tokensAtRisk, s.approx)} |`);
-  const logs = r.logs as LogAnalysis | undefined;
+  const logs = r.logs as LogView | undefined;
   if (logs && logs.summary) {
     const l = logs.summary;
     out.push(`| requests analyzed | ${formatNumber(l.requests)} in ${plural(l.lineages, 'lineage')}, ${plural(l.breaks, 'prefix break')} |`);

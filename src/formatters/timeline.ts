@@ -1,7 +1,8 @@
 // Per-lineage timeline table for the stylish formatter: request #, time, tokens, reused, lost, and the
 // first divergence with its cause. Counts from stand-in tokenizers or partial bodies carry ≈.
 import type { ChalkInstance } from 'chalk';
-import type { LineageTimeline, LogAnalysis, TimelineEntry } from '../logs/types.js';
+import { some, toArray } from '../list.js';
+import type { LineageTimeline, LogView, TimelineEntry } from '../logs/types.js';
 
 function n(v: number, approx: boolean): string {
   return `${approx ? '≈' : ''}${v.toLocaleString('en-US')}`;
@@ -79,15 +80,16 @@ function lineageTable(l: LineageTimeline, chalk: ChalkInstance): string[] {
  * one summary line for the rest. A small log shows every lineage that has more than one request.
  * Empty string when there are no lineages.
  */
-export function renderTimeline(logs: LogAnalysis, chalk: ChalkInstance): string {
+export function renderTimeline(logs: LogView, chalk: ChalkInstance): string {
   const small = logs.lineages.length <= SMALL_LOG_LINEAGES;
   const tables = logs.lineages.filter((l) => l.breaks > 0 || (small && l.requests.length > 1));
   const shown = tables.slice(0, MAX_LINEAGE_TABLES);
   const out: string[] = [];
-  for (const l of shown) out.push(...lineageTable(l, chalk));
+  // a shown lineage's entries are built once, here (they may be a LazyList: src/list.ts)
+  for (const l of shown) out.push(...lineageTable({ ...l, requests: toArray(l.requests) }, chalk));
   const rest = logs.lineages.filter((l) => !shown.includes(l));
   if (rest.length > 0) {
-    const approx = rest.some((l) => l.requests.some((r) => r.approx));
+    const approx = rest.some((l) => some(l.requests, (r) => r.approx));
     const requests = rest.reduce((a, l) => a + l.requests.length, 0);
     const breaks = rest.reduce((a, l) => a + l.breaks, 0);
     const tokens = rest.reduce((a, l) => a + l.tokens, 0);

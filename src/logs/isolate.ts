@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogJob, LogJobResult, LogProgress } from './job.js';
-import { expandLogJobResult, type CompactLogJobResult } from './job-result.js';
+import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
 import { ISOLATE_BYTES, READER_THREAD_BYTES } from './thresholds.js';
 
 export { ISOLATE_BYTES };
@@ -22,10 +22,10 @@ export { ISOLATE_BYTES };
 const OLD_GENERATION_MB = 256;
 const YOUNG_GENERATION_MB = 16;
 /**
- * Results of fewer requests than this are expanded as soon as they arrive, while the worker is still
- * ending (its teardown takes ~10 ms): their objects are a few MB. Larger ones wait for the worker's exit.
+ * Results of fewer requests than this are taken as soon as they arrive, while the worker is still ending
+ * (its teardown takes ~10 ms): the report they make is a few MB. Larger ones wait for the worker's exit.
  */
-const EXPAND_AT_ONCE = 20_000;
+const TAKE_AT_ONCE = 20_000;
 /** The model whose tokenizer counts log tokens when neither --model nor the config names one. */
 export const DEFAULT_LOG_TOKENIZER_MODEL = 'gpt-4o';
 
@@ -111,8 +111,8 @@ export interface IsolateOptions {
   onFallback?: (reason: string) => void;
   /** the worker's heap cap, MB (for tests; default OLD_GENERATION_MB) */
   oldGenerationMb?: number;
-  /** results of fewer requests are expanded before the worker has ended (for tests; default EXPAND_AT_ONCE) */
-  expandAtOnce?: number;
+  /** results of fewer requests are taken before the worker has ended (for tests; default TAKE_AT_ONCE) */
+  takeAtOnce?: number;
 }
 
 /** Runs a log job in a capped worker; falls back to the main thread when the worker cannot finish. */
@@ -132,17 +132,17 @@ export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}):
       let done = false;
       w.on('message', (m: { type: 'progress'; p: Parameters<LogProgress>[0] } | { type: 'result'; result: CompactLogJobResult }) => {
         if (m.type === 'progress') onProgress?.(m.p);
-        else if (m.result.timelines.count < (opts.expandAtOnce ?? EXPAND_AT_ONCE)) {
+        else if (m.result.timelines.count < (opts.takeAtOnce ?? TAKE_AT_ONCE)) {
           done = true;
-          resolve(expandLogJobResult(m.result));
+          resolve(openLogJobResult(m.result));
         } else result = m.result;
       });
       w.on('error', reject);
-      // A large result is expanded once the worker has ended and its heap is gone: expanding beside it
-      // made the two the peak of a many-request run (300,000 requests: ~1 GB).
+      // A large result is taken once the worker has ended and its heap is gone: the report written
+      // beside that heap made the two the peak of a many-request run (300,000 requests: ~1 GB).
       w.on('exit', (code) => {
         if (done) return;
-        if (code === 0 && result) resolve(expandLogJobResult(result));
+        if (code === 0 && result) resolve(openLogJobResult(result));
         else reject(Object.assign(new Error(`log worker exited with code ${code}${code === 0 ? ' and no result' : ''}`), { code: 'ERR_WORKER_EXIT' }));
       });
       const message: JobMessage = { job, progress: onProgress !== undefined };

@@ -27,12 +27,12 @@ port.once('message', async ({ job: j, progress }: JobMessage) => {
     last = now;
     port.postMessage({ type: 'progress', p });
   };
-  // timelines and projection rows cross as columns; the main thread builds their objects (job-result.ts)
+  // timelines and projection rows cross as columns; the main thread reads them as lists (job-result.ts)
   const result = await runLogJobCompact(j, progress ? onProgress : undefined);
   // readers the job did not take (not a line log, another line limit) must not keep this thread alive
   (await read).discardPrestartedReaders();
   port.postMessage({ type: 'result', result });
-  // ends this thread now (the message is already on its way): the main thread expands a large result
+  // ends this thread now (the message is already on its way): the main thread takes a large result
   // only after this exit, once this heap is gone
   process.exit(0);
 });

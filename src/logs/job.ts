@@ -9,8 +9,8 @@ import { loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
-import { expandLogJobResult, type CompactLogJobResult } from './job-result.js';
-import type { LogAnalysis } from './types.js';
+import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
+import type { LogView } from './types.js';
 import type { Shard } from '../shard.js';
 
 export interface LogJob {
@@ -33,7 +33,8 @@ export interface LogJob {
 }
 
 export interface LogJobResult {
-  analysis: LogAnalysis;
+  /** timeline entries and projection rows are lists that build each item when it is read */
+  analysis: LogView;
   projection?: Projection;
   problems: InputProblem[];
 }
@@ -43,7 +44,7 @@ export type LogProgress = (p: { file: string; fileBytes: number; requests: numbe
 
 /** Runs a log job on the current thread. */
 export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<LogJobResult> {
-  return expandLogJobResult(await runLogJobCompact(job, onProgress));
+  return openLogJobResult(await runLogJobCompact(job, onProgress));
 }
 
 /** Runs a log job on the current thread, leaving timelines and projection rows as columns for the thread that prints them. */

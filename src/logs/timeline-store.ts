@@ -1,5 +1,5 @@
-// Every request's timeline entry, kept as columns while a log is analyzed, then handed to the main thread
-// and expanded there into the LineageTimeline.requests the formatters read.
+// Every request's timeline entry, kept as columns while a log is analyzed, then handed to the main thread,
+// where each lineage's `requests` is a LazyList that builds an entry when a formatter reads it.
 //
 // Why: a day of production traffic is hundreds of thousands of requests. As objects, their entries were
 // the largest part of the capped worker's heap (~550 bytes each with their arrays) and were copied to the
@@ -11,7 +11,8 @@ import { Buffer } from 'node:buffer';
 import { float64, int32, StringIds, uint8 } from '../columns.js';
 import { bytesOf, HASH_BYTES, writeHash } from '../prefix/hash-ids.js';
 import type { ReportedUsage } from '../model.js';
-import type { LineageTimeline, LogAnalysis, TimelineDivergence, TimelineEntry } from './types.js';
+import { LazyList } from '../list.js';
+import type { LineageTimeline, LogAnalysis, LogView, TimelineDivergence, TimelineEntry } from './types.js';
 
 const NONE = -1;
 const APPROX = 1;
@@ -209,3 +210,28 @@ export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): Lo
   return analysis;
 }
 
+/**
+ * The analysis with each lineage's `requests` a LazyList over the columns: an entry is built each time it
+ * is read, keys in the order the analysis creates them. The analysis's lineages (whose `requests` are
+ * empty) are not changed.
+ */
+export function timelineViews(analysis: LogAnalysis, t: TimelineTransport): LogView {
+  const links = bytesOf(t.links);
+  // every lineage's entries, in arrival order: a counting sort of the entries by lineage string id
+  const start = new Int32Array(t.strings.length + 1);
+  for (let seq = 0; seq < t.count; seq++) start[t.lineage[seq]! + 1]!++;
+  for (let id = 0; id < t.strings.length; id++) start[id + 1]! += start[id]!;
+  const order = new Int32Array(t.count);
+  const fill = start.slice(0, t.strings.length);
+  for (let seq = 0; seq < t.count; seq++) order[fill[t.lineage[seq]!]!++] = seq;
+  const idOf = new Map(t.strings.map((s, id) => [s, id]));
+  return {
+    ...analysis,
+    lineages: analysis.lineages.map((l) => {
+      const id = idOf.get(l.lineage);
+      const from = id === undefined ? 0 : start[id]!;
+      const count = id === undefined ? 0 : start[id + 1]! - from;
+      return { ...l, requests: new LazyList(count, (k) => entryAt(t, links, order[from + k]!)) };
+    }),
+  };
+}

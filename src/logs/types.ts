@@ -3,6 +3,7 @@
 import type { InputProblem } from '../errors.js';
 import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
 import type { DivergenceCause } from '../prefix/diff.js';
+import type { List } from '../list.js';
 
 /** Every log format kvlint recognizes from content. `response-stream` is recognized only to be rejected. */
 export type LogFormat =
@@ -168,4 +169,14 @@ export interface LogAnalysis {
     /** skipped records over all files, by reason */
     skipped: Record<string, number>;
   };
+}
+
+/** A lineage as a report holds it: its requests may be a LazyList, each built when it is read (src/list.ts). */
+export interface LineageView extends Omit<LineageTimeline, 'requests'> {
+  requests: List<TimelineEntry>;
+}
+
+/** The analysis as a report holds it and formatters read it (a LogAnalysis is one). */
+export interface LogView extends Omit<LogAnalysis, 'lineages'> {
+  lineages: LineageView[];
 }

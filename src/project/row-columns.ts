@@ -1,9 +1,11 @@
 // The projection's per-request rows as columns: the log worker builds them so (RowBuilder), hands them to
-// the main thread, and unpackRows builds the row objects there, once, keys in the order the report prints.
+// the main thread, and rowList builds each row object there when it is read (the json formatter writes
+// them one at a time), keys in the order the report prints.
 // As objects, every row with its outcomes took ~270 bytes of the capped worker's heap, and structured
 // clone then copied each object and string (file, lineage, model: one copy per row); as columns a row is
 // ~150 bytes of typed arrays, off that heap.
 import { float64, int32, StringIds, uint8 } from '../columns.js';
+import { LazyList } from '../list.js';
 import type { Outcome, ProjectedRequest, ProjectionParts } from './projection-summary.js';
 
 const NONE = -1;
@@ -105,44 +107,53 @@ export class RowBuilder {
   }
 }
 
-/** The rows again, as finish() made them. */
+/** Row `k` built from the columns; `fixedAt[k]`: where its fixed outcome is (rows without one: unused). */
+function rowAt(t: RowTransport, fixedAt: Int32Array, k: number): ProjectedRequest {
+  const str = (id: number): string | undefined => (id === NONE ? undefined : t.strings[id]);
+  const i = k * IDS;
+  const n = k * NUMS;
+  const row: ProjectedRequest = {
+    file: str(t.ids[i]!)!,
+    index: t.nums[n]!,
+    line: t.nums[n + 1]!,
+    lineage: str(t.ids[i + 1]!)!,
+    provider: str(t.ids[i + 2]!)!,
+    model: str(t.ids[i + 3]!)!,
+    outputTokens: t.nums[n + 2]!,
+    now: outcomeAt(t.outcomes, k),
+  };
+  if (t.hasFixed[k]) row.fixed = outcomeAt(t.outcomes, fixedAt[k]!);
+  const breaker = str(t.ids[i + 4]!);
+  if (breaker !== undefined) row.breaker = breaker;
+  const reported = t.nums[n + 3]!;
+  if (!Number.isNaN(reported)) row.reported = reported;
+  const notCompared = str(t.ids[i + 5]!);
+  if (notCompared !== undefined) row.notCompared = notCompared;
+  const reason = str(t.ids[i + 6]!);
+  if (reason !== undefined) row.reason = reason;
+  const byRule = t.byRule.get(k);
+  if (byRule) row.byRule = byRule;
+  return row;
+}
+
+/** The rows as finish() made them, each built when read. */
+export function rowList(t: RowTransport): LazyList<ProjectedRequest> {
+  // fixed outcomes follow the `now` ones, in row order: where each row's is
+  const fixedAt = new Int32Array(t.count);
+  let next = t.count;
+  for (let k = 0; k < t.count; k++) if (t.hasFixed[k]) fixedAt[k] = next++;
+  return new LazyList(t.count, (k) => rowAt(t, fixedAt, k));
+}
+
+/** The rows again, as finish() made them, all built. */
 export function unpackRows(t: RowTransport): ProjectedRequest[] {
-  const out: ProjectedRequest[] = [];
-  const str = (k: number): string | undefined => (k === NONE ? undefined : t.strings[k]);
-  let nextFixed = t.count; // fixed outcomes follow the `now` ones, in row order
-  for (let k = 0; k < t.count; k++) {
-    const i = k * IDS;
-    const n = k * NUMS;
-    const row: ProjectedRequest = {
-      file: str(t.ids[i]!)!,
-      index: t.nums[n]!,
-      line: t.nums[n + 1]!,
-      lineage: str(t.ids[i + 1]!)!,
-      provider: str(t.ids[i + 2]!)!,
-      model: str(t.ids[i + 3]!)!,
-      outputTokens: t.nums[n + 2]!,
-      now: outcomeAt(t.outcomes, k),
-    };
-    if (t.hasFixed[k]) row.fixed = outcomeAt(t.outcomes, nextFixed++);
-    const breaker = str(t.ids[i + 4]!);
-    if (breaker !== undefined) row.breaker = breaker;
-    const reported = t.nums[n + 3]!;
-    if (!Number.isNaN(reported)) row.reported = reported;
-    const notCompared = str(t.ids[i + 5]!);
-    if (notCompared !== undefined) row.notCompared = notCompared;
-    const reason = str(t.ids[i + 6]!);
-    if (reason !== undefined) row.reason = reason;
-    const byRule = t.byRule.get(k);
-    if (byRule) row.byRule = byRule;
-    out.push(row);
-  }
-  return out;
+  return Array.from(rowList(t));
 }
 
 /** The projection's parts with its rows packed: what finishPacked() returns and the worker posts. */
 export type PackedProjection = Omit<ProjectionParts, 'requests'> & { rows: RowTransport };
 
-/** The parts summarizeProjection takes, rows unpacked. */
+/** The parts summarizeProjection takes, the rows as a list that builds each one when it is read. */
 export function unpackParts({ rows, ...parts }: PackedProjection): ProjectionParts {
-  return { ...parts, requests: unpackRows(rows) };
+  return { ...parts, requests: rowList(rows) };
 }

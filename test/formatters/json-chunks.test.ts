@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonChunks } from '../../src/formatters/json.js';
+import { LazyList } from '../../src/list.js';
 
 const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(() => 1));
 const { tree } = fc.letrec((tie) => ({
@@ -32,5 +33,19 @@ describe('json in pieces', () => {
       expect(p.length).toBeLessThan(1 << 16);
     }
     expect(pieces.join('')).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('writes a LazyList item by item, building each item once, as JSON.stringify writes its toJSON array', () => {
+    fc.assert(
+      fc.property(fc.array(tree, { maxLength: 60 }), fc.array(tree, { maxLength: 5 }), (items, small) => {
+        let built = 0;
+        const list = new LazyList(items.length, (i) => (built++, items[i]));
+        const value = { logs: { lineages: [{ lineage: 'x', requests: list, small: new LazyList(small.length, (i) => small[i]) }] } };
+        const text = [...jsonChunks(value)].join('');
+        expect(text).toBe(JSON.stringify({ logs: { lineages: [{ lineage: 'x', requests: items, small }] } }, null, 2));
+        expect(built).toBe(items.length);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

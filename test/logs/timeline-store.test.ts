@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Buffer } from 'node:buffer';
 import { serialize, deserialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { expandTimelines, TimelineStore } from '../../src/logs/timeline-store.js';
+import { expandTimelines, timelineViews, TimelineStore } from '../../src/logs/timeline-store.js';
 import type { LineageTimeline, LogAnalysis, TimelineEntry } from '../../src/logs/types.js';
 
 const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
@@ -62,11 +62,18 @@ describe('TimelineStore', () => {
         // through structured clone, as from the worker
         const transport = deserialize(serialize(store.transport()));
         const a = expandTimelines(emptyAnalysis(['c', 'a', 'b']), transport);
-        for (const l of a.lineages) {
+        // and as lists that build an entry when it is read (what the main thread gives the formatters)
+        const views = timelineViews(emptyAnalysis(['c', 'a', 'b']), transport);
+        a.lineages.forEach((l, k) => {
           const want = entries.filter((x) => x.lineage === l.lineage).map((x) => x.e);
           expect(JSON.stringify(l.requests)).toBe(JSON.stringify(want));
           expect(l.requests).toEqual(want);
-        }
+          const view = views.lineages[k]!;
+          expect(view.lineage).toBe(l.lineage);
+          expect(view.requests.length).toBe(want.length);
+          expect(JSON.stringify(view.requests)).toBe(JSON.stringify(want));
+          expect(view.requests.at(-1)).toEqual(want.at(-1));
+        });
         expect(store.approx).toBe(entries.some((x) => x.e.approx));
       }),
       { numRuns: 200 },

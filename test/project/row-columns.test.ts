@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { outcomeValues, RowBuilder, unpackRows, type RowTransport } from '../../src/project/row-columns.js';
+import { outcomeValues, RowBuilder, rowList, unpackRows, type RowTransport } from '../../src/project/row-columns.js';
 import type { Outcome, ProjectedRequest } from '../../src/project/projection-summary.js';
 
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
@@ -60,6 +60,9 @@ describe('RowBuilder and unpackRows', () => {
         const back = unpackRows(deserialize(serialize(packRows(rows))));
         expect(JSON.stringify(back)).toBe(JSON.stringify(rows));
         expect(back).toEqual(rows);
+        // read out of order, as a list
+        const list = rowList(packRows(rows));
+        for (let k = rows.length - 1; k >= 0; k--) expect(list.at(k)).toEqual(rows[k]);
       }),
       { numRuns: 200 },
     );
