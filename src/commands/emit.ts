@@ -2,8 +2,7 @@
 // (atomically to -o, else to stdout), and append the CI step summary when one is asked for.
 import path from 'node:path';
 import { VERSION } from '../cli.js';
-import { getFormatter, isMachineFormat } from '../formatters/index.js';
-import { formatJsonChunks } from '../formatters/json.js';
+import { formatPieces, isMachineFormat } from '../formatters/index.js';
 import { decideColor, type Io, type OutStream } from '../io.js';
 import type { Report } from '../report.js';
 import { writeAtomic } from '../write-atomic.js';
@@ -23,12 +22,11 @@ export async function writePieces(out: OutStream, pieces: Iterable<string>): Pro
 }
 
 export async function emitReport(report: Report, opts: EmitOptions, io: Io, baselined: number): Promise<void> {
-  const formatter = getFormatter(opts.format);
   const toTerminal = !opts.outputFile;
   const color = isMachineFormat(opts.format) ? false : decideColor({ flag: opts.color, env: io.env, isTTY: toTerminal ? io.stdout.isTTY : false });
   const fopts = { color, cwd: io.cwd, version: VERSION };
-  // json is written in pieces as it is made (a report of many requests runs to hundreds of MB)
-  const text = opts.format === 'json' ? formatJsonChunks(report, fopts) : [formatter(report, fopts)];
+  // json and sarif are written in pieces as they are made (a report of many requests runs to hundreds of MB)
+  const text = formatPieces(opts.format, report, fopts);
   if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
   else await writePieces(io.stdout, text);
   // CI step summary: an explicit file, or $GITHUB_STEP_SUMMARY with --format github

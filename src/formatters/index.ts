@@ -2,10 +2,11 @@
 import { KvlintError } from '../errors.js';
 import { formatGithub } from './github.js';
 import { formatHtml } from './html.js';
-import { formatJson } from './json.js';
-import { formatSarif } from './sarif.js';
+import { formatJson, formatJsonChunks } from './json.js';
+import { formatSarif, formatSarifChunks } from './sarif.js';
 import { formatStylish } from './stylish.js';
-import type { Formatter } from './types.js';
+import type { Report } from '../report.js';
+import type { FormatOptions, Formatter } from './types.js';
 
 export type { FatalError, FormatOptions, Formatter } from './types.js';
 
@@ -21,6 +22,21 @@ const FORMATTERS: Record<FormatterName, Formatter> = {
   github: formatGithub,
   html: formatHtml,
 };
+
+/**
+ * Formats written in pieces as they are made: they carry every request (timeline entries, projection
+ * rows), hundreds of MB on a large log, which is never held as one string.
+ */
+const IN_PIECES: Partial<Record<FormatterName, (report: Report, opts: FormatOptions) => Iterable<string>>> = {
+  json: formatJsonChunks,
+  sarif: formatSarifChunks,
+};
+
+/** The report in the format `name`, as pieces to write in order (one piece for most formats). */
+export function formatPieces(name: string, report: Report, opts: FormatOptions): Iterable<string> {
+  const inPieces = Object.prototype.hasOwnProperty.call(IN_PIECES, name) ? IN_PIECES[name as FormatterName] : undefined;
+  return inPieces ? inPieces(report, opts) : [getFormatter(name)(report, opts)];
+}
 
 /** Formats read by programs: never coloured, whatever FORCE_COLOR or --color say. */
 export function isMachineFormat(name: string): boolean {

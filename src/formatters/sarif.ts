@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Severity } from '../model.js';
 import type { Report, RuleMeta } from '../report.js';
+import { jsonChunks } from './json.js';
 import { PROJECT_URL, ruleHelpUri } from './links.js';
 import { displayPath, normalizeReport } from './normalize.js';
 import type { FatalError, FormatOptions } from './types.js';
@@ -147,6 +148,19 @@ function invocation(report: Report, failure: FatalError | undefined, cwd: string
  * against `%SRCROOT%`, help links to the README, token figures in each result's property bag.
  */
 export function formatSarif(report: Report, opts: FormatOptions): string {
+  return [...formatSarifChunks(report, opts)].join('');
+}
+
+/**
+ * formatSarif in pieces, written as they are made: the log carries the projection, whose rows (one per
+ * request, built as they are read) run to hundreds of MB on a large log, as in the json report.
+ */
+export function* formatSarifChunks(report: Report, opts: FormatOptions): Generator<string> {
+  yield* jsonChunks(sarifLog(report, opts));
+  yield '\n';
+}
+
+function sarifLog(report: Report, opts: FormatOptions): object {
   const r = normalizeReport(report, opts.cwd);
   const diags = r.files.flatMap((f) => f.diagnostics);
   const { rules, index } = buildRules(r, diags);
@@ -185,5 +199,5 @@ export function formatSarif(report: Report, opts: FormatOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return log;
 }
