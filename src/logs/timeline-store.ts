@@ -5,10 +5,11 @@
 // the largest part of the capped worker's heap (~550 bytes each with their arrays) and were copied to the
 // main thread by structured clone, which rebuilt every object and string (~1.8 KB each there, strings
 // no longer shared): that copy, on top of the worker's heap, was the run's peak memory. As columns they
-// take ~90 bytes each in the worker, plus 32 per new link of the prefix chain (bytes, not hex strings),
-// cross as a few typed arrays, and are built once, on the thread that prints them.
+// take ~90 bytes each in the worker, plus 32 per new link of the prefix chain (bytes, not hex strings)
+// and ~8 per field of a divergence or usage (FlatRecords: strings stored once), cross as a few typed
+// arrays, and are built on the thread that prints them, as it reads them.
 import { Buffer } from 'node:buffer';
-import { float64, int32, StringIds, uint8 } from '../columns.js';
+import { FlatRecords, flatRecordReader, float64, int32, StringIds, uint8, type FlatRecordsTransport } from '../columns.js';
 import { bytesOf, HASH_BYTES, writeHash } from '../prefix/hash-ids.js';
 import type { ReportedUsage } from '../model.js';
 import { LazyList } from '../list.js';
@@ -47,10 +48,14 @@ export interface TimelineTransport {
   rawLinks: Int32Array;
   /** the links, HASH_BYTES each (SHA-256 bytes: a third of their hex, and off the V8 heap) */
   links: Uint8Array;
+  /** per entry, its usage's index in `records`, NONE when it has none */
+  usageAt: Int32Array;
+  /** per entry, its divergence's index in `records`, NONE when it has none (on a log of many short sessions, every entry has one) */
+  divergenceAt: Int32Array;
+  /** usages and divergences */
+  records: FlatRecordsTransport;
   /** what few entries have, by entry */
-  usage: Map<number, ReportedUsage>;
   notes: Map<number, string[]>;
-  divergence: Map<number, TimelineDivergence>;
   blocks: Map<number, Blocks>;
 }
 
@@ -75,9 +80,10 @@ export class TimelineStore {
   private readonly rawLinks = int32();
   private links = Buffer.from(new ArrayBuffer(HASH_BYTES * 4096));
   private linkCount = 0;
-  private readonly usage = new Map<number, ReportedUsage>();
+  private readonly usageAt = int32();
+  private readonly divergenceAt = int32();
+  private readonly records = new FlatRecords();
   private readonly notes = new Map<number, string[]>();
-  private readonly divergence = new Map<number, TimelineDivergence>();
   private readonly blocks = new Map<number, Blocks>();
   /** some entry's tokens are approximate */
   approx = false;
@@ -109,9 +115,9 @@ export class TimelineStore {
     if (!sameChains) for (const l of h.canonicalChain) this.pushLink(l);
     this.rawLinks.push(h.rawChain.length);
     this.linkStart.push(this.linkCount);
-    if (e.usage) this.usage.set(seq, e.usage);
+    this.usageAt.push(e.usage ? this.records.add(e.usage) : NONE);
+    this.divergenceAt.push(e.divergence ? this.records.add(e.divergence) : NONE);
     if (e.notes) this.notes.set(seq, e.notes);
-    if (e.divergence) this.divergence.set(seq, e.divergence);
     if (h.blocks) this.blocks.set(seq, h.blocks);
     if (e.approx) this.approx = true;
   }
@@ -147,16 +153,23 @@ export class TimelineStore {
       linkStart: this.linkStart.used(),
       rawLinks: this.rawLinks.used(),
       links: new Uint8Array(this.links.subarray(0, this.linkCount * HASH_BYTES)),
-      usage: this.usage,
+      usageAt: this.usageAt.used(),
+      divergenceAt: this.divergenceAt.used(),
+      records: this.records.transport(),
       notes: this.notes,
-      divergence: this.divergence,
       blocks: this.blocks,
     };
   }
 }
 
-/** Entry `seq`, with its keys in the order the analysis creates them (the json report prints that order). */
-function entryAt(t: TimelineTransport, links: Buffer, seq: number): TimelineEntry {
+/** Reads entries by `seq`, each built with its keys in the order the analysis creates them (the json report prints that order). */
+function entryReader(t: TimelineTransport): (seq: number) => TimelineEntry {
+  const links = bytesOf(t.links);
+  const record = flatRecordReader<object>(t.records);
+  return (seq) => entryAt(t, links, record, seq);
+}
+
+function entryAt(t: TimelineTransport, links: Buffer, record: (k: number) => object, seq: number): TimelineEntry {
   const a = t.linkStart[seq]!;
   const raw = t.rawLinks[seq]!;
   const b = t.linkStart[seq + 1]!;
@@ -190,14 +203,14 @@ function entryAt(t: TimelineTransport, links: Buffer, seq: number): TimelineEntr
   if (!Number.isNaN(time)) e.time = time;
   const model = t.model[seq]!;
   if (model !== NONE) e.model = t.strings[model]!;
-  const usage = t.usage.get(seq);
-  if (usage) e.usage = usage;
+  const usage = t.usageAt[seq]!;
+  if (usage !== NONE) e.usage = record(usage) as ReportedUsage;
   const notes = t.notes.get(seq);
   if (notes) e.notes = notes;
   const previous = t.previous[seq]!;
   if (previous !== NONE) e.previous = previous;
-  const divergence = t.divergence.get(seq);
-  if (divergence) e.divergence = divergence;
+  const divergence = t.divergenceAt[seq]!;
+  if (divergence !== NONE) e.divergence = record(divergence) as TimelineDivergence;
   return e;
 }
 
@@ -205,8 +218,8 @@ function entryAt(t: TimelineTransport, links: Buffer, seq: number): TimelineEntr
 export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): LogAnalysis {
   const byLineage = new Map<string, LineageTimeline>(analysis.lineages.map((l) => [l.lineage, l]));
   const timelines: (LineageTimeline | undefined)[] = t.strings.map((s) => byLineage.get(s));
-  const links = bytesOf(t.links);
-  for (let seq = 0; seq < t.count; seq++) timelines[t.lineage[seq]!]?.requests.push(entryAt(t, links, seq));
+  const entry = entryReader(t);
+  for (let seq = 0; seq < t.count; seq++) timelines[t.lineage[seq]!]?.requests.push(entry(seq));
   return analysis;
 }
 
@@ -216,7 +229,7 @@ export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): Lo
  * empty) are not changed.
  */
 export function timelineViews(analysis: LogAnalysis, t: TimelineTransport): LogView {
-  const links = bytesOf(t.links);
+  const entry = entryReader(t);
   // every lineage's entries, in arrival order: a counting sort of the entries by lineage string id
   const start = new Int32Array(t.strings.length + 1);
   for (let seq = 0; seq < t.count; seq++) start[t.lineage[seq]! + 1]!++;
@@ -231,7 +244,7 @@ export function timelineViews(analysis: LogAnalysis, t: TimelineTransport): LogV
       const id = idOf.get(l.lineage);
       const from = id === undefined ? 0 : start[id]!;
       const count = id === undefined ? 0 : start[id + 1]! - from;
-      return { ...l, requests: new LazyList(count, (k) => entryAt(t, links, order[from + k]!)) };
+      return { ...l, requests: new LazyList(count, (k) => entry(order[from + k]!)) };
     }),
   };
 }
