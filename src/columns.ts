@@ -133,3 +133,18 @@ export function flatRecordReader<T extends object>(t: FlatRecordsTransport): (k:
     return out as T;
   };
 }
+
+/**
+ * The ArrayBuffers that typed arrays under `value` own whole (its plain objects, a few levels down; not
+ * inside arrays or Maps): postMessage can move these to the other thread instead of copying them. A
+ * view into a larger buffer (Node's Buffer pool, a growable column's spare room) is left to be copied.
+ */
+export function ownedBuffers(value: unknown, depth = 4, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    const b = value.buffer;
+    if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength) out.add(b);
+  } else if (depth > 0 && value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) ownedBuffers(v, depth - 1, out);
+  }
+  return [...out];
+}

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { FlatRecords, flatRecordReader } from '../src/columns.js';
+import { MessageChannel } from 'node:worker_threads';
+import { FlatRecords, flatRecordReader, ownedBuffers } from '../src/columns.js';
 
 const value = fc.oneof(
   fc.string({ maxLength: 8 }),
@@ -49,5 +50,28 @@ describe('FlatRecords', () => {
     const odd = JSON.parse('{"__proto__":1,"b":"x"}') as object;
     const k = store.add(odd);
     expect(JSON.stringify(flatRecordReader(store.transport())(k))).toBe('{"__proto__":1,"b":"x"}');
+  });
+});
+
+describe('ownedBuffers', () => {
+  it('lists the buffers typed arrays own whole in nested plain objects, once each, and can move them', async () => {
+    const a = new Int32Array(8);
+    const b = new Float64Array(4);
+    const pooled = Buffer.from('abc'); // a view into Node's shared pool: copied, never moved
+    const part = new Uint8Array(new ArrayBuffer(64), 8, 16);
+    const value = { t: { a, again: a, deep: { b } }, pooled, part, list: [new Int32Array(2)], map: new Map([[1, new Int32Array(2)]]), n: 1, s: 'x' };
+    const buffers = ownedBuffers(value);
+    expect(buffers).toHaveLength(2);
+    expect(buffers).toContain(a.buffer);
+    expect(buffers).toContain(b.buffer);
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise<typeof value>((resolve) => port2.once('message', resolve));
+    port1.postMessage(value, buffers);
+    const back = await got;
+    port1.close();
+    expect(a.byteLength).toBe(0); // moved
+    expect(back.t.a).toHaveLength(8);
+    expect(back.t.again).toBe(back.t.a);
+    expect(Buffer.from(back.pooled).toString()).toBe('abc');
   });
 });

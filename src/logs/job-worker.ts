@@ -2,6 +2,7 @@
 // the reader threads of the files named on the command line, loads the job's modules and the tokenizer
 // data at once, then runs the job the main thread posts, posting progress and the result back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { ownedBuffers } from '../columns.js';
 import type { JobMessage, JobWorkerData } from './isolate.js';
 import type { LogProgress } from './job.js';
 
@@ -31,7 +32,9 @@ port.once('message', async ({ job: j, progress }: JobMessage) => {
   const result = await runLogJobCompact(j, progress ? onProgress : undefined);
   // readers the job did not take (not a line log, another line limit) must not keep this thread alive
   (await read).discardPrestartedReaders();
-  port.postMessage({ type: 'result', result });
+  // the columns' buffers are moved, not copied: a copy of each on both sides of the post was the peak of a
+  // run over many requests (this thread ends next, so nothing here reads them again)
+  port.postMessage({ type: 'result', result }, ownedBuffers(result));
   // ends this thread now (the message is already on its way): the main thread takes a large result
   // only after this exit, once this heap is gone
   process.exit(0);
