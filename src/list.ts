@@ -38,8 +38,3 @@ export function some<T>(list: Iterable<T>, test: (item: T) => boolean): boolean 
   for (const x of list) if (test(x)) return true;
   return false;
 }
-
-/** The items as an array (to read, not to change): the list itself when it is one, else every item built once. */
-export function toArray<T>(list: List<T>): T[] {
-  return Array.isArray(list) ? (list as T[]) : Array.from(list);
-}

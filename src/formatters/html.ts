@@ -5,8 +5,8 @@
 // Every number shown carries a `data-metric` attribute with its raw value, so a test can compare the page
 // with the JSON report. Pure: no clock, no I/O; the same report renders the same bytes.
 import { displayUsd } from '../project/money.js';
-import { toArray } from '../list.js';
-import type { LineageTimeline, LineageView, LogView } from '../logs/types.js';
+import { some } from '../list.js';
+import type { LineageView, LogView } from '../logs/types.js';
 import type { Diagnostic } from '../model.js';
 import type { Report } from '../report.js';
 import { lineageChart, segmentStrip, type BreakPoint } from './html/charts.js';
@@ -36,7 +36,7 @@ function chartOrder(a: LineageView, b: LineageView): number {
 }
 
 /** Break points of one lineage: grouped by segment and cause, counted, with the tokens they cost. */
-function lineageBreaks(l: LineageTimeline): BreakPoint[] {
+function lineageBreaks(l: LineageView): BreakPoint[] {
   const by = new Map<string, BreakPoint>();
   for (const r of l.requests) {
     const d = r.divergence;
@@ -65,12 +65,13 @@ function breakTable(points: readonly BreakPoint[], approx: boolean, tokensLabel:
 
 const LEGEND = `<div class="legend"><span><i style="background:var(--cached)"></i>cached (prefix reused)</span><span><i style="background:var(--uncached)"></i>uncached</span><span><i style="background:var(--break)"></i>prefix broke</span><span><i style="border-top:2px dashed #344054;height:0;border-radius:0"></i>cache reads the provider reported</span></div>`;
 
-function lineageSection(l: LineageTimeline, k: number): string {
-  const approx = l.requests.some((r) => r.approx);
-  const first = l.requests[0];
+function lineageSection(l: LineageView, k: number): string {
+  const approx = some(l.requests, (r) => r.approx);
+  const first = l.requests.at(0);
   const date = first?.time !== undefined ? new Date(first.time).toISOString().slice(0, 10) : undefined;
   const points = lineageBreaks(l);
-  const span = Math.max(0, ...l.requests.map((r) => r.tokens));
+  let span = 0; // a loop, not Math.max(...): a lineage can have more requests than a call has arguments
+  for (const r of l.requests) span = Math.max(span, r.tokens);
   return [
     `<section class="lineage" data-lineage="${safe(l.lineage)}">`,
     `<h3>lineage ${safe(l.lineage)} <span class="dim">(${safe(l.lineageSource)}, ${safe(l.provider)}${date ? `, ${date}` : ''})</span></h3>`,
@@ -207,7 +208,7 @@ function logsSection(logs: LogView): string {
   const restLine = rest.length
     ? `<p class="dim">${num(rest.length)} more lineages not drawn: ${num(rest.reduce((a, l) => a + l.requests.length, 0))} requests, ${num(rest.reduce((a, l) => a + l.breaks, 0))} breaks (all in <code>--format json</code>).</p>`
     : '';
-  return [`<h2>Request logs</h2>`, `<div class="cards">${cards.join('')}</div>`, ...charted.map((l, k) => lineageSection({ ...l, requests: toArray(l.requests) }, k)), restLine].join('\n');
+  return [`<h2>Request logs</h2>`, `<div class="cards">${cards.join('')}</div>`, ...charted.map((l, k) => lineageSection(l, k)), restLine].join('\n');
 }
 
 /** Renders the report as one self-contained HTML page. */

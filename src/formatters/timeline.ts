@@ -1,8 +1,8 @@
 // Per-lineage timeline table for the stylish formatter: request #, time, tokens, reused, lost, and the
 // first divergence with its cause. Counts from stand-in tokenizers or partial bodies carry ≈.
 import type { ChalkInstance } from 'chalk';
-import { some, toArray } from '../list.js';
-import type { LineageTimeline, LogView, TimelineEntry } from '../logs/types.js';
+import { some } from '../list.js';
+import type { LineageView, LogView, TimelineEntry } from '../logs/types.js';
 
 function n(v: number, approx: boolean): string {
   return `${approx ? '≈' : ''}${v.toLocaleString('en-US')}`;
@@ -34,23 +34,35 @@ const MAX_QUIET_RUN = 3;
 /** Small logs show every lineage with more than one request, breaks or not: it is all there is. */
 const SMALL_LOG_LINEAGES = 5;
 
-function lineageTable(l: LineageTimeline, chalk: ChalkInstance): string[] {
+function lineageTable(l: LineageView, chalk: ChalkInstance): string[] {
   const out: string[] = [];
-  const first = l.requests[0];
+  const reqs = l.requests;
+  const first = reqs.at(0);
   const date = first?.time !== undefined ? new Date(first.time).toISOString().slice(0, 10) : undefined;
   out.push(chalk.bold(`lineage ${l.lineage}`) + chalk.dim(` (${l.lineageSource}, ${l.provider}${date ? `, ${date}` : ''})`));
-  const rows = l.requests.map((r) => [`#${r.index}`, clock(r.time), n(r.tokens, r.approx), n(r.reusedTokens, r.approx), n(r.lostTokens, r.approx), divergenceCell(r), `${r.file}:${r.line}`]);
+  const cellsOf = (r: TimelineEntry): string[] => [`#${r.index}`, clock(r.time), n(r.tokens, r.approx), n(r.reusedTokens, r.approx), n(r.lostTokens, r.approx), divergenceCell(r), `${r.file}:${r.line}`];
   const head = ['req', 'time', 'tokens', 'reused', 'lost', 'first divergence', 'record'];
-  const widths = head.map((h, c) => Math.max([...h].length, ...rows.map((row) => [...(row[c] ?? '')].length)));
+  // First pass: column widths over every request, and which rows are shown (a lineage can have hundreds
+  // of thousands of requests, each built as it is read: none is kept)
+  const widths = head.map((h) => [...h].length);
+  const keep = new Uint8Array(reqs.length);
+  let approx = false;
+  let k = 0;
+  for (const r of reqs) {
+    cellsOf(r).forEach((cell, c) => (widths[c] = Math.max(widths[c]!, [...cell].length)));
+    keep[k] = k === 0 || k === reqs.length - 1 || r.divergence !== undefined ? 1 : 0;
+    if (r.approx) approx = true;
+    k++;
+  }
   const right = [false, false, true, true, true, false, false];
+  const padded = (cells: string[]): string[] => cells.map((cell, c) => pad(cell, widths[c] ?? 0, right[c]));
   out.push('  ' + head.map((h, c) => chalk.dim(pad(h, widths[c] ?? 0, right[c]))).join('  '));
   // Fold long runs of requests that reused the prefix: the breaks are what the reader is looking for.
-  const keep = l.requests.map((r, k) => k === 0 || k === l.requests.length - 1 || r.divergence !== undefined);
-  let k = 0;
-  while (k < l.requests.length) {
+  k = 0;
+  while (k < reqs.length) {
     if (keep[k]) {
-      const r = l.requests[k]!;
-      const cells = rows[k]!.map((cell, c) => pad(cell, widths[c] ?? 0, right[c]));
+      const r = reqs.at(k)!;
+      const cells = padded(cellsOf(r));
       if (r.divergence !== undefined) {
         cells[4] = chalk.red(cells[4]);
         cells[5] = chalk.yellow(cells[5]);
@@ -61,16 +73,15 @@ function lineageTable(l: LineageTimeline, chalk: ChalkInstance): string[] {
       continue;
     }
     let end = k;
-    while (end < l.requests.length && !keep[end]) end++;
+    while (end < reqs.length && !keep[end]) end++;
     if (end - k > MAX_QUIET_RUN) {
-      out.push(chalk.dim(`  … ${end - k} requests (#${l.requests[k]!.index}–#${l.requests[end - 1]!.index}) reused the prefix`));
+      out.push(chalk.dim(`  … ${end - k} requests (#${reqs.at(k)!.index}–#${reqs.at(end - 1)!.index}) reused the prefix`));
     } else {
-      for (let q = k; q < end; q++) out.push('  ' + rows[q]!.map((cell, c) => pad(cell, widths[c] ?? 0, right[c])).join('  ').trimEnd());
+      for (let q = k; q < end; q++) out.push('  ' + padded(cellsOf(reqs.at(q)!)).join('  ').trimEnd());
     }
     k = end;
   }
-  const approx = l.requests.some((r) => r.approx);
-  out.push(chalk.dim(`  ${l.requests.length} requests, ${n(l.tokens, approx)} tokens, ${n(l.reusedTokens, approx)} reusable, ${n(l.lostTokens, approx)} lost, ${l.breaks} break${l.breaks === 1 ? '' : 's'}`));
+  out.push(chalk.dim(`  ${reqs.length} requests, ${n(l.tokens, approx)} tokens, ${n(l.reusedTokens, approx)} reusable, ${n(l.lostTokens, approx)} lost, ${l.breaks} break${l.breaks === 1 ? '' : 's'}`));
   out.push('');
   return out;
 }
@@ -85,8 +96,7 @@ export function renderTimeline(logs: LogView, chalk: ChalkInstance): string {
   const tables = logs.lineages.filter((l) => l.breaks > 0 || (small && l.requests.length > 1));
   const shown = tables.slice(0, MAX_LINEAGE_TABLES);
   const out: string[] = [];
-  // a shown lineage's entries are built once, here (they may be a LazyList: src/list.ts)
-  for (const l of shown) out.push(...lineageTable({ ...l, requests: toArray(l.requests) }, chalk));
+  for (const l of shown) out.push(...lineageTable(l, chalk));
   const rest = logs.lineages.filter((l) => !shown.includes(l));
   if (rest.length > 0) {
     const approx = rest.some((l) => some(l.requests, (r) => r.approx));

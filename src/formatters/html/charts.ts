@@ -1,6 +1,7 @@
 // Inline SVG charts for the HTML report: no library, no script, so the page draws the same offline, in a
 // mail attachment, and in a screenshot. Sizes are in SVG user units; CSS makes them fluid.
-import type { LineageTimeline, TimelineEntry } from '../../logs/types.js';
+import { some, type List } from '../../list.js';
+import type { LineageView, TimelineEntry } from '../../logs/types.js';
 import { esc, num, utc } from './escape.js';
 
 const W = 760;
@@ -21,15 +22,15 @@ interface Bar {
   reported?: number;
 }
 
-/** Groups consecutive requests into at most MAX_BARS buckets, averaging per request. */
-function buckets(reqs: readonly TimelineEntry[]): Bar[] {
+/** Groups consecutive requests into at most MAX_BARS buckets, averaging per request; reads each request once. */
+function buckets(reqs: List<TimelineEntry>): Bar[] {
   const size = Math.max(1, Math.ceil(reqs.length / MAX_BARS));
   const out: Bar[] = [];
-  for (let k = 0; k < reqs.length; k += size) {
-    const part = reqs.slice(k, k + size);
+  let part: TimelineEntry[] = [];
+  const flush = (): void => {
     const first = part[0];
     const last = part[part.length - 1];
-    if (!first || !last) continue;
+    if (!first || !last) return;
     const cached = part.reduce((a, r) => a + Math.min(r.reusedTokens, r.tokens), 0) / part.length;
     const total = part.reduce((a, r) => a + r.tokens, 0) / part.length;
     const withUsage = part.filter((r) => r.usage?.cacheReadTokens !== undefined);
@@ -44,7 +45,13 @@ function buckets(reqs: readonly TimelineEntry[]): Bar[] {
     };
     if (withUsage.length > 0) bar.reported = withUsage.reduce((a, r) => a + (r.usage?.cacheReadTokens ?? 0), 0) / withUsage.length;
     out.push(bar);
+    part = [];
+  };
+  for (const r of reqs) {
+    part.push(r);
+    if (part.length === size) flush();
   }
+  flush();
   return out;
 }
 
@@ -63,9 +70,9 @@ const f1 = (v: number): string => (Math.round(v * 10) / 10).toString();
  * each request that broke the prefix and, when the log has usage, the provider's reported cache reads as a
  * dashed line — kvlint's reading of the bodies next to what the provider billed.
  */
-export function lineageChart(l: LineageTimeline, id: string): string {
+export function lineageChart(l: LineageView, id: string): string {
   const bars = buckets(l.requests);
-  const approx = l.requests.some((r) => r.approx);
+  const approx = some(l.requests, (r) => r.approx);
   const max = niceMax(Math.max(1, ...bars.map((b) => b.cached + b.uncached), ...bars.map((b) => b.reported ?? 0)));
   const iw = W - PAD.left - PAD.right;
   const ih = H - PAD.top - PAD.bottom;
