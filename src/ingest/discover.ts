@@ -2,7 +2,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fs from 'node:fs';
-import fg from 'fast-glob';
+import type fg from 'fast-glob';
 import { DEFAULT_LIMITS } from '../limits.js';
 import type { InputProblem } from '../errors.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
@@ -72,7 +72,7 @@ export async function discover(patterns: string[], opts: DiscoverOptions): Promi
       st = await stat(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && fg.isDynamicPattern(toPosix(pattern))) {
+      if (code === 'ENOENT' && (await fastGlob()).isDynamicPattern(toPosix(pattern))) {
         await expandGlob(pattern, cwd, ignored, add, problems, opts.readdir ?? fs.readdir);
       } else if (code === 'ENOENT' || code === 'ENOTDIR') {
         problems.push({ code: 'KVE102', file: toPosix(pattern), message: `no such file or directory: ${pattern}` });
@@ -123,6 +123,14 @@ async function loadIgnore(cwd: string, ignoreFile: string | undefined, problems:
   }
 }
 
+/**
+ * fast-glob, loaded only for a path that does not exist as written (and may be a glob): loading it takes
+ * ~15-50 ms, and the pre-commit hook and most CI calls name existing files and directories.
+ */
+async function fastGlob(): Promise<typeof fg> {
+  return (await import('fast-glob')).default;
+}
+
 async function expandGlob(
   pattern: string,
   cwd: string,
@@ -144,7 +152,7 @@ async function expandGlob(
     (readdir as (...a: unknown[]) => void)(dir, ...rest, done);
   }) as unknown as typeof fs.readdir;
   try {
-    matches = await fg(toPosix(pattern), {
+    matches = await (await fastGlob())(toPosix(pattern), {
       cwd,
       absolute: true,
       // files and links: a link is never followed, but one that loops is worth reporting
