@@ -3,7 +3,7 @@
 import type { SimOutcome } from '../simulate/types.js';
 import type { CacheParams, PriceRef } from './cache-params.js';
 import { cost, toMicro, type Pico } from './money.js';
-import { percentile } from './ttft.js';
+import { percentileOfSorted } from './ttft.js';
 
 export interface CostSplit {
   uncached: number;
@@ -127,6 +127,7 @@ export class TotalsAcc {
     const d = delta ?? ZERO;
     const all = this.u + d.u + this.w + d.w + this.r + d.r + this.o + d.o;
     const n = this.requests;
+    const sorted = Float64Array.from(ttfts).sort(); // numeric order, sorted once for both percentiles
     return {
       requests: n,
       hits: this.hits + d.hits,
@@ -138,8 +139,8 @@ export class TotalsAcc {
       cost: { uncached: toMicro(this.u + d.u), write: toMicro(this.w + d.w), read: toMicro(this.r + d.r), output: toMicro(this.o + d.o), total: toMicro(all) },
       perRequest: n > 0 ? toMicro(all / BigInt(n)) : 0,
       per1000: n > 0 ? toMicro((all * 1000n) / BigInt(n)) : 0,
-      ttftP50Ms: round1(percentile(ttfts, 50)),
-      ttftP95Ms: round1(percentile(ttfts, 95)),
+      ttftP50Ms: round1(percentileOfSorted(sorted, 50)),
+      ttftP95Ms: round1(percentileOfSorted(sorted, 95)),
     };
   }
 }

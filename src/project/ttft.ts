@@ -132,8 +132,12 @@ export function ttftModelFor(opts: { engine?: boolean; shape?: ModelShape; gpu?:
 
 /** p-th percentile (nearest rank) of a list of numbers; 0 for an empty list. */
 export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
+  return percentileOfSorted(Float64Array.from(xs).sort(), p);
+}
+
+/** p-th percentile (nearest rank) of numbers sorted ascending: several percentiles of one list, one sort. */
+export function percentileOfSorted(s: ArrayLike<number>, p: number): number {
+  if (s.length === 0) return 0;
   const rank = Math.ceil((p / 100) * s.length);
-  return s[Math.min(s.length - 1, Math.max(0, rank - 1))] as number;
+  return s[Math.min(s.length - 1, Math.max(0, rank - 1))]!;
 }

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COEFFICIENT_ORDER, fitTtft, predictPrefillMs, type CalibrationRow } from '../../src/project/ttft-model.js';
-import { findShape, loadTtftData, ttftModelFor } from '../../src/project/ttft.js';
+import { findShape, loadTtftData, percentile, percentileOfSorted, ttftModelFor } from '../../src/project/ttft.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const calibration = path.resolve(repoRoot, '../shared/calibration/prefill-h200.json');
@@ -63,5 +64,23 @@ describe('TTFT predictions for any shape', () => {
     const m = ttftModelFor({});
     expect(m.approx).toBe(true);
     expect(m.basis).toMatch(/^≈/);
+  });
+});
+
+describe('percentile', () => {
+  it('is the nearest-rank percentile, from one sort however many percentiles are taken', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { maxLength: 50 }), fc.integer({ min: 0, max: 100 }), (xs, p) => {
+        const s = [...xs].sort((a, b) => a - b);
+        const want = s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+        // === so that 0 and -0 (ordered differently by the two sorts, printed alike) compare equal
+        expect(percentile(xs, p) === want).toBe(true);
+        expect(percentileOfSorted(Float64Array.from(xs).sort(), p) === want).toBe(true);
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+    expect(percentile([], 50)).toBe(0);
+    expect(percentile([3, 1, 2, 10], 50)).toBe(2);
+    expect(percentile([3, 1, 2, 10], 95)).toBe(10);
   });
 });
