@@ -108,20 +108,25 @@ rows.push(['lint 10 templates (cold, pre-commit case)', tmpl, 'target < 300 ms',
 const demo = measure([bin, '--format', 'json', 'fixtures/demo']);
 rows.push(['lint fixtures/demo (cold)', demo, '', `${fmt(demo.ms / floor.ms, 1)}× floor`]);
 
+/**
+ * One log workload: kvlint on `file` (extra `args`), next to the read+split+parse floor of the same file
+ * measured in the same run. `requests`: the count when known, else read from the json report.
+ */
+function logWorkload(name, file, args, { n, report, requests }) {
+  const parse = measure([join(root, 'bench', 'floor.mjs'), file], { n });
+  const lint = measure([bin, ...args, '--format', 'json', '-o', report, file], { n });
+  const count = requests ?? Number(/"requests":\s*(\d+)/.exec(readFileSync(report, 'utf8'))?.[1] ?? 0);
+  return { name, mb: statSync(file).size / 1e6, parse, lint, requests: count };
+}
+
 // Request logs: an agent-style log (large system prompt and tools resent on every request, a growing
-// conversation, a few real breakers) at three sizes, each next to the read+split+parse floor of the
-// same file measured in the same run.
+// conversation, a few real breakers) at three sizes.
 const sizes = (process.env.BENCH_LOG_MB ?? '100,300,1000').split(',').map(Number).filter((n) => n > 0);
 const logRows = [];
 for (const mb of sizes) {
   const file = join(out, `agent-${mb}.jsonl`);
   if (!existsSync(file) || Math.abs(statSync(file).size - mb * 1e6) > mb * 1e4) await generateAgentLog(file, mb * 1e6);
-  const bytes = statSync(file).size;
-  const n = mb >= 1000 ? 2 : 3;
-  const parse = measure([join(root, 'bench', 'floor.mjs'), file], { n });
-  const lint = measure([bin, '--format', 'json', '-o', join(out, `agent-${mb}.report.json`), file], { n });
-  const requests = Number(/"requests":\s*(\d+)/.exec(readFileSync(join(out, `agent-${mb}.report.json`), 'utf8'))?.[1] ?? 0);
-  logRows.push({ mb: bytes / 1e6, parse, lint, requests });
+  logRows.push(logWorkload(`agent ${fmt(mb)} MB`, file, [], { n: mb >= 1000 ? 2 : 3, report: join(out, `agent-${mb}.report.json`) }));
 }
 
 // A log of unique text (no two messages alike): tokenizer-bound, the case the worker pool is for. Compared
@@ -133,8 +138,7 @@ if (uniqueMb > 0) {
   if (!existsSync(file) || Math.abs(statSync(file).size - uniqueMb * 1e6) > uniqueMb * 1e4) await generateUniqueLog(file, uniqueMb * 1e6);
   const tok = spawnSync(process.execPath, [join(root, 'bench', 'tokenize-floor.mjs'), file], { encoding: 'utf8' });
   const [textMb, tokRate] = tok.stdout.trim().split(/\s+/).map(Number);
-  const lint = measure([bin, '--format', 'json', '-o', join(out, `unique-${uniqueMb}.report.json`), file], { n: 2 });
-  uniqueRow = { mb: statSync(file).size / 1e6, textMb, tokRate, lint };
+  uniqueRow = { ...logWorkload(`unique ${fmt(uniqueMb)} MB`, file, [], { n: 2, report: join(out, `unique-${uniqueMb}.report.json`) }), textMb, tokRate };
 }
 
 // The peer workload: 10,000 requests of ~2,000 tokens replayed through the vLLM cache model, end to end.
@@ -142,9 +146,9 @@ let peerRow;
 if (process.env.BENCH_PEER !== '0') {
   const file = join(out, 'peer.jsonl');
   if (!existsSync(file)) await generatePeerLog(file, 10_000);
-  const m = measure([bin, '--engine', 'vllm', '--price', 'input=0.1', '--format', 'json', '-o', join(out, 'peer.report.json'), file], { n: 3 });
-  const report = JSON.parse(readFileSync(join(out, 'peer.report.json'), 'utf8'));
-  peerRow = { m, requests: report.logs.summary.requests, tokens: report.logs.summary.tokens };
+  const report = join(out, 'peer.report.json');
+  peerRow = logWorkload('peer (vLLM replay)', file, ['--engine', 'vllm', '--price', 'input=0.1'], { n: 3, report });
+  peerRow.tokens = JSON.parse(readFileSync(report, 'utf8')).logs.summary.tokens;
 }
 
 // Many small requests: memory grows with the number of requests (each keeps a timeline entry and a
@@ -154,8 +158,7 @@ const manyRows = [];
 for (const count of (process.env.BENCH_MANY ?? '30000,100000').split(',').map(Number).filter((n) => n > 0)) {
   const file = join(out, `many-${count}.jsonl`);
   if (!existsSync(file)) await generatePeerLog(file, count);
-  const m = measure([bin, '--price', 'input=0.1', '--format', 'json', '-o', join(out, `many-${count}.report.json`), file], { n: 1 });
-  manyRows.push({ count, mb: statSync(file).size / 1e6, m });
+  manyRows.push({ count, ...logWorkload(`many ${fmt(count / 1000)}k requests`, file, ['--price', 'input=0.1'], { n: 1, report: join(out, `many-${count}.report.json`), requests: count }) });
 }
 
 const w = [44, 12, 18, 12, 16, 12];
@@ -165,17 +168,22 @@ console.log(line(['workload', 'wall ms', 'range ms', 'peak RSS', 'target', 'vs f
 for (const [name, m, target, ratio] of rows) {
   console.log(line([name, fmt(m.ms, 1), `${fmt(m.min, 0)}–${fmt(m.max, 0)}`, `${fmt(m.rss, 0)} MiB`, target, ratio]));
 }
-if (logRows.length) {
-  console.log('\nagent log (JSONL, every request resends a ~20k-token system prompt and tools; breakers in some sessions)');
-  const w2 = [10, 10, 10, 12, 12, 12, 12, 14, 12];
-  const l2 = (cells) => cells.map((c, i) => String(c).padStart(w2[i] ?? 10)).join(' ');
-  console.log(l2(['input MB', 'requests', 'wall s', 'MB/s', 'req/s', 'peak RSS', 's per GB', 'floor MB/s', 'vs floor']));
-  for (const r of logRows) {
+const logTable = [...logRows, ...(uniqueRow ? [uniqueRow] : []), ...(peerRow ? [peerRow] : []), ...manyRows];
+if (logTable.length) {
+  console.log('\nrequest logs, each next to the read + split + JSON.parse floor of the same file (bench/floor.mjs) measured in this run');
+  console.log('  agent: every request resends a ~20k-token system prompt and tools, breakers in some sessions; unique: no two');
+  console.log('  messages alike; peer: 10,000 requests of ~2,000 tokens through the vLLM cache model; many: the peer shape, priced');
+  const w2 = [22, 10, 10, 10, 10, 10, 12, 10, 12, 10];
+  const l2 = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(w2[i]) : String(c).padStart(w2[i] ?? 10))).join(' ');
+  console.log(l2(['workload', 'input MB', 'requests', 'wall s', 'MB/s', 'req/s', 'peak RSS', 's per GB', 'floor MB/s', 'vs floor']));
+  for (const r of logTable) {
     const s = r.lint.ms / 1000;
     const floorRate = r.mb / (r.parse.ms / 1000);
     const rate = r.mb / s;
-    console.log(l2([fmt(r.mb, 0), fmt(r.requests), fmt(s, 2), fmt(rate, 0), fmt(r.requests / s, 0), `${fmt(r.lint.rss, 0)} MiB`, fmt(s / (r.mb / 1000), 2), fmt(floorRate, 0), `${fmt((rate / floorRate) * 100, 0)}%`]));
+    console.log(l2([r.name, fmt(r.mb, 0), fmt(r.requests), fmt(s, 2), fmt(rate, 0), fmt(r.requests / s, 0), `${fmt(r.lint.rss, 0)} MiB`, fmt(s / (r.mb / 1000), 2), fmt(floorRate, 0), `${fmt((rate / floorRate) * 100, 0)}%`]));
   }
+}
+if (logRows.length) {
   // Seconds per GB includes a fixed start-up (process, worker, tokenizer tables, report) that weighs most
   // on the smallest log; the time each further GB adds shows whether the cost per byte grows with size.
   if (logRows.length > 1) {
@@ -188,25 +196,20 @@ if (logRows.length) {
     const first = logRows[0];
     const last = logRows[logRows.length - 1];
     const slope = (last.lint.ms - first.lint.ms) / (last.mb - first.mb); // ms per MB
-    console.log(`seconds each further GB adds: ${steps.join(', ')}; fixed start-up ≈ ${fmt((first.lint.ms - slope * first.mb) / 1000, 2)} s`);
+    console.log(`\nagent log: seconds each further GB adds: ${steps.join(', ')}; fixed start-up ≈ ${fmt((first.lint.ms - slope * first.mb) / 1000, 2)} s`);
   }
-  console.log('\ntargets: peak RSS < 300 MiB at 1 GB; ≥ 50% of the floor; seconds per GB flat (±20%) from 100 MB to 1 GB');
+  console.log('  targets: peak RSS < 300 MiB at 1 GB; ≥ 50% of the floor; seconds per GB flat (±20%) from 100 MB to 1 GB');
 }
 if (peerRow) {
-  console.log(`\npeer workload: ${fmt(peerRow.requests)} requests, ${fmt(peerRow.tokens)} tokens through the vLLM model in ${fmt(peerRow.m.ms / 1000, 2)} s (target < 3 s), peak RSS ${fmt(peerRow.m.rss, 0)} MiB`);
+  console.log(`\npeer workload: ${fmt(peerRow.requests)} requests, ${fmt(peerRow.tokens)} tokens through the vLLM model in ${fmt(peerRow.lint.ms / 1000, 2)} s (target < 3 s), peak RSS ${fmt(peerRow.lint.rss, 0)} MiB`);
 }
-if (manyRows.length) {
-  console.log('\nmany small requests (peer-shaped, ~9.7 KB each, priced): memory grows with the number of requests');
-  for (const r of manyRows) console.log(`  ${fmt(r.count)} requests, ${fmt(r.mb, 0)} MB: ${fmt(r.m.ms / 1000, 2)} s, ${fmt(r.count / (r.m.ms / 1000), 0)} req/s, peak RSS ${fmt(r.m.rss, 0)} MiB`);
-  if (manyRows.length > 1) {
-    const a = manyRows[0];
-    const b = manyRows[manyRows.length - 1];
-    console.log(`  each further 1,000 requests: ${fmt((b.m.rss - a.m.rss) / ((b.count - a.count) / 1000), 2)} MiB of peak RSS, ${fmt((b.m.ms - a.m.ms) / ((b.count - a.count) / 1000), 0)} ms`);
-  }
+if (manyRows.length > 1) {
+  const a = manyRows[0];
+  const b = manyRows[manyRows.length - 1];
+  console.log(`\nmany small requests: memory grows with the number of requests; each further 1,000 requests: ${fmt((b.lint.rss - a.lint.rss) / ((b.count - a.count) / 1000), 2)} MiB of peak RSS, ${fmt((b.lint.ms - a.lint.ms) / ((b.count - a.count) / 1000), 0)} ms`);
 }
 if (uniqueRow) {
   const s = uniqueRow.lint.ms / 1000;
   const textRate = uniqueRow.textMb / s;
-  console.log(`\nunique log (no two messages alike): ${fmt(uniqueRow.mb, 0)} MB in ${fmt(s, 2)} s, peak RSS ${fmt(uniqueRow.lint.rss, 0)} MiB`);
-  console.log(`  message text ${fmt(uniqueRow.textMb, 1)} MB tokenized at ${fmt(textRate, 2)} MB/s; single-core tokenizer on the same text: ${fmt(uniqueRow.tokRate, 2)} MB/s → ${fmt(textRate / uniqueRow.tokRate, 2)}× (target ≥ 1.5×, using both cores)`);
+  console.log(`\nunique log: message text ${fmt(uniqueRow.textMb, 1)} MB tokenized at ${fmt(textRate, 2)} MB/s; single-core tokenizer on the same text: ${fmt(uniqueRow.tokRate, 2)} MB/s → ${fmt(textRate / uniqueRow.tokRate, 2)}× (target ≥ 1.5×, using both cores)`);
 }
