@@ -45,6 +45,21 @@ export async function detectLogFormat(abs: string, rel: string, maxLineBytes = F
   // a cap) and look again.
   const text = head.toString('utf8').trimStart();
   if (!text.startsWith('{') || text.includes('\n')) return undefined;
+  // First with a small line cap: a giant first line (which ingest skips anyway) is passed over holding
+  // SNIFF_LINE_BYTES, not the whole line limit (the CLI and the log worker each sniff, the worker while
+  // its reader thread streams the same line). Only if that finds no line short enough are the first
+  // lines read again up to the full limit.
+  const small = Math.min(maxLineBytes, SNIFF_LINE_BYTES);
+  const first = await sniffFirstLines(abs, rel, small);
+  if (first.format !== undefined || !first.passedOver || small === maxLineBytes) return first.format;
+  return (await sniffFirstLines(abs, rel, maxLineBytes)).format;
+}
+
+/** The first line's format is first looked for in lines of at most this many bytes (an agent log's record is ~100 KB). */
+const SNIFF_LINE_BYTES = 4 * 1024 * 1024;
+
+/** The format of the first two lines no longer than `maxLineBytes`, and whether longer lines were passed over. */
+async function sniffFirstLines(abs: string, rel: string, maxLineBytes: number): Promise<{ format: LogFormat | undefined; passedOver: boolean }> {
   const lines: string[] = [];
   let bytes = 0;
   let overLong = 0;
@@ -59,8 +74,7 @@ export async function detectLogFormat(abs: string, rel: string, maxLineBytes = F
     bytes += rec.text.length;
     if (lines.length >= 2 || bytes > FIRST_LINES_CAP) break;
   }
-  if (lines.length === 0) return undefined;
-  return sniffLog(rel, lines.join('\n'));
+  return { format: lines.length === 0 ? undefined : sniffLog(rel, lines.join('\n')), passedOver: overLong > 0 };
 }
 
 /** The most text read to sniff a JSONL file whose first record is longer than the head. */

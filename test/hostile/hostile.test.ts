@@ -179,9 +179,10 @@ describe('a 300 MB single-line log (generated)', () => {
     expect(r.stderr).toBe('');
     expect(r.ms).toBeLessThan(15_000);
     // Held whole, the line alone would take 300 MB (600 MB as a string). What is allowed: the threads of
-    // a large-log run (~200 MB: reader thread, capped analysis worker with the tokenizer tables) plus the
-    // 64 MiB line window, which measured 220-310 MB on the 2-core machine (2026-11-26).
-    expect(r.rssMiB).toBeLessThan(350);
+    // a large-log run (reader thread, capped analysis worker with the tokenizer tables) plus the reader's
+    // 64 MiB line window; format sniffing passes the line over holding 4 MiB. Measured 188-194 MB on the
+    // 2-core machine (2026-11-26); 284-352 MB when sniffing also held a 64 MiB window, in both threads.
+    expect(r.rssMiB).toBeLessThan(300);
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report.problems).toEqual([
       {

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLogs } from '../../src/logs/analyze.js';
 import { detectLogFormat } from '../../src/logs/ingest.js';
@@ -32,6 +34,35 @@ describe('format detection from content', () => {
   ])('%s → %s', async (name, format) => {
     const f = fx(name);
     expect(await detectLogFormat(f.abs, f.rel)).toBe(format);
+  });
+});
+
+describe('format detection when the first records are longer than the head', () => {
+  const record = (chars: number): string => JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(chars) }] });
+  const detect = async (lines: string[]): Promise<string | undefined> => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvlint-sniff-'));
+    try {
+      writeFileSync(join(dir, 'log.jsonl'), `${lines.join('\n')}\n`);
+      return await detectLogFormat(join(dir, 'log.jsonl'), 'log.jsonl');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('reads a 200 KB first record whole', async () => {
+    expect(await detect([record(200_000), record(10)])).toBe('request-jsonl');
+  });
+
+  it('passes over a first record of 5 MB when the next ones are short (without holding it)', async () => {
+    expect(await detect([record(5_000_000), record(10), record(10)])).toBe('request-jsonl');
+  });
+
+  it('reads the first records again up to the line limit when every one is long', async () => {
+    expect(await detect([record(5_000_000), record(5_000_000), record(5_000_000), record(5_000_000)])).toBe('request-jsonl');
+  });
+
+  it('finds nothing in a first line of prose', async () => {
+    expect(await detect([`{"note": "${'y'.repeat(100_000)}`, 'plain text'])).toBeUndefined();
   });
 });
 
