@@ -57,7 +57,7 @@ export interface FlatRecordsTransport {
   values: Float64Array;
 }
 
-/** Key and kind are joined by this (a key cannot hold it: it is not a character of JSON keys we write). */
+/** Key and kind are joined by this (FlatRecords.add refuses a key that holds it). */
 const SEP = '\u0000';
 const NUMBER = 'n';
 const STRING = 's';
