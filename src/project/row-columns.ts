@@ -145,11 +145,6 @@ export function rowList(t: RowTransport): LazyList<ProjectedRequest> {
   return new LazyList(t.count, (k) => rowAt(t, fixedAt, k));
 }
 
-/** The rows again, as finish() made them, all built. */
-export function unpackRows(t: RowTransport): ProjectedRequest[] {
-  return Array.from(rowList(t));
-}
-
 /** The projection's parts with its rows packed: what finishPacked() returns and the worker posts. */
 export type PackedProjection = Omit<ProjectionParts, 'requests'> & { rows: RowTransport };
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { outcomeValues, RowBuilder, rowList, unpackRows, type RowTransport } from '../../src/project/row-columns.js';
+import { outcomeValues, RowBuilder, rowList, type RowTransport } from '../../src/project/row-columns.js';
 import type { Outcome, ProjectedRequest } from '../../src/project/projection-summary.js';
 
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
@@ -53,11 +53,11 @@ function packRows(rows: readonly ProjectedRequest[]): RowTransport {
   return b.transport();
 }
 
-describe('RowBuilder and unpackRows', () => {
+describe('RowBuilder and rowList', () => {
   it('unpacks to the same rows, key for key, after a copy between threads', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 50 }), (rows) => {
-        const back = unpackRows(deserialize(serialize(packRows(rows))));
+        const back = Array.from(rowList(deserialize(serialize(packRows(rows)))));
         expect(JSON.stringify(back)).toBe(JSON.stringify(rows));
         expect(back).toEqual(rows);
         // read out of order, as a list
