@@ -2,12 +2,10 @@
 // back to bin/kvlint.js — the only place that touches process.exitCode. Only commander is imported eagerly:
 // `kvlint --version` and `--help` must not pay for the tokenizer, yaml or fast-glob.
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import type { Io } from './io.js';
-import { packagePath } from './paths.js';
+import { VERSION } from './version.js';
 
-/** The package version, read from package.json so it is never out of step. */
-export const VERSION: string = (createRequire(import.meta.url)(packagePath('package.json')) as { version: string }).version;
+export { VERSION };
 
 /** Exit codes, as ESLint, Ruff and markdownlint use them. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -132,9 +130,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (paths: string[], opts: LintCliOptions) => {
       // a large log's capped worker starts now, so its start-up overlaps loading the lint pipeline
       const { prestartLogWorker } = await import('./logs/isolate.js');
-      prestartLogWorker(paths, io.cwd, opts.model, undefined, opts.maxLineSize);
+      const logWorker = prestartLogWorker(paths, io.cwd, opts.model, undefined, opts.maxLineSize);
       const { runLint } = await import('./commands/lint.js');
-      exitCode = await runLint(paths, opts, io);
+      exitCode = await runLint(paths, opts, io, logWorker);
     });
 
   program

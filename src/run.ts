@@ -9,6 +9,7 @@ import { KvlintError } from './errors.js';
 import type { FileResult, Report, RuleMeta } from './report.js';
 import type { Projection } from './project/log-projection.js';
 import type { LogJob } from './logs/job.js';
+import type { WarmLogWorker } from './logs/isolate.js';
 import { compareDiagnostics, countSeverities, summaryOf } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
@@ -25,7 +26,7 @@ import type { KvlintConfig } from './config/types.js';
 import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
 import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
 import { ruleHelpUri } from './formatters/links.js';
-import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
+import { excerpt, noteSecrets, redact, Redactor, withRedactor } from './redact.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js'; // issue 7
 import { depthProblem } from './input-depth.js';
 import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
@@ -96,6 +97,8 @@ export interface RunOptions {
   version: string;
   /** issue 5: progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
   onLogProgress?: (p: { bytesRead: number; totalBytes: number; requests: number }) => void;
+  /** a log worker started ahead of the run (prestartLogWorker): the run uses it for a large log, or ends it */
+  logWorker?: WarmLogWorker;
   /** something about the run itself a person should know (not a finding): printed on stderr by the CLI */
   onNotice?: (message: string) => void;
 }
@@ -224,7 +227,11 @@ function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: Kvl
 
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
 export async function run(opts: RunOptions): Promise<Report> {
-  setRedaction(opts.redact);
+  // the run's redaction setting and the secrets it notes are its own, whatever else runs in this process
+  return withRedactor(new Redactor(opts.redact), () => runScoped(opts));
+}
+
+async function runScoped(opts: RunOptions): Promise<Report> {
   if (opts.shard && opts.engine) {
     // an engine's cache is one pool shared by every lineage: a shard alone would replay a different cache
     throw new KvlintError('KVE101', '--shard cannot be combined with --engine', {
@@ -340,7 +347,7 @@ export async function run(opts: RunOptions): Promise<Report> {
     const { stat } = await import('node:fs/promises');
     let bytes = 0;
     for (const l of logInputs) bytes += await stat(l.abs).then((st) => st.size, () => 0);
-    const isolated = { ...(progress ? { onProgress: progress } : {}), ...(opts.onNotice ? { onFallback: opts.onNotice } : {}) };
+    const isolated = { ...(progress ? { onProgress: progress } : {}), ...(opts.onNotice ? { onFallback: opts.onNotice } : {}), ...(opts.logWorker ? { warm: opts.logWorker } : {}) };
     const result = bytes >= ISOLATE_BYTES ? await runLogJobIsolated(job, isolated) : await (await import('./logs/job.js')).runLogJob(job, progress);
     problems.push(...result.problems);
     const analysis = result.analysis;
@@ -359,7 +366,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   }
 
   // a log worker the CLI started for a large file that turned out not to be a log
-  (await import('./logs/isolate.js')).discardWarmLogWorker();
+  opts.logWorker?.discard();
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const p of problems) p.message = redact(p.message);
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));

@@ -1,7 +1,7 @@
 // The last step of `kvlint` and `kvlint merge` alike: render the report in the chosen format, write it
 // (atomically to -o, else to stdout), and append the CI step summary when one is asked for.
 import path from 'node:path';
-import { VERSION } from '../cli.js';
+import { VERSION } from '../version.js';
 import { formatPieces, isMachineFormat } from '../formatters/index.js';
 import { decideColor, type Io, type OutStream } from '../io.js';
 import type { Report } from '../report.js';

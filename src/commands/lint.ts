@@ -1,6 +1,6 @@
 // The main command: run the pipeline, render the report, write it, and turn its counts into an exit code.
 import type { LintCliOptions } from '../cli.js';
-import { VERSION } from '../cli.js';
+import { VERSION } from '../version.js';
 import { KvlintError } from '../errors.js';
 import { getFormatter } from '../formatters/index.js';
 import type { Io } from '../io.js';
@@ -9,6 +9,8 @@ import { run } from '../run.js';
 import { reportFatal } from './fatal.js';
 import { emitReport } from './emit.js';
 import { parseShard } from '../shard.js';
+import { Redactor, withRedactor } from '../redact.js';
+import type { WarmLogWorker } from '../logs/isolate.js';
 
 /** Reads all of stdin, refusing more than `limit` bytes so a runaway pipe cannot exhaust memory. */
 async function readStdin(io: Io, limit: number): Promise<Buffer> {
@@ -37,7 +39,7 @@ export function exitCodeFor(report: Report, maxWarnings: number | undefined): nu
   return 0;
 }
 
-export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
+export async function runLint(paths: string[], opts: LintCliOptions, io: Io, logWorker?: WarmLogWorker): Promise<number> {
   try {
     getFormatter(opts.format); // an unknown format fails before any work
     const inputs = paths.length ? paths : ['.'];
@@ -89,6 +91,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       redact: opts.redact !== false,
       version: VERSION,
       onNotice: (message: string) => io.stderr.write(`kvlint: note: ${message}\n`),
+      ...(logWorker ? { logWorker } : {}),
     };
     let report = await run({ ...runOpts, ...progress });
     (bar as InstanceType<typeof ProgressBar> | undefined)?.done();
@@ -110,12 +113,16 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
     report = based.report;
     // --- end issue 5 ---
-    await emitReport(report, opts, io, based.baselined);
+    // the HTML report and step summary redact what they print as the run did (--no-redact)
+    const printed = report;
+    await withRedactor(new Redactor(opts.redact !== false), () => emitReport(printed, opts, io, based.baselined));
     // --- issue 5 ---
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
     // --- end issue 5 ---
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));
+  } finally {
+    logWorker?.discard(); // a run that failed before its log job must not leave the worker running
   }
 }

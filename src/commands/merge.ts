@@ -2,7 +2,7 @@
 // result in any output format with the exit code a single run would have had.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VERSION } from '../cli.js';
+import { VERSION } from '../version.js';
 import { KvlintError } from '../errors.js';
 import { getFormatter } from '../formatters/index.js';
 import type { Io } from '../io.js';

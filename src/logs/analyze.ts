@@ -17,6 +17,7 @@ import { excerpt as shorten, redact } from '../redact.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
 import { isSynthetic } from './api/common.js';
 import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
+import type { PrestartedReaders } from './read.js';
 import { ruleMeta, type RuleLookup } from './rule-meta.js';
 import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
 import { totalInput } from './usage.js';
@@ -50,6 +51,8 @@ export interface AnalyzeOptions {
    * (their files' counts and problems are the same in every shard) but not tokenized or compared
    */
   shard?: Shard;
+  /** reader threads started ahead for large files (the log worker's; see PrestartedReaders) */
+  readers?: PrestartedReaders;
   /** every request once analyzed, in arrival order (the cost projection replays them) */
   onRequest?: (req: KvRequest, input: DiffInput, entry: TimelineEntry, promptIncomplete: boolean) => void;
 }
@@ -404,6 +407,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         ...(opts.documentLimit !== undefined ? { documentLimit: opts.documentLimit } : {}),
         ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
+        ...(opts.readers ? { readers: opts.readers } : {}),
         onFileNote: (n) => notes.push(n),
         onBytes: (n) => (fileBytes = n),
       })) {

@@ -10,7 +10,7 @@ import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
 import { documentItems } from './json-positions.js';
 import { stat } from 'node:fs/promises';
-import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type StreamIssue } from './read.js';
+import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type PrestartedReaders, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
 import { READER_THREAD_BYTES } from './thresholds.js';
 import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '../limits.js';
@@ -28,6 +28,8 @@ export interface IngestOptions {
   onFileNote?: (note: string, line?: number) => void;
   /** bytes of the file read so far, for the progress bar (line formats only) */
   onBytes?: (bytesRead: number) => void;
+  /** reader threads started ahead for large files (a log worker's), taken when they match */
+  readers?: PrestartedReaders;
 }
 
 /** Rejection reasons for things that look like logs but cannot be analyzed. */
@@ -149,7 +151,7 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const size = await stat(abs).then((st) => st.size, () => 0);
   const read = size >= READER_THREAD_BYTES ? readLinesThreaded : readLines;
-  for await (const rec of read(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) })) {
+  for await (const rec of read(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}), ...(opts.readers ? { readers: opts.readers } : {}) })) {
     if (rec.overLong !== undefined) {
       yield {
         kind: 'bad',

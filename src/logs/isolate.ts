@@ -39,7 +39,7 @@ function workerUrl(): URL | undefined {
 /** What job-worker.ts is started with: the model whose tokenizer it loads while it waits for its job. */
 export interface JobWorkerData {
   tokenizerModel: string;
-  /** files whose reader threads it starts at once (see prestartReaders in ./read.ts) */
+  /** files whose reader threads it starts at once (see PrestartedReaders in ./read.ts) */
   readers?: { abs: string; maxLineBytes?: number }[];
 }
 
@@ -57,9 +57,37 @@ export interface JobMessage {
   progress: boolean;
 }
 
-/** A worker started ahead of its job; `dead` once it failed or exited before being used. */
-let warm: { worker: Worker; dead: boolean } | undefined;
+/**
+ * A worker started ahead of its job (prestartLogWorker). The run that asked for it owns it: it hands it
+ * to runLogJobIsolated, or ends it with discard() when no log job came.
+ */
+export class WarmLogWorker {
+  /** set once it failed or exited before being used */
+  private dead = false;
+  private worker: Worker | undefined;
 
+  constructor(worker: Worker) {
+    this.worker = worker;
+    worker.unref();
+    worker.on('error', () => (this.dead = true));
+    worker.on('exit', () => (this.dead = true));
+  }
+
+  /** The worker, once, when it is still alive; a dead one is ended. */
+  take(): Worker | undefined {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w && this.dead) void w.terminate();
+    return w && !this.dead ? w : undefined;
+  }
+
+  /** Ends the worker when no job took it. */
+  discard(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w && !this.dead) void w.terminate();
+  }
+}
 
 /**
  * Starts the capped worker before its job is known, when a path on the command line is a file of at least
@@ -67,11 +95,10 @@ let warm: { worker: Worker; dead: boolean } | undefined;
  * (with `maxLineBytes`, --max-line-size): the job takes them if it reads those files with that limit. Its start-up (thread, the job's modules, the tokenizer data: ~250 ms, a fixed cost that
  * made a 100 MB log cost 14 s/GB against 9 s/GB at 1 GB) then runs on the other core while the main
  * thread loads the lint pipeline, reads the config and finds the inputs. Idle, it never keeps the process
- * alive; unused, discardWarmLogWorker ends it. `model`: --model, whose tokenizer it preloads; `minBytes`
- * is for tests.
+ * alive; the caller passes it to runLogJobIsolated, or discards it. `model`: --model, whose tokenizer it
+ * preloads; `minBytes` is for tests.
  */
-export function prestartLogWorker(paths: readonly string[], cwd: string, model?: string, minBytes = ISOLATE_BYTES, maxLineBytes?: number): void {
-  if (warm) return;
+export function prestartLogWorker(paths: readonly string[], cwd: string, model?: string, minBytes = ISOLATE_BYTES, maxLineBytes?: number): WarmLogWorker | undefined {
   const files: { abs: string; size: number }[] = [];
   for (const p of paths) {
     try {
@@ -83,21 +110,10 @@ export function prestartLogWorker(paths: readonly string[], cwd: string, model?:
     }
   }
   const url = files.some((f) => f.size >= minBytes) ? workerUrl() : undefined;
-  if (!url) return;
+  if (!url) return undefined;
   const tokenizerModel = model ?? DEFAULT_LOG_TOKENIZER_MODEL;
   const readers = files.filter((f) => f.size >= READER_THREAD_BYTES).map((f) => ({ abs: f.abs, ...(maxLineBytes !== undefined ? { maxLineBytes } : {}) }));
-  const entry = { worker: startWorker(url, tokenizerModel, readers), dead: false };
-  entry.worker.unref();
-  entry.worker.on('error', () => (entry.dead = true));
-  entry.worker.on('exit', () => (entry.dead = true));
-  warm = entry;
-}
-
-/** Ends a prestarted worker that no job used. */
-export function discardWarmLogWorker(): void {
-  const w = warm;
-  warm = undefined;
-  if (w && !w.dead) void w.worker.terminate();
+  return new WarmLogWorker(startWorker(url, tokenizerModel, readers));
 }
 
 async function runLocally(job: LogJob, onProgress?: LogProgress): Promise<LogJobResult> {
@@ -113,16 +129,20 @@ export interface IsolateOptions {
   oldGenerationMb?: number;
   /** results of fewer requests are taken before the worker has ended (for tests; default TAKE_AT_ONCE) */
   takeAtOnce?: number;
+  /** a worker prestartLogWorker started for this run: used when alive (and no test cap is asked for) */
+  warm?: WarmLogWorker;
 }
 
 /** Runs a log job in a capped worker; falls back to the main thread when the worker cannot finish. */
 export async function runLogJobIsolated(job: LogJob, opts: IsolateOptions = {}): Promise<LogJobResult> {
   const { onProgress, onFallback } = opts;
   const url = workerUrl();
-  if (!url) return runLocally(job, onProgress);
-  const ready = warm && !warm.dead && opts.oldGenerationMb === undefined ? warm.worker : undefined;
-  if (!ready) discardWarmLogWorker();
-  warm = undefined;
+  if (!url) {
+    opts.warm?.discard();
+    return runLocally(job, onProgress);
+  }
+  if (opts.oldGenerationMb !== undefined) opts.warm?.discard();
+  const ready = opts.warm?.take();
   const cap = opts.oldGenerationMb ?? OLD_GENERATION_MB;
   try {
     return await new Promise<LogJobResult>((resolve, reject) => {

@@ -10,7 +10,7 @@ const port = parentPort!;
 const { tokenizerModel, readers } = workerData as JobWorkerData;
 // first, so the readers' start-up overlaps the loading below rather than following the job's start
 const read = import('./read.js');
-if (readers) void read.then((m) => m.prestartReaders(readers));
+const started = read.then((m) => (readers ? new m.PrestartedReaders(readers) : undefined));
 const job = import('./job.js');
 // loadTokenizer keeps the loaded encoding: the job's own loadTokenizer call finds it ready
 const tokenizer = import('../tokenize/index.js').then((m) => m.loadTokenizer(tokenizerModel));
@@ -29,9 +29,10 @@ port.once('message', async ({ job: j, progress }: JobMessage) => {
     port.postMessage({ type: 'progress', p });
   };
   // timelines and projection rows cross as columns; the main thread reads them as lists (job-result.ts)
-  const result = await runLogJobCompact(j, progress ? onProgress : undefined);
+  const pool = await started;
+  const result = await runLogJobCompact(j, progress ? onProgress : undefined, pool);
   // readers the job did not take (not a line log, another line limit) must not keep this thread alive
-  (await read).discardPrestartedReaders();
+  pool?.discard();
   // the columns' buffers are moved, not copied: a copy of each on both sides of the post was the peak of a
   // run over many requests (this thread ends next, so nothing here reads them again)
   port.postMessage({ type: 'result', result }, ownedBuffers(result));

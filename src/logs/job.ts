@@ -6,12 +6,13 @@ import { loadRules, ruleIndex } from '../engine/registry.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
 import { loadPriceTable, withConfigPrices } from '../project/prices.js';
-import { setRedaction } from '../redact.js';
+import { Redactor, withRedactor } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
 import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
 import type { LogView } from './types.js';
 import type { Shard } from '../shard.js';
+import type { PrestartedReaders } from './read.js';
 
 export interface LogJob {
   inputs: { abs: string; rel: string }[];
@@ -48,8 +49,11 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
 }
 
 /** Runs a log job on the current thread, leaving timelines and projection rows as columns for the thread that prints them. */
-export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): Promise<CompactLogJobResult> {
-  setRedaction(job.redact);
+export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress, readers?: PrestartedReaders): Promise<CompactLogJobResult> {
+  return withRedactor(new Redactor(job.redact), () => runScoped(job, onProgress, readers));
+}
+
+async function runScoped(job: LogJob, onProgress?: LogProgress, readers?: PrestartedReaders): Promise<CompactLogJobResult> {
   const lookup = ruleIndex(loadRules());
   const prices = withConfigPrices(loadPriceTable(), job.config?.prices, job.config?.file ?? 'config');
   const projector = new LogProjector(prices, {
@@ -68,6 +72,7 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.maxDepth !== undefined ? { maxDepth: job.maxDepth } : {}),
     ...(job.workers !== undefined ? { workers: job.workers } : {}),
     ...(job.shard ? { shard: job.shard } : {}),
+    ...(readers ? { readers } : {}),
     rules: (name) => lookup(name),
     onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
     ...(onProgress ? { onProgress } : {}),

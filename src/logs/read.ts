@@ -342,35 +342,43 @@ class ReaderThread {
 }
 
 /**
- * Reader threads started before their file is read (prestartReaders), by file and line limit. Starting
- * one costs ~60 ms of thread and module start-up; prestarted, that overlaps the analysis thread's own
- * start-up instead of following it. Each reads at most READER_CREDIT batches ahead, then waits.
+ * Reader threads started before their file is read, by file and line limit. Starting one costs ~60 ms of
+ * thread and module start-up; prestarted, that overlaps the analysis thread's own start-up instead of
+ * following it. Each reads at most READER_CREDIT batches ahead, then waits. The log job that started
+ * them owns them: readLinesThreaded takes one through its `readers` option, discard() ends the rest.
  */
-const prestarted = new Map<string, ReaderThread>();
-const readerKey = (abs: string, maxLineBytes: number): string => `${maxLineBytes}\u0000${abs}`;
+export class PrestartedReaders {
+  private readonly threads = new Map<string, ReaderThread>();
 
-/**
- * Starts the reader threads of files that will be read with readLinesThreaded and this line limit. A
- * reader nobody takes ends with discardPrestartedReaders; meanwhile it keeps no thread alive.
- */
-export function prestartReaders(files: readonly { abs: string; maxLineBytes?: number }[]): void {
-  const url = readerUrl();
-  if (!url) return;
-  for (const f of files) {
-    const maxLineBytes = f.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
-    const key = readerKey(f.abs, maxLineBytes);
-    if (prestarted.has(key)) continue;
-    const r = new ReaderThread(url, f.abs, maxLineBytes);
-    r.worker.unref();
-    prestarted.set(key, r);
+  /** Starts the reader threads of files that will be read with readLinesThreaded and this line limit. Idle, they keep no thread alive. */
+  constructor(files: readonly { abs: string; maxLineBytes?: number }[]) {
+    const url = readerUrl();
+    if (!url) return;
+    for (const f of files) {
+      const maxLineBytes = f.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
+      const key = readerKey(f.abs, maxLineBytes);
+      if (this.threads.has(key)) continue;
+      const r = new ReaderThread(url, f.abs, maxLineBytes);
+      r.worker.unref();
+      this.threads.set(key, r);
+    }
+  }
+
+  /** The reader of this file and line limit, once. */
+  take(abs: string, maxLineBytes: number): ReaderThread | undefined {
+    const key = readerKey(abs, maxLineBytes);
+    const r = this.threads.get(key);
+    this.threads.delete(key);
+    return r;
+  }
+
+  /** Ends the readers no read took. */
+  discard(): void {
+    for (const r of this.threads.values()) void r.worker.terminate();
+    this.threads.clear();
   }
 }
-
-/** Ends the prestarted readers no read took. */
-export function discardPrestartedReaders(): void {
-  for (const r of prestarted.values()) void r.worker.terminate();
-  prestarted.clear();
-}
+const readerKey = (abs: string, maxLineBytes: number): string => `${maxLineBytes}\u0000${abs}`;
 
 /**
  * readLines with the reading, splitting and UTF-8 decoding in a thread of its own: the same lines, issues
@@ -379,16 +387,14 @@ export function discardPrestartedReaders(): void {
  * faster than building strings) and transfers them a batch at a time; a string made from UTF-16 bytes
  * is a copy. Valid UTF-8 has one decoding, so the texts are the ones readLines makes; other lines are
  * decoded by the reader as readLines does. For large files only: the thread costs ~40 ms to start (none
- * when prestartReaders started it). Falls back to readLines when the thread's script is not there.
+ * when PrestartedReaders started it). Falls back to readLines when the thread's script is not there.
  */
 export async function* readLinesThreaded(
   abs: string,
-  opts: { onIssue?: (issue: StreamIssue) => void; maxLineBytes?: number; onBytes?: (bytesRead: number) => void } = {},
+  opts: { onIssue?: (issue: StreamIssue) => void; maxLineBytes?: number; onBytes?: (bytesRead: number) => void; readers?: PrestartedReaders } = {},
 ): AsyncGenerator<LineRecord> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
-  const key = readerKey(abs, maxLineBytes);
-  let reader = prestarted.get(key);
-  prestarted.delete(key);
+  let reader = opts.readers?.take(abs, maxLineBytes);
   if (!reader) {
     const url = readerUrl();
     if (!url) {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discardWarmLogWorker, prestartLogWorker, runLogJobIsolated } from '../../src/logs/isolate.js';
+import { prestartLogWorker, runLogJobIsolated } from '../../src/logs/isolate.js';
 import { runLogJob, type LogJob } from '../../src/logs/job.js';
 
 const built = existsSync(resolve(__dirname, '../../dist/logs/job-worker.js'));
@@ -32,8 +32,10 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
 
   it('give the same result in a worker started before its job was known', async () => {
     const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true };
-    prestartLogWorker([job.inputs[0]!.abs], process.cwd(), 'gpt-4o', 0);
-    const inWorker = await runLogJobIsolated(job);
+    const warm = prestartLogWorker([job.inputs[0]!.abs], process.cwd(), 'gpt-4o', 0);
+    expect(warm).toBeDefined();
+    const inWorker = await runLogJobIsolated(job, { ...(warm ? { warm } : {}) });
+    expect(warm?.take()).toBeUndefined(); // the job took it
     expect(plain(inWorker)).toEqual(plain(await runLogJob(job)));
   });
 
@@ -48,10 +50,10 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
   });
 
   it('end a prestarted worker no job used, and start none for small files', async () => {
-    prestartLogWorker([fx('claude-code.jsonl').abs], process.cwd(), undefined, 0);
-    discardWarmLogWorker();
-    prestartLogWorker([fx('claude-code.jsonl').abs, 'missing.jsonl', '*.jsonl'], process.cwd());
-    discardWarmLogWorker(); // nothing to end
+    const warm = prestartLogWorker([fx('claude-code.jsonl').abs], process.cwd(), undefined, 0);
+    warm?.discard();
+    expect(warm?.take()).toBeUndefined();
+    expect(prestartLogWorker([fx('claude-code.jsonl').abs, 'missing.jsonl', '*.jsonl'], process.cwd())).toBeUndefined();
     const job: LogJob = { inputs: [fx('claude-code.jsonl')], tokenizerModel: 'claude-sonnet-4-6', redact: true };
     expect(plain(await runLogJobIsolated(job))).toEqual(plain(await runLogJob(job)));
   });

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { discardPrestartedReaders, prestartReaders, readLines, readLinesThreaded, splitLines, type LineRecord, type StreamIssue } from '../../src/logs/read.js';
+import { PrestartedReaders, readLines, readLinesThreaded, splitLines, type LineRecord, type StreamIssue } from '../../src/logs/read.js';
 
 /** Byte pieces that exercise decoding: multibyte and 4-byte characters, invalid UTF-8, BOM, CR, newlines. */
 const PIECES = ['a', '{"x":1}', ' ', 'é', '検', '😀', '\n', '\r\n', '\r', '\ufeff', '\ufffd', [0xff], [0xc3], [0xed, 0xa0, 0x80], [0xef, 0xbb, 0xbf]];
@@ -95,10 +95,12 @@ describe.skipIf(!built)('readLinesThreaded (needs npm run build: the thread runs
     writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `{"i":${i},"t":"é検${'x'.repeat(i % 300)}"}`).join('\n'));
     const fresh = await collect(readLinesThreaded(file, { maxLineBytes: 4096 }));
     // one with another limit is not taken (it would split differently) and is ended by the discard
-    prestartReaders([{ abs: file, maxLineBytes: 4096 }, { abs: file, maxLineBytes: 100 }]);
+    const readers = new PrestartedReaders([{ abs: file, maxLineBytes: 4096 }, { abs: file, maxLineBytes: 100 }]);
     await new Promise((r) => setTimeout(r, 200)); // it reads ahead, a bounded number of batches
-    expect(await collect(readLinesThreaded(file, { maxLineBytes: 4096 }))).toEqual(fresh);
-    discardPrestartedReaders();
+    expect(await collect(readLinesThreaded(file, { maxLineBytes: 4096, readers }))).toEqual(fresh);
+    expect(readers.take(file, 4096)).toBeUndefined(); // taken once
+    readers.discard();
+    expect(readers.take(file, 100)).toBeUndefined();
     expect(await collect(readLinesThreaded(file, { maxLineBytes: 100 }))).toEqual(await collect(readLines(file, { maxLineBytes: 100 })));
   });
 });
