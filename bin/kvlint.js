@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 // Launcher: wire the real process to main() and set the exit code. The only place that touches process
 // exit state; everything else returns values.
-import { main } from '../dist/bundle/cli.js';
+let main;
+try {
+  ({ main } = await import('../dist/bundle/cli.js'));
+} catch (err) {
+  // a checkout whose build never ran (npm ci --ignore-scripts): say how to get one, not a module stack
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/bundle/cli.js')) {
+    process.stderr.write('kvlint: not built yet: run `npm run build` in the kvlint folder (npm ci runs it)\n');
+    process.exit(2);
+  }
+  throw err;
+}
 
 // `kvlint … | head` closes our stdout early: end quietly instead of crashing on EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

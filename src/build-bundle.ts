@@ -10,8 +10,11 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { packagePath } from './paths.js';
 
-/** Entry points: the CLI and the script of each kind of thread (the names must stay distinct). */
-const ENTRIES = ['cli.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js'];
+/**
+ * Entry points: the CLI, the library's public modules (package.json `exports`) and the script of each kind
+ * of thread (the names must stay distinct).
+ */
+const ENTRIES = ['cli.js', 'index.js', 'testing.js', 'recorder.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js'];
 
 const outdir = packagePath('dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
@@ -26,7 +29,8 @@ const result = await build({
   packages: 'external',
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
-  sourcemap: 'linked',
+  // no source maps: they would point at dist/*.js and src/, which the package does not ship
+  sourcemap: false,
   logLevel: 'warning',
   metafile: true,
 });

@@ -57,16 +57,19 @@ export class Redactor {
     if (this.noted.size !== before) this.notedSorted = [...this.noted].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   }
 
-  /** Replaces secrets and personal data in text with `[REDACTED:kind]` (unless redaction is off). */
-  redact(text: string): string {
+  /**
+   * Replaces secrets and personal data in text with `[REDACTED:kind]` (unless redaction is off), or with
+   * what `mark` makes of the kind and the value replaced.
+   */
+  redact(text: string, mark?: (kind: string, value: string) => string): string {
     if (!this.enabled) return text;
     let out = text;
-    for (const v of this.notedSorted) if (out.includes(v)) out = out.split(v).join('[REDACTED:secret]');
+    for (const v of this.notedSorted) if (out.includes(v)) out = out.split(v).join(mark ? mark('secret', v) : '[REDACTED:secret]');
     for (const { name, re } of PATTERNS) {
       re.lastIndex = 0;
-      if (name === 'secret-assignment') out = out.replace(re, (_m, k: string) => `${k}[REDACTED:secret]`);
-      else if (name === 'bearer') out = out.replace(re, (_m, scheme: string) => `${scheme} [REDACTED:token]`);
-      else out = out.replace(re, `[REDACTED:${name}]`);
+      if (name === 'secret-assignment') out = out.replace(re, (_m, k: string, v: string) => `${k}${mark ? mark('secret', v) : '[REDACTED:secret]'}`);
+      else if (name === 'bearer') out = out.replace(re, (m: string, scheme: string) => `${scheme} ${mark ? mark('token', m.slice(scheme.length).trim()) : '[REDACTED:token]'}`);
+      else out = mark ? out.replace(re, (m: string) => mark(name, m)) : out.replace(re, `[REDACTED:${name}]`);
     }
     return out;
   }

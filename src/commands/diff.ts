@@ -2,36 +2,17 @@
 // does not reuse all of a (like diff(1): 1 means "they differ"), 0 when b extends or repeats a.
 import type { Io } from '../io.js';
 import { decideColor, makeChalk } from '../io.js';
-import { diffRequests } from '../prefix/diff.js';
-import { hashSegments } from '../prefix/hash.js';
+import { describeDiff } from '../requests.js';
 import { loadTokenizer } from '../tokenize/index.js';
-import { loadRules, ruleIndex } from '../engine/registry.js';
 import { loadPrompt } from './load-prompt.js';
 
 export async function runDiff(a: string, b: string, opts: { json?: boolean; model?: string; color?: boolean }, io: Io): Promise<number> {
   const [pa, pb] = await Promise.all([loadPrompt(a, io.cwd), loadPrompt(b, io.cwd)]);
   const tokenizer = await loadTokenizer(opts.model ?? pb.request.model ?? pa.request.model);
-  const d = diffRequests(pa.request, pb.request, tokenizer);
-  const ha = hashSegments(pa.request.segments);
-  const hb = hashSegments(pb.request.segments);
+  const { tokenizer: encoding, approx, rule, chains, ...d } = describeDiff(pa.request, pb.request, tokenizer);
   const differ = d.segment >= 0;
-  const rule = d.code ? ruleIndex(loadRules())(d.code) : undefined;
   if (opts.json) {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          a: pa.source,
-          b: pb.source,
-          tokenizer: tokenizer.encoding,
-          approx: tokenizer.approx,
-          divergence: d,
-          ...(rule ? { rule: { id: rule.id, code: rule.code, summary: rule.docs.summary } } : {}),
-          chains: { a: ha.map((h) => ({ label: h.label, chain: h.rawChain })), b: hb.map((h) => ({ label: h.label, chain: h.rawChain })) },
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    io.stdout.write(`${JSON.stringify({ a: pa.source, b: pb.source, tokenizer: encoding, approx, divergence: d, ...(rule ? { rule } : {}), chains }, null, 2)}\n`);
     return differ ? 1 : 0;
   }
   const c = makeChalk(decideColor({ flag: opts.color, env: io.env, isTTY: io.stdout.isTTY }));
@@ -48,13 +29,13 @@ export async function runDiff(a: string, b: string, opts: { json?: boolean; mode
     if (d.excerpt) out.push(`${c.bold('change')}            ${d.excerpt}`);
   }
   out.push('', c.dim('prefix chain (SHA-256 through each segment)'));
-  const rows = Math.max(ha.length, hb.length);
+  const rows = Math.max(chains.a.length, chains.b.length);
   for (let i = 0; i < rows; i++) {
-    const x = ha[i];
-    const y = hb[i];
-    const same = x && y && x.rawChain === y.rawChain;
+    const x = chains.a[i];
+    const y = chains.b[i];
+    const same = x && y && x.chain === y.chain;
     const mark = same ? ' ' : c.red('≠');
-    out.push(`${mark} ${String(i).padStart(3)}  ${(y?.label ?? x?.label ?? '').padEnd(32).slice(0, 32)}  ${(x?.rawChain ?? '—').slice(0, 16)}  ${(y?.rawChain ?? '—').slice(0, 16)}`);
+    out.push(`${mark} ${String(i).padStart(3)}  ${(y?.label ?? x?.label ?? '').padEnd(32).slice(0, 32)}  ${(x?.chain ?? '—').slice(0, 16)}  ${(y?.chain ?? '—').slice(0, 16)}`);
   }
   io.stdout.write(`${out.join('\n')}\n`);
   return differ ? 1 : 0;

@@ -2,8 +2,7 @@
 // same chain per request in production and see which segment changed. Works on a template, a tool file,
 // a single request body, or the Nth request of a log (`log.jsonl#3`).
 import type { Io } from '../io.js';
-import type { Segment } from '../model.js';
-import { hashSegments } from '../prefix/hash.js';
+import { hashRows } from '../requests.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { loadPrompt } from './load-prompt.js';
 
@@ -11,15 +10,8 @@ export async function runHash(spec: string, opts: { json?: boolean; model?: stri
   const { request, source } = await loadPrompt(spec, io.cwd);
   const loaded = { segments: request.segments, source };
   const tokenizer = await loadTokenizer(opts.model ?? request.model);
-  const hashes = hashSegments(loaded.segments);
-  let tokens = 0;
-  const rows = hashes.map((h, i) => {
-    const seg = loaded.segments[i] as Segment;
-    const n = tokenizer.count(seg.text);
-    const row = { index: i, label: h.label, level: h.level, tokens: n, prefixTokens: tokens + n, sha256: h.raw, chain: h.rawChain, canonicalChain: h.canonicalChain };
-    tokens += n;
-    return row;
-  });
+  const rows = hashRows(request, tokenizer);
+  const tokens = rows.at(-1)?.prefixTokens ?? 0;
   if (opts.json) {
     io.stdout.write(`${JSON.stringify({ source: loaded.source, tokenizer: tokenizer.encoding, approx: tokenizer.approx, segments: rows }, null, 2)}\n`);
     return 0;
