@@ -35,11 +35,16 @@ describe.skipIf(!built)('the npm package', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ships the bundle, its worker scripts, the snapshot, the rank files, the rules and the data, and nothing unbuilt', () => {
-    for (const f of ['bin/kvlint.js', 'dist/bundle/cli.js', 'dist/bundle/job-worker.js', 'dist/bundle/read-worker.js', 'dist/bundle/worker.js']) expect(files).toContain(f);
+    for (const f of ['bin/kvlint.js', 'dist/bundle/cli.js', 'dist/bundle/job-worker.js', 'dist/bundle/read-worker.js', 'dist/bundle/worker.js', 'LICENSE']) expect(files).toContain(f);
+    // the library's entry points and their declarations (package.json exports)
+    for (const f of ['dist/bundle/index.js', 'dist/bundle/testing.js', 'dist/bundle/recorder.js', 'dist/types/index.d.ts', 'dist/types/testing.d.ts', 'dist/types/recorder.d.ts']) expect(files).toContain(f);
+    // no source map: it would point at files the package does not ship
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     for (const f of ['dist/snapshot.json', 'dist/tokenize/o200k_base.ranks', 'dist/tokenize/cl100k_base.ranks', 'data/prices.yaml', 'data/ttft.yaml']) expect(files).toContain(f);
     const rules = readdirSync(path.join(repoRoot, 'rules')).filter((n) => n.endsWith('.yaml'));
     for (const r of rules) expect(files).toContain(`rules/${r}`);
-    expect(files.filter((f) => /^(src|test|fixtures|bench)\//.test(f) || /^dist\/(?!bundle\/|snapshot\.json$|tokenize\/[\w]+\.ranks$)/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(src|test|fixtures|bench)\//.test(f) || /^dist\/(?!bundle\/|types\/.*\.d\.ts$|snapshot\.json$|tokenize\/[\w]+\.ranks$)/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^dist\/types\/build-/.test(f))).toEqual([]);
     expect(packedBytes).toBeLessThan(PACKED_BYTES_LIMIT);
   });
 
