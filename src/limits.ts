@@ -1,7 +1,7 @@
 // Every limit kvlint applies to its inputs, with its default, in one place. A limit exists so that one
 // hostile or accidental input (a 300 MB single-line export, a 10,000-deep document, a YAML alias bomb, a
 // glob that matches a whole disk) is reported and skipped in seconds instead of exhausting memory, the
-// stack or the user's patience. The README's "Limits" section lists the same numbers; a test keeps the two
+// stack or the user's patience. docs/limits.md lists the same numbers; a test keeps the two
 // in step. No parser is imported here: the log reader thread loads this module (see ./input-depth.ts).
 
 export interface Limits {

@@ -1,5 +1,6 @@
 // The README's rule table is generated from rules/*.yaml; this fails when someone forgets `npm run docs`.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { README_PATH, renderRulesTable, spliceRulesTable } from '../src/docs/readme.js';
 import { loadRules } from '../src/engine/registry.js';
@@ -18,5 +19,22 @@ describe('README', () => {
   it('gives the two quick-start commands', () => {
     expect(readme).toContain('npm ci && npx kvlint fixtures/demo');
     expect(readme).toMatch(/^npm test\b/m);
+  });
+
+  it('fits on a page: under 20 KiB, the rest in docs/*.md', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(20 * 1024);
+    for (const doc of ['projection.md', 'limits.md', 'internals.md', 'api.md']) expect(readme).toContain(`](docs/${doc}`);
+  });
+
+  it('links only to files that exist, from the README and from docs/*.md', () => {
+    const root = path.dirname(README_PATH);
+    const pages = [README_PATH, ...readdirSync(path.join(root, 'docs')).filter((n) => n.endsWith('.md')).map((n) => path.join(root, 'docs', n))];
+    for (const page of pages) {
+      const text = readFileSync(page, 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // a web address
+        expect(existsSync(path.resolve(path.dirname(page), target!)), `${path.relative(root, page)} links to ${target}`).toBe(true);
+      }
+    }
   });
 });
