@@ -21,6 +21,8 @@ export type { Report, FileResult, RuleMeta, Summary } from './report.js';
 export type { Diagnostic, Severity, Category, Level, KvRequest, Segment } from './model.js';
 export type { InputProblem, ErrorCode } from './errors.js';
 export type { Projection } from './project/log-projection.js';
+/** What `report.logs` holds for request logs (typed `unknown` on Report): `report.logs as LogView`. */
+export type { LogView } from './logs/types.js';
 export type { PrefixDiff, DivergenceCause } from './prefix/diff.js';
 export type { RequestDiff, SegmentHashRow, FormatterName, Limits };
 

@@ -61,7 +61,7 @@ describe.skipIf(!built)('the packed package, installed into a fresh project', ()
   it('type-checks a TypeScript consumer against the shipped declarations (tsc --noEmit)', () => {
     writeFileSync(
       path.join(project, 'consumer.ts'),
-      `import { lintText, lintFiles, analyzeLogs, hashRequest, diffRequests, formatReport, exitCode, VERSION, type Report, type Diagnostic, type RequestDiff } from 'kvlint';
+      `import { lintText, lintFiles, analyzeLogs, hashRequest, diffRequests, formatReport, exitCode, VERSION, type Report, type Diagnostic, type RequestDiff, type LogView } from 'kvlint';
 import { assertSharedPrefix, kvlintMatchers, CachePrefixError, type SharedPrefixOptions } from 'kvlint/testing';
 import { createRecorder, type RecorderOptions } from 'kvlint/recorder';
 
@@ -70,6 +70,7 @@ const first: Diagnostic | undefined = report.files[0]?.diagnostics[0];
 const code: 0 | 1 = exitCode(report, 10);
 const text: string = formatReport(await lintFiles(['prompts/**/*.j2'], { cwd: '.', quiet: true }), 'sarif');
 const logs: Report = await analyzeLogs((async function* () { yield { model: 'gpt-4o', messages: [] }; })(), { name: 'x.jsonl', ttlSeconds: 300 });
+const requests: number = (logs.logs as LogView).summary.requests;
 const chain: string = (await hashRequest({ model: 'gpt-4o', messages: [] })).segments[0]!.chain;
 const d: RequestDiff = await diffRequests({}, {}, { model: 'gpt-4o' });
 const lost: number = d.lostTokens;
@@ -80,7 +81,7 @@ const ro: RecorderOptions = { file: 'calls.jsonl', sampleRate: 0.1, redact: true
 const wrapped: { messages: { create(body: object): Promise<unknown> } } = createRecorder(ro).wrap({ messages: { create: async (b: object) => b } });
 // @ts-expect-error a format that does not exist
 formatReport(report, 'yaml');
-export { first, code, text, logs, chain, lost, matcherResult, wrapped, VERSION };
+export { first, code, text, logs, requests, chain, lost, matcherResult, wrapped, VERSION };
 `,
     );
     writeFileSync(
