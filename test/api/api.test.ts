@@ -1,6 +1,6 @@
 // The library API: each call's options and state are its own. Two calls with different options, run
 // one after the other or at once, give what each gives alone; and the API agrees with the CLI.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLogs, diffRequests, formatReport, hashRequest, lintFiles, lintText, exitCode, KvlintError, type Report } from '../../src/index.js';
@@ -95,5 +95,21 @@ describe('library API', () => {
     expect(formatReport(report, 'html')).not.toContain('alice@example.com');
     expect(formatReport(report, 'html', { redact: false })).toContain('alice@example.com');
     expect(() => formatReport(report, 'nope' as 'json')).toThrow(/unknown format/);
+  });
+});
+
+describe('module structure', () => {
+  it('no module imports cli.ts at run time (VERSION lives in src/version.ts): no import cycle with the commands', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const n of readdirSync(dir)) {
+        const p = path.join(dir, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith('.ts')) files.push(p);
+      }
+    };
+    walk(path.join(root, 'src'));
+    const offenders = files.filter((f) => /^import (?!type )[^;]*from '(\.\.?\/)+cli\.js'/m.test(readFileSync(f, 'utf8')) || /import\('(\.\.?\/)+cli\.js'\)/.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => path.relative(root, f))).toEqual([]);
   });
 });
