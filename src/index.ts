@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exitCodeFor } from './commands/lint.js';
+import { findConfig } from './config/find.js';
 import { KvlintError } from './errors.js';
 import { formatPieces, FORMATTER_NAMES, isMachineFormat, type FormatterName } from './formatters/index.js';
 import type { Limits } from './limits.js';
@@ -117,7 +118,9 @@ export async function analyzeLogs(
       lines.push(JSON.stringify(item));
     }
     await writeFile(path.join(dir, name), lines.length ? `${lines.join('\n')}\n` : '');
-    const configPath = rest.config !== undefined ? path.resolve(rest.cwd ?? process.cwd(), rest.config) : undefined;
+    // the config is the one of the caller's folder (as for a log file there), not of the temporary one
+    const home = path.resolve(rest.cwd ?? process.cwd());
+    const configPath = rest.config !== undefined ? path.resolve(home, rest.config) : await findConfig(home);
     return await run(runOptions([name], { ...rest, ...(configPath ? { config: configPath } : {}), cwd: dir }));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The library API: each call's options and state are its own. Two calls with different options, run
 // one after the other or at once, give what each gives alone; and the API agrees with the CLI.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLogs, diffRequests, formatReport, hashRequest, lintFiles, lintText, exitCode, KvlintError, type Report } from '../../src/index.js';
@@ -62,6 +63,19 @@ describe('library API', () => {
     expect(fixture.files[0]!.kind).toBe('log');
     await expect(analyzeLogs([42])).rejects.toThrow(KvlintError);
     await expect(analyzeLogs(requests, { name: '../x.jsonl' })).rejects.toThrow(/plain file name/);
+  });
+
+  it("analyzeLogs of requests in memory uses the caller's config, as it would for a log file in that folder", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-api-config-'));
+    try {
+      writeFileSync(path.join(dir, 'kvlint.config.yaml'), 'model: gpt-4\n');
+      const withConfig = plain(await analyzeLogs(requests, { cwd: dir }));
+      writeFileSync(path.join(dir, 'requests.jsonl'), `${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      expect(withConfig).toEqual(plain(await analyzeLogs('requests.jsonl', { cwd: dir })));
+      expect(withConfig).not.toEqual(plain(await analyzeLogs(requests, { cwd: root })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('diffRequests finds the divergence and redacts its excerpt unless asked not to', async () => {
