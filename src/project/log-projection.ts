@@ -292,13 +292,18 @@ export class LogProjector {
     // counts are of the requests this run reports (a shard's share), so shards add up to the single run
     const reportedIn = (seqs: readonly number[]): number => seqs.reduce((n, x) => n + (this.recorded.inShard(x) ? 1 : 0), 0);
     for (const g of groups.values()) if (!g.params && reportedIn(g.seqs) > 0) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + reportedIn(g.seqs));
+    // a KV budget smaller than one request evicts that request's own pages before the next can read them
+    const budget = this.opts.kvBudgetTokens;
+    let largest = 0;
+    if (engine && budget !== undefined) for (const r of this.recorded) largest = Math.max(largest, r.cum[r.cum.length - 1] ?? 0);
+    const budgetNote = engine && budget !== undefined && largest > budget ? [`--kv-budget ${budget} tokens is smaller than the largest request (${largest} tokens): such a request evicts its own pages`] : [];
     const targets: ProjectionTarget[] = priced.filter((g) => reportedIn(g.seqs) > 0).map((g) => ({
       provider: g.provider,
       model: g.model,
       regime: g.params!.regime,
       price: refLabel(g.params!.ref),
       requests: reportedIn(g.seqs),
-      assumptions: [...g.params!.assumptions],
+      assumptions: [...g.params!.assumptions, ...budgetNote],
     }));
 
     /** each request's target, by seq: an index into `priced`, -1 when unpriced */
