@@ -9,6 +9,7 @@ import { exitCodeFor } from './commands/lint.js';
 import { findConfig } from './config/find.js';
 import { KvlintError } from './errors.js';
 import { formatPieces, FORMATTER_NAMES, isMachineFormat, type FormatterName } from './formatters/index.js';
+import type { Engine } from './engines.js';
 import type { Limits } from './limits.js';
 import { Redactor, withRedactor } from './redact.js';
 import type { Report } from './report.js';
@@ -25,7 +26,7 @@ export type { Projection } from './project/log-projection.js';
 /** What `report.logs` holds for request logs (typed `unknown` on Report): `report.logs as LogView`. */
 export type { LogView } from './logs/types.js';
 export type { PrefixDiff, DivergenceCause } from './prefix/diff.js';
-export type { RequestDiff, SegmentHashRow, FormatterName, Limits };
+export type { RequestDiff, SegmentHashRow, FormatterName, Limits, Engine };
 
 /** Options every checking call takes; each is the CLI flag of the same name. */
 export interface KvlintOptions {
@@ -43,9 +44,12 @@ export interface KvlintOptions {
   quiet?: boolean;
   /** cache TTL in seconds for gaps between logged requests (--ttl) */
   ttlSeconds?: number;
-  /** replay logs through a self-hosted engine's cache (--engine) and its KV budget in tokens (--kv-budget) */
-  engine?: 'vllm' | 'sglang';
+  /** replay logs through a self-hosted engine's cache (--engine), its KV budget and block or page size in tokens (--kv-budget, --block-size, --page-size) */
+  engine?: Engine;
   kvBudgetTokens?: number;
+  blockTokens?: number;
+  /** a log field that splits traffic into separate caches, e.g. `metadata.api_key_hash`, or `:file` (--cache-scope) */
+  cacheScope?: string;
   /** prices for models the price table lacks, e.g. `input=3,cache_write=3.75,cache_read=0.3` (--price) */
   price?: string;
   /** tokenizer threads for logs of mostly new text (--workers; 0: none) */
@@ -66,6 +70,8 @@ function runOptions(paths: string[], o: KvlintOptions, extra: Partial<RunOptions
     ...(o.ttlSeconds !== undefined ? { ttlSeconds: o.ttlSeconds } : {}),
     ...(o.engine ? { engine: o.engine } : {}),
     ...(o.kvBudgetTokens !== undefined ? { kvBudgetTokens: o.kvBudgetTokens } : {}),
+    ...(o.blockTokens !== undefined ? { blockTokens: o.blockTokens } : {}),
+    ...(o.cacheScope !== undefined ? { cacheScope: o.cacheScope } : {}),
     ...(o.price ? { priceFlag: o.price } : {}),
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     limits,
