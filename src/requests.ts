@@ -3,6 +3,7 @@
 // stops sharing the first one's prefix.
 import { KvlintError } from './errors.js';
 import type { KvRequest, Level } from './model.js';
+import { pairRules } from './engine/pair.js';
 import { loadRules, ruleIndex } from './engine/registry.js';
 import { normalizeBody } from './logs/api/index.js';
 import { makeRequestRecord } from './logs/request.js';
@@ -61,8 +62,10 @@ export interface RequestDiff extends PrefixDiff {
 
 /** Compares two requests: `segment` is -1 when b reuses all of a. Evidence is redacted by the current run's redactor. */
 export function describeDiff(a: KvRequest, b: KvRequest, tokenizer: Tokenizer): RequestDiff {
-  const d = comparePrefix(a, b, tokenizer);
-  const rule = d.code ? ruleIndex(loadRules())(d.code) : undefined;
+  // the rules' own patterns classify the change (a timestamp, an id, …) and name the rule, as in a log
+  const rules = loadRules();
+  const d = comparePrefix(a, b, tokenizer, { rules: pairRules(rules) });
+  const rule = d.code ? ruleIndex(rules)(d.code) : undefined;
   const chain = (r: KvRequest) => hashSegments(r.segments).map((h) => ({ label: h.label, chain: h.rawChain }));
   return {
     ...d,

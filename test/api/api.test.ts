@@ -15,7 +15,8 @@ const body = (email: string, time: string) => ({
   model: 'claude-sonnet-4-5',
   max_tokens: 64,
   metadata: { user_id: email },
-  system: `You are the support agent of Northwind. It is ${time}. The customer is ${email}.\n${'Policies: answer briefly and cite the policy. '.repeat(40)}`,
+  // cached through the system prompt: what differs in it costs the tokens after it
+  system: [{ type: 'text', text: `You are the support agent of Northwind. It is ${time}. The customer is ${email}.\n${'Policies: answer briefly and cite the policy. '.repeat(150)}`, cache_control: { type: 'ephemeral' } }],
   messages: [{ role: 'user', content: 'Where is my order?' }],
 });
 const requests = [body('alice@example.com', '2026-01-05T10:00:00Z'), body('alice@example.com', '2026-01-05T10:01:00Z'), body('bob@example.com', '2026-01-05T10:02:00Z')];

@@ -14,7 +14,7 @@ import { analyzeLogs } from '../../src/index.js';
 import { createRecorder } from '../../src/recorder.js';
 
 const repoRoot = path.resolve(__dirname, '../..');
-const POLICY = 'Answer briefly and cite the policy you used. '.repeat(40);
+const POLICY = 'Answer briefly and cite the policy you used. '.repeat(150);
 
 /** A provider's cache, roughly: a system prompt seen before is read from cache, a new one is written. */
 function usageFor(system: string, seen: Set<string>): { cached: number; written: number; fresh: number } {
@@ -122,7 +122,7 @@ const ask = (user: string, time = '2026-03-05') => ({
   model: 'claude-sonnet-4-5',
   max_tokens: 64,
   metadata: { user_id: user },
-  system: `Today is ${time}.\n${POLICY}`,
+  system: [{ type: 'text' as const, text: `Today is ${time}.\n${POLICY}`, cache_control: { type: 'ephemeral' as const } }],
   messages: [{ role: 'user' as const, content: `I am ${user}. Where is my order?` }],
 });
 
@@ -189,8 +189,8 @@ describe('recorder', () => {
     const rows = records(file);
     expect(rows.map((r) => r.response.usage?.prompt_tokens_details ?? r.response.usage?.input_tokens_details)).toEqual([
       { cached_tokens: 0 },
-      { cached_tokens: 450 }, // the server's cache: the same system prompt again
-      { cached_tokens: 450 }, // the same text as instructions
+      { cached_tokens: Math.ceil(POLICY.length / 4) }, // the server's cache: the same system prompt again
+      { cached_tokens: Math.ceil(POLICY.length / 4) }, // the same text as instructions
     ]);
     expect(JSON.stringify(rows[0]!.request)).toContain('alice@example.com'); // redact: false
     const report = await analyzeLogs(file);
