@@ -3,6 +3,7 @@
 import { KvlintError } from '../errors.js';
 import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
 import { createClaudeCodeAdapter } from './formats/claude-code.js';
+import { createCodexAdapter } from './formats/codex.js';
 import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
 import { parseHar } from './formats/har.js';
 import { observabilityRecord } from './formats/observability.js';
@@ -17,7 +18,7 @@ import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
-const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
 
 export interface IngestOptions {
   documentLimit?: number;
@@ -143,7 +144,7 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
 
 async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
   const issues: StreamIssue[] = [];
-  const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : undefined;
+  const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : format === 'codex-rollout' ? createCodexAdapter(rel) : undefined;
   let ordinal = 0;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
@@ -182,6 +183,7 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
     }
     switch (format) {
       case 'claude-code':
+      case 'codex-rollout':
         yield* cc!.record(v, rec.line);
         break;
       case 'sharegpt':

@@ -3,6 +3,7 @@ import { isObject } from './api/common.js';
 import { detectBodyApi } from './api/index.js';
 import { isPairRecord } from './formats/bodies.js';
 import { isClaudeCodeRecord } from './formats/claude-code.js';
+import { isCodexRecord } from './formats/codex.js';
 import { isLangfuseRecord, isLitellmRecord } from './formats/observability.js';
 import { spanDialect } from './formats/spans.js';
 import type { LogFormat } from './types.js';
@@ -16,6 +17,7 @@ export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined
   if (typeof v.type === 'string' && STREAM_EVENTS.test(v.type)) return 'stream-event';
   if (typeof v.object === 'string' && v.object === 'chat.completion.chunk') return 'stream-event';
   if (isClaudeCodeRecord(v)) return 'claude-code';
+  if (isCodexRecord(v)) return 'codex-rollout';
   if (isLitellmRecord(v)) return 'litellm';
   if (isLangfuseRecord(v)) return 'langfuse';
   if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
@@ -70,7 +72,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     const kinds = parsed.map(recordFormat);
     const first = kinds.find((k) => k !== undefined);
     if (first === 'stream-event' && kinds.every((k) => k === 'stream-event' || k === undefined)) return 'response-stream';
-    if (first === 'claude-code') return 'claude-code';
+    if (first === 'claude-code' || first === 'codex-rollout') return first;
     if (first && first !== 'stream-event' && (lines.length >= 2 || jsonlExt)) return first;
     // A lone one-line JSON object: pairs and datasets are logs; a bare request body is a template.
     if ((first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl')) return first;

@@ -1,0 +1,168 @@
+// Codex CLI session rollouts (~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl). Every line is
+// `{timestamp, type, payload}`: `session_meta` (session id, cwd, cli_version, and in some versions the
+// instructions), `turn_context` (model, reasoning effort per turn), `response_item` (the Responses API
+// items of the conversation: messages, reasoning, function calls and their outputs), `event_msg` (UI
+// events, among them `token_count` with the usage of the last model call) and `compacted`.
+//
+// Codex sends the Responses API the whole history on every model call (tools → instructions → input
+// items). A call starts where the model's output items begin after input items; its request is the
+// items so far, and its usage is the first `token_count` after it. The tool definitions are never in
+// the rollout, and the base instructions only in some versions: the prompt is marked incomplete and
+// breaks are read from the reported usage, as for Claude Code transcripts.
+import type { ReportedUsage } from '../../model.js';
+import { asArray, asString, isObject } from '../api/common.js';
+import { normalizeOpenAiResponses } from '../api/openai.js';
+import { makeRequestRecord, toEpochMs, type RequestContext } from '../request.js';
+import type { AdapterOutput, LogEvent } from '../types.js';
+
+/** Record types of the rollout envelope. */
+const RECORD_TYPES = new Set(['session_meta', 'response_item', 'turn_context', 'event_msg', 'compacted']);
+
+/** Item types the model produces: the first of a run starts a model call. */
+const OUTPUT_ITEMS = new Set(['reasoning', 'function_call', 'custom_tool_call', 'local_shell_call', 'web_search_call', 'image_generation_call', 'tool_search_call']);
+
+/** Items the rollout keeps for the UI that are never sent to the model. */
+const LOCAL_ITEMS = new Set(['ghost_snapshot']);
+
+/** True when a parsed JSONL record is a line of a Codex rollout. */
+export function isCodexRecord(v: unknown): boolean {
+  return isObject(v) && typeof v.type === 'string' && RECORD_TYPES.has(v.type) && isObject(v.payload) && 'timestamp' in v;
+}
+
+function isOutputItem(item: Record<string, unknown>): boolean {
+  const type = asString(item.type);
+  if (type === 'message') return item.role === 'assistant';
+  return type !== undefined && OUTPUT_ITEMS.has(type);
+}
+
+/** `last_token_usage` of a token_count event: OpenAI counts, input including cached (and written) tokens. */
+function codexUsage(u: unknown): ReportedUsage | undefined {
+  if (!isObject(u)) return undefined;
+  const n = (k: string): number | undefined => (typeof u[k] === 'number' && Number.isFinite(u[k]) ? Math.max(0, u[k] as number) : undefined);
+  const input = n('input_tokens');
+  const read = n('cached_input_tokens');
+  const write = n('cache_write_input_tokens');
+  const out: ReportedUsage = {};
+  if (input !== undefined) out.inputTokens = Math.max(0, input - (read ?? 0) - (write ?? 0));
+  if (read !== undefined) out.cacheReadTokens = read;
+  if (write !== undefined) out.cacheWriteTokens = write;
+  const output = n('output_tokens');
+  if (output !== undefined) out.outputTokens = output;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+interface Pending {
+  line: number;
+  ctx: RequestContext;
+  body: Record<string, unknown>;
+}
+
+/** A stateful line adapter for one rollout file (one session). */
+export function createCodexAdapter(file: string): { record(v: unknown, line: number): AdapterOutput[]; end(): AdapterOutput[] } {
+  let session: string | undefined;
+  let instructions: string | undefined;
+  let baseInstructions = false;
+  let model: string | undefined;
+  let effort: string | undefined;
+  let provider = 'openai';
+  let items: unknown[] = [];
+  let inOutput = false;
+  let events: LogEvent[] = [];
+  let pending: Pending | undefined;
+
+  /** The pending call as a request; with `usage` when its token_count arrived. */
+  const emit = (usage?: ReportedUsage): AdapterOutput[] => {
+    if (!pending) return [];
+    const p = pending;
+    pending = undefined;
+    if (usage) p.ctx.usage = usage;
+    const nb = normalizeOpenAiResponses(p.body, provider);
+    return [makeRequestRecord(nb, p.ctx)];
+  };
+
+  const startCall = (line: number, time: number | undefined): AdapterOutput[] => {
+    const out = emit();
+    const notes = [
+      baseInstructions
+        ? 'Codex rollouts do not contain the tool definitions: segments hold the instructions and the conversation items, and breaks are read from the reported usage'
+        : 'Codex rollouts do not contain the tool definitions or (in this version) the base instructions: segments hold the conversation items, and breaks are read from the reported usage',
+    ];
+    const ctx: RequestContext = { file, line, format: 'codex-rollout', lineage: ['session', session ?? `${file}`], notes, promptIncomplete: true };
+    if (time !== undefined) ctx.time = time;
+    if (events.length > 0) ctx.events = events;
+    events = [];
+    const body: Record<string, unknown> = { input: [...items] };
+    if (model) body.model = model;
+    if (instructions !== undefined) body.instructions = instructions;
+    if (effort) body.reasoning = { effort };
+    pending = { line, ctx, body };
+    return out;
+  };
+
+  return {
+    record(v, line) {
+      if (!isObject(v)) return [{ kind: 'bad', line, message: 'record is not an object' }];
+      const type = asString(v.type) ?? '';
+      const payload = isObject(v.payload) ? v.payload : undefined;
+      if (!RECORD_TYPES.has(type)) return [{ kind: 'skip', reason: `rollout record type ${type || 'unknown'}`, line }];
+      if (!payload) return [{ kind: 'bad', line, message: `Codex ${type} record has no payload object` }];
+      switch (type) {
+        case 'session_meta': {
+          const meta = isObject(payload.meta) ? payload.meta : payload; // forked sessions nest it
+          session = asString(meta.id) ?? session;
+          provider = asString(meta.model_provider) ?? provider;
+          const base = isObject(meta.base_instructions) ? asString(meta.base_instructions.text) : asString(meta.base_instructions);
+          if (base !== undefined) {
+            instructions = base;
+            baseInstructions = true;
+          } else if (typeof meta.instructions === 'string') instructions = meta.instructions;
+          return [{ kind: 'skip', reason: 'rollout metadata', line }];
+        }
+        case 'turn_context': {
+          const m = asString(payload.model);
+          if (m && model && m !== model) events.push({ kind: 'model-switch', line, detail: `model ${model} → ${m}` });
+          model = m ?? model;
+          effort = asString(payload.effort) ?? (isObject(payload.reasoning) ? asString(payload.reasoning.effort) : undefined) ?? effort;
+          return [{ kind: 'skip', reason: 'rollout metadata', line }];
+        }
+        case 'event_msg': {
+          if (payload.type === 'token_count') {
+            const info = isObject(payload.info) ? payload.info : undefined;
+            const usage = info ? codexUsage(info.last_token_usage) : undefined;
+            // the first count after a call is its own; Codex sometimes writes the same count twice
+            if (usage && pending) return [...emit(usage), { kind: 'skip', reason: 'token count (usage of the call before it)', line }];
+            return [{ kind: 'skip', reason: 'token count (usage of the call before it)', line }];
+          }
+          return [{ kind: 'skip', reason: 'UI event (not sent to the model)', line }];
+        }
+        case 'compacted': {
+          // the history is replaced by a summary (or by the replacement history Codex kept)
+          const replacement = asArray(payload.replacement_history);
+          const message = asString(payload.message);
+          items = replacement.length > 0 ? [...replacement] : message !== undefined ? [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: message }] }] : [];
+          events.push({ kind: 'compaction', line, detail: 'compaction replaced the history with a summary' });
+          inOutput = false;
+          return [...emit(), { kind: 'skip', reason: 'compaction record', line }];
+        }
+        default: {
+          // response_item
+          const itemType = asString(payload.type);
+          if (itemType !== undefined && LOCAL_ITEMS.has(itemType)) return [{ kind: 'skip', reason: `${itemType} item (not sent to the model)`, line }];
+          const out: AdapterOutput[] = [];
+          if (isOutputItem(payload)) {
+            if (!inOutput) out.push(...startCall(line, toEpochMs(v.timestamp)));
+            inOutput = true;
+          } else inOutput = false;
+          items.push(payload);
+          out.push({ kind: 'skip', reason: 'conversation item (part of the next request)', line });
+          return out;
+        }
+      }
+    },
+    end() {
+      const out = emit();
+      items = [];
+      return out;
+    },
+  };
+}
