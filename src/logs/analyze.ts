@@ -406,6 +406,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
         onFileNote: (n) => notes.push(n),
         onBytes: (n) => (fileBytes = n),
+        siblings: inputs,
       })) {
         if (out.kind === 'skip') {
           summary.skipped[out.reason] = (summary.skipped[out.reason] ?? 0) + 1;

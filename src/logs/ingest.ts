@@ -4,12 +4,13 @@ import { KvlintError } from '../errors.js';
 import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
 import { createClaudeCodeAdapter } from './formats/claude-code.js';
 import { createCodexAdapter } from './formats/codex.js';
+import { BATCH_COUNTERPART, createBatchInputAdapter, createBatchResultsAdapter, isBatchFormat, isBatchResults, readBatchIds, readBatchResults, type BatchFormat } from './formats/batch.js';
 import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
 import { parseHar } from './formats/har.js';
 import { observabilityRecord } from './formats/observability.js';
 import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
-import { documentItems } from './json-positions.js';
+import { arrayElementLines, documentItems } from './json-positions.js';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
@@ -18,7 +19,7 @@ import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
-const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'openai-batch', 'openai-batch-output', 'anthropic-batch', 'anthropic-batch-results', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
 
 export interface IngestOptions {
   documentLimit?: number;
@@ -29,6 +30,27 @@ export interface IngestOptions {
   onFileNote?: (note: string, line?: number) => void;
   /** bytes of the file read so far, for the progress bar (line formats only) */
   onBytes?: (bytesRead: number) => void;
+  /** the other files of the run: a batch input pairs with the results files among them, and back */
+  siblings?: ReadonlyArray<{ abs: string; rel: string }>;
+}
+
+type LineAdapter = { record(v: unknown, line: number): AdapterOutput[]; end?(): { notes: string[] } };
+
+/**
+ * The adapter of a batch file. An input file reads the results among the run's other files first (by
+ * custom_id); a results file only checks its ids against the inputs, since the inputs' requests carry
+ * the results. A results file given alone is refused: it holds no prompt.
+ */
+async function batchAdapter(rel: string, format: BatchFormat, opts: IngestOptions): Promise<LineAdapter> {
+  const want = BATCH_COUNTERPART[format];
+  const files: Array<{ abs: string; rel: string }> = [];
+  for (const s of opts.siblings ?? []) {
+    if (s.rel === rel) continue;
+    if ((await detectLogFormat(s.abs, s.rel, opts.maxLineBytes).catch(() => undefined)) === want) files.push(s);
+  }
+  if (isBatchResults(format)) return createBatchResultsAdapter(rel, files.length ? await readBatchIds(files, opts.maxLineBytes) : undefined);
+  const results = files.length ? await readBatchResults(files, opts.maxLineBytes) : undefined;
+  return createBatchInputAdapter(rel, format as 'openai-batch' | 'anthropic-batch', results);
 }
 
 /** Rejection reasons for things that look like logs but cannot be analyzed. */
@@ -130,6 +152,22 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
       else for (const it of doc.items) yield* observabilityRecord(it.value, rel, it.line);
       return;
     }
+    case 'openai-batch':
+    case 'openai-batch-output':
+    case 'anthropic-batch':
+    case 'anthropic-batch-results': {
+      // a pretty-printed batch: the Message Batches create body `{requests: […]}`, or an array of lines
+      const adapter = await batchAdapter(rel, format, opts);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else if (doc.items.length === 1 && doc.items[0]!.value !== null && typeof doc.items[0]!.value === 'object' && Array.isArray((doc.items[0]!.value as { requests?: unknown }).requests)) {
+        const reqs = (doc.items[0]!.value as { requests: unknown[] }).requests;
+        const lines = arrayElementLines(text, 'requests');
+        for (const [i, r] of reqs.entries()) yield* adapter.record(r, lines[i] ?? 1);
+      } else for (const it of doc.items) yield* adapter.record(it.value, it.line);
+      for (const n of adapter.end?.().notes ?? []) opts.onFileNote?.(n);
+      return;
+    }
     case 'sharegpt': {
       const doc = documentItems(text);
       if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
@@ -145,6 +183,7 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
 async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
   const issues: StreamIssue[] = [];
   const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : format === 'codex-rollout' ? createCodexAdapter(rel) : undefined;
+  const batch = isBatchFormat(format) ? await batchAdapter(rel, format, opts) : undefined;
   let ordinal = 0;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
@@ -186,6 +225,12 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
       case 'codex-rollout':
         yield* cc!.record(v, rec.line);
         break;
+      case 'openai-batch':
+      case 'openai-batch-output':
+      case 'anthropic-batch':
+      case 'anthropic-batch-results':
+        yield* batch!.record(v, rec.line);
+        break;
       case 'sharegpt':
         yield* sharegptRecord(v, rel, rec.line, ordinal++);
         break;
@@ -204,6 +249,7 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
     }
   }
   if (cc) yield* cc.end();
+  for (const n of batch?.end?.().notes ?? []) opts.onFileNote?.(n);
   for (const i of issues) {
     opts.onFileNote?.(i.message, i.line);
     yield { kind: 'bad', line: i.line + 1, message: i.message };

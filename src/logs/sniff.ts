@@ -4,6 +4,7 @@ import { detectBodyApi } from './api/index.js';
 import { isPairRecord } from './formats/bodies.js';
 import { isClaudeCodeRecord } from './formats/claude-code.js';
 import { isCodexRecord } from './formats/codex.js';
+import { batchRecordFormat, isBatchFormat } from './formats/batch.js';
 import { isLangfuseRecord, isLitellmRecord } from './formats/observability.js';
 import { spanDialect } from './formats/spans.js';
 import type { LogFormat } from './types.js';
@@ -18,6 +19,8 @@ export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined
   if (typeof v.object === 'string' && v.object === 'chat.completion.chunk') return 'stream-event';
   if (isClaudeCodeRecord(v)) return 'claude-code';
   if (isCodexRecord(v)) return 'codex-rollout';
+  const batch = batchRecordFormat(v);
+  if (batch) return batch;
   if (isLitellmRecord(v)) return 'litellm';
   if (isLangfuseRecord(v)) return 'langfuse';
   if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
@@ -75,7 +78,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (first === 'claude-code' || first === 'codex-rollout') return first;
     if (first && first !== 'stream-event' && (lines.length >= 2 || jsonlExt)) return first;
     // A lone one-line JSON object: pairs and datasets are logs; a bare request body is a template.
-    if ((first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl')) return first;
+    if (first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl' || (first !== undefined && first !== 'stream-event' && isBatchFormat(first))) return first;
     if (parsed.length === 1 && lines.length === 1 && isObject(parsed[0])) {
       const a = parsed[0];
       if (Array.isArray(a.interactions)) return 'vcr-json';
@@ -95,6 +98,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (/"gen_ai\.(input\.messages|request\.model|provider\.name|system|operation\.name)"\s*:/.test(h)) return 'otel-genai-spans';
     if (/^[[{]\s*(\{\s*)?"(id|system)"\s*:[^]*?"conversations"\s*:\s*\[|^[[{]\s*(\{\s*)?"conversations"\s*:\s*\[/.test(h)) return 'sharegpt';
     if (/^\[?\s*\{\s*"request"\s*:\s*\{/.test(h) && /"(response|usage)"\s*:/.test(t)) return 'request-response-pairs';
+    if (/^\{\s*"requests"\s*:\s*\[\s*\{/.test(h) && /"custom_id"\s*:/.test(h) && /"params"\s*:/.test(h)) return 'anthropic-batch';
     if (/"call_type"\s*:/.test(h) && /"model_parameters"\s*:/.test(t)) return 'litellm';
     if (/"traceId"\s*:/.test(h) && /"type"\s*:\s*"(GENERATION|SPAN|EVENT)"/.test(t)) return 'langfuse';
   }
