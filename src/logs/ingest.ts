@@ -4,6 +4,7 @@ import { KvlintError } from '../errors.js';
 import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
 import { createClaudeCodeAdapter } from './formats/claude-code.js';
 import { createCodexAdapter } from './formats/codex.js';
+import { createLangfuseIngestionAdapter } from './formats/langfuse-ingestion.js';
 import { BATCH_COUNTERPART, createBatchInputAdapter, createBatchResultsAdapter, isBatchFormat, isBatchResults, readBatchIds, readBatchResults, type BatchFormat } from './formats/batch.js';
 import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
 import { parseHar } from './formats/har.js';
@@ -19,7 +20,7 @@ import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
-const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'openai-batch', 'openai-batch-output', 'anthropic-batch', 'anthropic-batch-results', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'openai-batch', 'openai-batch-output', 'anthropic-batch', 'anthropic-batch-results', 'langfuse-ingestion', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
 
 export interface IngestOptions {
   documentLimit?: number;
@@ -168,6 +169,15 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
       for (const n of adapter.end?.().notes ?? []) opts.onFileNote?.(n);
       return;
     }
+    case 'langfuse-ingestion': {
+      const adapter = createLangfuseIngestionAdapter(rel);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else if (doc.items.length === 1) yield* adapter.record(doc.items[0]!.value, 1, arrayElementLines(text, 'batch'));
+      else for (const it of doc.items) yield* adapter.record(it.value, it.line);
+      yield* adapter.end();
+      return;
+    }
     case 'sharegpt': {
       const doc = documentItems(text);
       if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
@@ -184,6 +194,7 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   const issues: StreamIssue[] = [];
   const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : format === 'codex-rollout' ? createCodexAdapter(rel) : undefined;
   const batch = isBatchFormat(format) ? await batchAdapter(rel, format, opts) : undefined;
+  const ingestion = format === 'langfuse-ingestion' ? createLangfuseIngestionAdapter(rel) : undefined;
   let ordinal = 0;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
@@ -231,6 +242,9 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
       case 'anthropic-batch-results':
         yield* batch!.record(v, rec.line);
         break;
+      case 'langfuse-ingestion':
+        yield* ingestion!.record(v, rec.line);
+        break;
       case 'sharegpt':
         yield* sharegptRecord(v, rel, rec.line, ordinal++);
         break;
@@ -250,6 +264,7 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   }
   if (cc) yield* cc.end();
   for (const n of batch?.end?.().notes ?? []) opts.onFileNote?.(n);
+  if (ingestion) yield* ingestion.end();
   for (const i of issues) {
     opts.onFileNote?.(i.message, i.line);
     yield { kind: 'bad', line: i.line + 1, message: i.message };

@@ -5,6 +5,7 @@ import { isPairRecord } from './formats/bodies.js';
 import { isClaudeCodeRecord } from './formats/claude-code.js';
 import { isCodexRecord } from './formats/codex.js';
 import { batchRecordFormat, isBatchFormat } from './formats/batch.js';
+import { isLangfuseIngestion } from './formats/langfuse-ingestion.js';
 import { isLangfuseRecord, isLitellmRecord } from './formats/observability.js';
 import { spanDialect } from './formats/spans.js';
 import type { LogFormat } from './types.js';
@@ -23,6 +24,7 @@ export function recordFormat(v: unknown): LogFormat | 'stream-event' | undefined
   if (batch) return batch;
   if (isLitellmRecord(v)) return 'litellm';
   if (isLangfuseRecord(v)) return 'langfuse';
+  if (isLangfuseIngestion(v)) return 'langfuse-ingestion';
   if (Array.isArray(v.turns) && 'question_id' in v) return 'mtbench';
   // BFCL records that carry their function docs are tool sets (the prompt linter reads them), not logs
   if (Array.isArray(v.question) && 'id' in v && !('function' in v) && !('functions' in v)) return 'bfcl';
@@ -78,7 +80,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (first === 'claude-code' || first === 'codex-rollout') return first;
     if (first && first !== 'stream-event' && (lines.length >= 2 || jsonlExt)) return first;
     // A lone one-line JSON object: pairs and datasets are logs; a bare request body is a template.
-    if (first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl' || (first !== undefined && first !== 'stream-event' && isBatchFormat(first))) return first;
+    if (first === 'request-response-pairs' || first === 'sharegpt' || first === 'mtbench' || first === 'bfcl' || first === 'langfuse-ingestion' || (first !== undefined && first !== 'stream-event' && isBatchFormat(first))) return first;
     if (parsed.length === 1 && lines.length === 1 && isObject(parsed[0])) {
       const a = parsed[0];
       if (Array.isArray(a.interactions)) return 'vcr-json';
@@ -98,6 +100,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (/"gen_ai\.(input\.messages|request\.model|provider\.name|system|operation\.name)"\s*:/.test(h)) return 'otel-genai-spans';
     if (/^[[{]\s*(\{\s*)?"(id|system)"\s*:[^]*?"conversations"\s*:\s*\[|^[[{]\s*(\{\s*)?"conversations"\s*:\s*\[/.test(h)) return 'sharegpt';
     if (/^\[?\s*\{\s*"request"\s*:\s*\{/.test(h) && /"(response|usage)"\s*:/.test(t)) return 'request-response-pairs';
+    if (/^\{\s*"batch"\s*:\s*\[\s*\{/.test(h) && /"type"\s*:\s*"(trace|generation|span|event|observation)-(create|update)"/.test(h)) return 'langfuse-ingestion';
     if (/^\{\s*"requests"\s*:\s*\[\s*\{/.test(h) && /"custom_id"\s*:/.test(h) && /"params"\s*:/.test(h)) return 'anthropic-batch';
     if (/"call_type"\s*:/.test(h) && /"model_parameters"\s*:/.test(t)) return 'litellm';
     if (/"traceId"\s*:/.test(h) && /"type"\s*:\s*"(GENERATION|SPAN|EVENT)"/.test(t)) return 'langfuse';
