@@ -107,3 +107,64 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
   }
   return undefined;
 }
+
+/** The first JSON value of a text: its first line when that parses (JSON Lines), else the whole text. */
+function firstValue(text: string): unknown {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const line = firstLines(t, 1)[0];
+  if (line === undefined) return undefined;
+  for (const candidate of [line, t]) {
+    try {
+      return JSON.parse(candidate);
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+const has = (o: Record<string, unknown>, k: string): boolean => k in o;
+
+/**
+ * For a JSON or JSON Lines file no format claimed: the closest log format kvlint knows and the field it
+ * missed, e.g. "looks like a Langfuse export but has no `observations`", so a user can tell a new
+ * format from a broken file. Undefined when the text is not JSON or resembles nothing kvlint reads.
+ */
+export function explainUnrecognized(text: string): string | undefined {
+  let v = firstValue(text);
+  if (Array.isArray(v)) v = v.find(isObject);
+  if (!isObject(v)) return undefined;
+  /** `field` is written as shown, backticks included */
+  const miss = (what: string, field: string): string => `looks like ${what} but has no ${field}`;
+  const type = typeof v.type === 'string' ? v.type : undefined;
+  if (type !== undefined && /^(session_meta|response_item|turn_context|event_msg|compacted)$/.test(type)) {
+    return miss('a Codex CLI rollout', isObject(v.payload) ? '`timestamp`' : '`payload`');
+  }
+  if (has(v, 'batch')) {
+    if (!Array.isArray(v.batch)) return miss('a Langfuse ingestion batch', 'a `batch` list of events');
+    const ev = v.batch.find(isObject);
+    if (!ev) return miss('a Langfuse ingestion batch', 'events in `batch`');
+    return miss('a Langfuse ingestion batch', typeof ev.type !== 'string' ? '`type` on its events' : `\`body\` on its ${ev.type} events`);
+  }
+  if (has(v, 'custom_id')) {
+    if (has(v, 'params')) return miss('an Anthropic Message Batches request', '`params` object');
+    if (has(v, 'result')) return miss('an Anthropic Message Batches result', '`result.type`');
+    if (has(v, 'response') || has(v, 'error')) return miss('an OpenAI Batch output line', '`response.body`');
+    if (has(v, 'url') || has(v, 'method') || has(v, 'body')) return miss('an OpenAI Batch input line', isObject(v.body) ? '`url`' : '`body` object');
+    return miss('a Batch API file', '`params` (Anthropic) or `body` (OpenAI)');
+  }
+  if (has(v, 'traceId') || (has(v, 'sessionId') && has(v, 'name')) || has(v, 'observations')) {
+    if (has(v, 'observations')) return miss('a Langfuse trace download', '`observations` list');
+    if (has(v, 'type') && has(v, 'traceId')) return miss('a Langfuse observation', has(v, 'startTime') ? '`input`' : '`startTime`');
+    return miss('a Langfuse export', '`observations`');
+  }
+  if (has(v, 'parentUuid') || has(v, 'leafUuid') || (has(v, 'sessionId') && has(v, 'uuid'))) return miss('a Claude Code transcript', '`type` user or assistant');
+  if (has(v, 'call_type') || has(v, 'standard_logging_object')) return miss('a LiteLLM StandardLoggingPayload', isObject(v.model_parameters) ? '`messages`' : '`model_parameters`');
+  if (has(v, 'interactions')) return miss('a VCR cassette', '`interactions` list');
+  if (isObject(v.log)) return miss('a HAR file', '`log.entries`');
+  if (isObject(v.request) && !has(v, 'response')) return miss('a request/response pair', '`response`');
+  if (isObject(v.attributes) || has(v, 'spanId') || has(v, 'span_id')) return miss('a trace span', '`gen_ai.*`, `llm.*` or `ai.*` attributes');
+  if (typeof v.model === 'string') return miss('a provider request body', '`messages`, `input` or `contents`');
+  if (has(v, 'messages') || has(v, 'input')) return miss('a provider request body', '`model`');
+  return undefined;
+}
