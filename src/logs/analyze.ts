@@ -543,6 +543,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (req.model) entry.model = req.model;
     if (req.usage) entry.usage = req.usage;
     if (rec.notes) entry.notes = rec.notes;
+    if (req.diagnostics) entry.providerDiagnostics = req.diagnostics;
 
     let shared = 0;
     if (prev) {

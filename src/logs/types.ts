@@ -1,7 +1,7 @@
 // Shapes of the request-log pipeline: detected formats, what adapters emit, and the analysis result
 // (per file, per lineage timeline, diagnostics) that formatters and `report.logs` carry.
 import type { InputProblem } from '../errors.js';
-import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
+import type { Diagnostic, KvRequest, ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 import type { DivergenceCause } from '../prefix/diff.js';
 import type { List } from '../list.js';
 
@@ -120,6 +120,8 @@ export interface TimelineEntry {
   lostTokens: number;
   divergence?: TimelineDivergence;
   usage?: ReportedUsage;
+  /** what the provider said about a cache miss of this request (KvRequest.diagnostics) */
+  providerDiagnostics?: ProviderCacheDiagnostics;
   notes?: string[];
   /**
    * The chained prefix hashes through each segment, delta-encoded against the previous request of the

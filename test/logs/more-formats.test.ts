@@ -143,7 +143,10 @@ describe('more request-log formats', () => {
     // OpenRouter: the native counts are what the upstream billed, read before the normalized ones
     expect(recs[3]!.request.usage).toEqual({ inputTokens: 30, cacheReadTokens: 1500, outputTokens: 3 });
     const a = await analyzeLogs([fx('diagnostics-pairs.jsonl')], { tokenizer });
-    expect(a.lineages.find((l) => l.lineage === 'diag-a')!.requests[1]!.divergence).toMatchObject({ cause: 'system-edit' });
+    const diagA = a.lineages.find((l) => l.lineage === 'diag-a')!;
+    expect(diagA.requests[1]!.divergence).toMatchObject({ cause: 'system-edit' });
+    // carried to the report's per-request data, beside kvlint's own cause
+    expect(diagA.requests[1]!.providerDiagnostics).toEqual({ provider: 'anthropic', type: 'system_changed', missedTokens: 1490 });
   });
 
   it('diagnostics: streamed, inconclusive, and wrapped forms', () => {
