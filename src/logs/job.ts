@@ -5,10 +5,12 @@ import type { InputProblem } from '../errors.js';
 import { loadRules, ruleIndex } from '../engine/registry.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
-import { loadPriceTable, withConfigPrices } from '../project/prices.js';
+import { canonicalModelId, loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
+import { batchPriceNote } from './batch-prices.js';
+import { isBatchFormat } from './formats/batch.js';
 import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
 import type { LogView } from './types.js';
 import type { Shard } from '../shard.js';
@@ -60,6 +62,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
   const problems: InputProblem[] = [];
+  /** (provider, canonical model) of requests sent through a Batch API */
+  const batched = new Set<string>();
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
@@ -69,11 +73,18 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.workers !== undefined ? { workers: job.workers } : {}),
     ...(job.shard ? { shard: job.shard } : {}),
     rules: (name) => lookup(name),
-    onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
+    onRequest: (req, input, entry, incomplete) => {
+      if (isBatchFormat(req.format) && req.model) batched.add(`${req.provider}\u0000${canonicalModelId(req.model)}`);
+      projector.add(req, input, entry, incomplete);
+    },
     ...(onProgress ? { onProgress } : {}),
   });
   // summed on the thread that prints them, from rows packed here (see src/logs/job-result.ts)
   const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id);
+  // batches are billed at their own rates: each batched model's target says what the table knows of them
+  for (const t of projection?.targets ?? []) {
+    if (batched.has(`${t.provider}\u0000${canonicalModelId(t.model)}`)) t.assumptions.push(batchPriceNote(prices, t.provider, t.model));
+  }
   // each log finding learns what fixing it alone is worth, so findings can be sorted by money
   const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
   for (const d of analysis.diagnostics) {
