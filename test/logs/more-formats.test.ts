@@ -1,7 +1,9 @@
 // Codex CLI rollouts, Batch API files (OpenAI and Anthropic, paired by custom_id), Langfuse ingestion
 // batches, provider cache diagnostics, OpenRouter native counts and self-explaining sniffing, on
 // fixtures written from each format's documentation.
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLogs } from '../../src/logs/analyze.js';
 import { detectLogFormat, ingestLog } from '../../src/logs/ingest.js';
@@ -60,6 +62,49 @@ describe('more request-log formats', () => {
     ]);
     // event ids of the envelope, UI events and encrypted reasoning never reach a segment as prompt text
     expect(recs[3]!.request.segments.some((s) => s.text.includes('agent_reasoning') || s.text.includes('rate_limits'))).toBe(false);
+  });
+
+  it('Codex: usage is matched to its call whichever side of the call’s items the count is written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-codex-'));
+    try {
+      const line = (ts: string, type: string, payload: unknown) => JSON.stringify({ timestamp: `2026-05-01T10:00:${ts}Z`, type, payload });
+      const count = (ts: string, total: number, input: number, cached: number) =>
+        line(ts, 'event_msg', { type: 'token_count', info: { total_token_usage: { input_tokens: total, cached_input_tokens: cached, output_tokens: 5 }, last_token_usage: { input_tokens: input, cached_input_tokens: cached, output_tokens: 5 } } });
+      const user = (ts: string, text: string) => line(ts, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+      const said = (ts: string, text: string) => line(ts, 'response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] });
+      const rollout = [
+        line('00', 'session_meta', { id: 's-order', session_id: 's-order', cwd: '/r', cli_version: '0.142.5', base_instructions: { text: 'You are Codex.' } }),
+        line('01', 'turn_context', { model: 'gpt-5.5', effort: 'high' }),
+        user('02', 'add a Dockerfile'),
+        // 0.14x: the tool ran while the response streamed; the count (written twice) comes after its output
+        line('03', 'response_item', { type: 'function_call', name: 'exec_command', arguments: '{"cmd":"ls"}', call_id: 'c1' }),
+        line('04', 'response_item', { type: 'function_call_output', call_id: 'c1', output: 'main.py' }),
+        count('05', 2000, 2000, 0),
+        count('06', 2000, 2000, 0),
+        // 0.60: the count comes before the call's final message
+        line('07', 'event_msg', { type: 'agent_message', message: 'Done.' }),
+        count('08', 4100, 2100, 1920),
+        said('09', 'Done.'),
+        user('10', 'thanks'),
+        count('11', 6250, 2150, 2048),
+        said('12', 'You are welcome.'),
+      ].join('\n');
+      writeFileSync(path.join(dir, 'rollout.jsonl'), `${rollout}\n`);
+      const out: AdapterOutput[] = [];
+      for await (const o of ingestLog(path.join(dir, 'rollout.jsonl'), 'rollout.jsonl', 'codex-rollout')) out.push(o);
+      const recs = requests(out);
+      expect(recs.map((r) => [r.request.line, r.request.usage?.cacheReadTokens, r.request.usage?.inputTokens])).toEqual([
+        [4, 0, 2000],
+        [9, 1920, 180],
+        [12, 2048, 102],
+      ]);
+      // the base instructions are in this version's rollout: they sit at the system level
+      expect(recs[0]!.request.segments.map((s) => s.label)).toEqual(['model', 'settings (reasoning.effort)', 'instructions', 'input[0] user']);
+      expect(recs[0]!.notes?.[0]).toMatch(/do not contain the tool definitions: segments hold the instructions/);
+      expect(recs[2]!.request.segments.at(-1)!.text).toBe('thanks');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('Codex end to end: a session lineage, the shrunken cache read found from usage', async () => {

@@ -6,7 +6,8 @@
 //
 // Codex sends the Responses API the whole history on every model call (tools → instructions → input
 // items). A call starts where the model's output items begin after input items; its request is the
-// items so far, and its usage is the first `token_count` after it. The tool definitions are never in
+// items so far. Its usage is the next `token_count`, which versions write at different places: after
+// the call's tool outputs (0.14x), or before the call's final message (0.60). The tool definitions are never in
 // the rollout, and the base instructions only in some versions: the prompt is marked incomplete and
 // breaks are read from the reported usage, as for Claude Code transcripts.
 import type { ReportedUsage } from '../../model.js';
@@ -51,10 +52,14 @@ function codexUsage(u: unknown): ReportedUsage | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-interface Pending {
-  line: number;
+/** The latest model call: its request is fixed when it opens; usage and trailing outputs may come later. */
+interface Call {
   ctx: RequestContext;
   body: Record<string, unknown>;
+  /** one of the call's output items has been seen */
+  hasOutput: boolean;
+  hasUsage: boolean;
+  emitted: boolean;
 }
 
 /** A stateful line adapter for one rollout file (one session). */
@@ -66,28 +71,28 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
   let effort: string | undefined;
   let provider = 'openai';
   let items: unknown[] = [];
-  let inOutput = false;
+  /** an input item came after the latest call's outputs: the next output item opens a new call */
+  let inputSince = true;
   let events: LogEvent[] = [];
-  let pending: Pending | undefined;
+  let call: Call | undefined;
+  /** the cumulative totals of the last token_count: Codex sometimes writes the same count twice */
+  let lastTotals: string | undefined;
 
-  /** The pending call as a request; with `usage` when its token_count arrived. */
-  const emit = (usage?: ReportedUsage): AdapterOutput[] => {
-    if (!pending) return [];
-    const p = pending;
-    pending = undefined;
-    if (usage) p.ctx.usage = usage;
-    const nb = normalizeOpenAiResponses(p.body, provider);
-    return [makeRequestRecord(nb, p.ctx)];
+  const emit = (): AdapterOutput[] => {
+    if (!call || call.emitted) return [];
+    call.emitted = true;
+    return [makeRequestRecord(normalizeOpenAiResponses(call.body, provider), call.ctx)];
   };
 
-  const startCall = (line: number, time: number | undefined): AdapterOutput[] => {
+  /** Opens a call whose request is the items so far; the one before it is emitted as it stands. */
+  const open = (line: number, time: number | undefined): AdapterOutput[] => {
     const out = emit();
     const notes = [
       baseInstructions
         ? 'Codex rollouts do not contain the tool definitions: segments hold the instructions and the conversation items, and breaks are read from the reported usage'
         : 'Codex rollouts do not contain the tool definitions or (in this version) the base instructions: segments hold the conversation items, and breaks are read from the reported usage',
     ];
-    const ctx: RequestContext = { file, line, format: 'codex-rollout', lineage: ['session', session ?? `${file}`], notes, promptIncomplete: true };
+    const ctx: RequestContext = { file, line, format: 'codex-rollout', lineage: ['session', session ?? file], notes, promptIncomplete: true };
     if (time !== undefined) ctx.time = time;
     if (events.length > 0) ctx.events = events;
     events = [];
@@ -95,7 +100,8 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
     if (model) body.model = model;
     if (instructions !== undefined) body.instructions = instructions;
     if (effort) body.reasoning = { effort };
-    pending = { line, ctx, body };
+    call = { ctx, body, hasOutput: false, hasUsage: false, emitted: false };
+    inputSince = false;
     return out;
   };
 
@@ -106,10 +112,11 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
       const payload = isObject(v.payload) ? v.payload : undefined;
       if (!RECORD_TYPES.has(type)) return [{ kind: 'skip', reason: `rollout record type ${type || 'unknown'}`, line }];
       if (!payload) return [{ kind: 'bad', line, message: `Codex ${type} record has no payload object` }];
+      const time = toEpochMs(v.timestamp);
       switch (type) {
         case 'session_meta': {
           const meta = isObject(payload.meta) ? payload.meta : payload; // forked sessions nest it
-          session = asString(meta.id) ?? session;
+          session = asString(meta.id) ?? asString(meta.session_id) ?? session;
           provider = asString(meta.model_provider) ?? provider;
           const base = isObject(meta.base_instructions) ? asString(meta.base_instructions.text) : asString(meta.base_instructions);
           if (base !== undefined) {
@@ -126,14 +133,23 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
           return [{ kind: 'skip', reason: 'rollout metadata', line }];
         }
         case 'event_msg': {
-          if (payload.type === 'token_count') {
-            const info = isObject(payload.info) ? payload.info : undefined;
-            const usage = info ? codexUsage(info.last_token_usage) : undefined;
-            // the first count after a call is its own; Codex sometimes writes the same count twice
-            if (usage && pending) return [...emit(usage), { kind: 'skip', reason: 'token count (usage of the call before it)', line }];
-            return [{ kind: 'skip', reason: 'token count (usage of the call before it)', line }];
-          }
-          return [{ kind: 'skip', reason: 'UI event (not sent to the model)', line }];
+          if (payload.type !== 'token_count') return [{ kind: 'skip', reason: 'UI event (not sent to the model)', line }];
+          const skip: AdapterOutput = { kind: 'skip', reason: 'token count (usage of a model call)', line };
+          const info = isObject(payload.info) ? payload.info : undefined;
+          const usage = info ? codexUsage(info.last_token_usage) : undefined;
+          if (!info || !usage) return [skip];
+          const totals = JSON.stringify(info.total_token_usage ?? null);
+          if (totals !== 'null' && totals === lastTotals) return [skip];
+          lastTotals = totals;
+          // A count belongs to the latest call when that has none yet (its tool outputs may already be
+          // logged). Otherwise the call it counts logs its output items after the count (Codex 0.60
+          // writes the final message after it): it opens here, on the items so far.
+          const out: AdapterOutput[] = [];
+          if (!call || call.hasUsage || !call.hasOutput) out.push(...open(line, time));
+          call!.hasUsage = true;
+          call!.ctx.usage = usage;
+          out.push(...emit(), skip);
+          return out;
         }
         case 'compacted': {
           // the history is replaced by a summary (or by the replacement history Codex kept)
@@ -141,7 +157,7 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
           const message = asString(payload.message);
           items = replacement.length > 0 ? [...replacement] : message !== undefined ? [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: message }] }] : [];
           events.push({ kind: 'compaction', line, detail: 'compaction replaced the history with a summary' });
-          inOutput = false;
+          inputSince = true;
           return [...emit(), { kind: 'skip', reason: 'compaction record', line }];
         }
         default: {
@@ -150,9 +166,9 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
           if (itemType !== undefined && LOCAL_ITEMS.has(itemType)) return [{ kind: 'skip', reason: `${itemType} item (not sent to the model)`, line }];
           const out: AdapterOutput[] = [];
           if (isOutputItem(payload)) {
-            if (!inOutput) out.push(...startCall(line, toEpochMs(v.timestamp)));
-            inOutput = true;
-          } else inOutput = false;
+            if (inputSince || !call) out.push(...open(line, time));
+            call!.hasOutput = true;
+          } else inputSince = true;
           items.push(payload);
           out.push({ kind: 'skip', reason: 'conversation item (part of the next request)', line });
           return out;
