@@ -35,6 +35,22 @@ export interface IngestOptions {
   siblings?: ReadonlyArray<{ abs: string; rel: string }>;
 }
 
+/**
+ * Formats of the run's files as batch files see them, by path, size and modification time: a batch
+ * split into many input and output files would otherwise sniff every file once per batch file.
+ */
+const siblingFormats = new Map<string, LogFormat | undefined>();
+
+async function siblingFormat(s: { abs: string; rel: string }, maxLineBytes: number | undefined): Promise<LogFormat | undefined> {
+  const st = await stat(s.abs).catch(() => undefined);
+  const key = `${s.abs}\u0000${st?.size ?? -1}\u0000${st?.mtimeMs ?? -1}`;
+  if (siblingFormats.has(key)) return siblingFormats.get(key);
+  const format = await detectLogFormat(s.abs, s.rel, maxLineBytes).catch(() => undefined);
+  if (siblingFormats.size >= 4096) siblingFormats.clear(); // bounded: a long-lived process meets many files
+  siblingFormats.set(key, format);
+  return format;
+}
+
 type LineAdapter = { record(v: unknown, line: number): AdapterOutput[]; end?(): { notes: string[] } };
 
 /**
@@ -47,7 +63,7 @@ async function batchAdapter(rel: string, format: BatchFormat, opts: IngestOption
   const files: Array<{ abs: string; rel: string }> = [];
   for (const s of opts.siblings ?? []) {
     if (s.rel === rel) continue;
-    if ((await detectLogFormat(s.abs, s.rel, opts.maxLineBytes).catch(() => undefined)) === want) files.push(s);
+    if ((await siblingFormat(s, opts.maxLineBytes)) === want) files.push(s);
   }
   if (isBatchResults(format)) return createBatchResultsAdapter(rel, files.length ? await readBatchIds(files, opts.maxLineBytes) : undefined);
   const results = files.length ? await readBatchResults(files, opts.maxLineBytes) : undefined;

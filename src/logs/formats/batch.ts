@@ -46,7 +46,7 @@ export function batchRecordFormat(v: unknown): BatchFormat | undefined {
   if (isObject(v.params)) return 'anthropic-batch';
   if (isObject(v.result) && typeof v.result.type === 'string') return 'anthropic-batch-results';
   if (typeof v.url === 'string' && isObject(v.body)) return 'openai-batch';
-  if ('response' in v && (v.response === null || (isObject(v.response) && ('body' in v.response || 'status_code' in v.response)))) return 'openai-batch-output';
+  if ('response' in v && !('request' in v) && (v.response === null || (isObject(v.response) && ('body' in v.response || 'status_code' in v.response)))) return 'openai-batch-output';
   return undefined;
 }
 
