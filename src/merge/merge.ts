@@ -170,7 +170,11 @@ function mergeProjection(inputs: readonly NamedReport[], fileOrder: Map<string, 
         throw new KvlintError('KVE101', `${name} prices ${t.model} with ${t.price} (${t.regime}), another report with ${got.price} (${got.regime})`, {
           hint: 'merge reports run with the same prices and options',
         });
-      } else got.requests += t.requests;
+      } else {
+        got.requests += t.requests;
+        // a note that holds for some of the target's requests (e.g. those sent through a Batch API) may be in any shard
+        for (const a of t.assumptions) if (!got.assumptions.includes(a)) got.assumptions.push(a);
+      }
     }
     for (const u of p.unpriced) unpriced.set(u.model, (unpriced.get(u.model) ?? 0) + u.requests);
     for (const c of p.calibration) {
