@@ -3,7 +3,7 @@ import { isObject } from './api/common.js';
 import { detectBodyApi } from './api/index.js';
 import { isPairRecord } from './formats/bodies.js';
 import { isClaudeCodeRecord } from './formats/claude-code.js';
-import { isCodexRecord } from './formats/codex.js';
+import { isCodexRecord, isLegacyCodexHead } from './formats/codex.js';
 import { batchRecordFormat, isBatchFormat } from './formats/batch.js';
 import { isLangfuseIngestion } from './formats/langfuse-ingestion.js';
 import { isLangfuseRecord, isLitellmRecord } from './formats/observability.js';
@@ -74,6 +74,7 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     }
   }
   if (parsed.length >= 1 && isObject(parsed[0])) {
+    if (isLegacyCodexHead(parsed)) return 'codex-rollout';
     const kinds = parsed.map(recordFormat);
     const first = kinds.find((k) => k !== undefined);
     if (first === 'stream-event' && kinds.every((k) => k === 'stream-event' || k === undefined)) return 'response-stream';

@@ -31,6 +31,7 @@ describe('more request-log formats', () => {
   it('detects each from content', async () => {
     for (const [name, format] of [
       ['codex-rollout.jsonl', 'codex-rollout'],
+      ['codex-rollout-legacy.jsonl', 'codex-rollout'],
       ['openai-batch-input.jsonl', 'openai-batch'],
       ['openai-batch-output.jsonl', 'openai-batch-output'],
       ['anthropic-batch-requests.jsonl', 'anthropic-batch'],
@@ -105,6 +106,15 @@ describe('more request-log formats', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('Codex rollouts written before the envelope (bare header, state markers, bare items) are read too', async () => {
+    const recs = requests(await records('codex-rollout-legacy.jsonl', 'codex-rollout'));
+    expect(recs.map((r) => r.request.line)).toEqual([6, 10, 12, 14]);
+    expect(recs[0]!.request.lineage).toBe('5f0c9a7e-3b21-4c55-9d0e-61a2b7c4e901');
+    expect(recs[0]!.request.segments.map((s) => s.label)).toEqual(['instructions', 'input[0] user', 'input[1] user']);
+    expect(recs[3]!.request.segments.at(-1)).toMatchObject({ role: 'function_call_output' });
+    expect(recs.every((r) => r.request.usage === undefined && r.promptIncomplete)).toBe(true);
   });
 
   it('Codex end to end: a session lineage, the shrunken cache read found from usage', async () => {

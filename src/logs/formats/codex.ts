@@ -30,6 +30,25 @@ export function isCodexRecord(v: unknown): boolean {
   return isObject(v) && typeof v.type === 'string' && RECORD_TYPES.has(v.type) && isObject(v.payload) && 'timestamp' in v;
 }
 
+/** Responses item types a rollout written before the envelope (mid 2025) holds bare, one per line. */
+const BARE_ITEMS = new Set(['message', 'function_call_output', 'custom_tool_call_output', ...OUTPUT_ITEMS, ...LOCAL_ITEMS]);
+
+/** A bare Responses item of a rollout written before the envelope. */
+function isBareItem(v: Record<string, unknown>): boolean {
+  return typeof v.type === 'string' && BARE_ITEMS.has(v.type) && !('payload' in v) && (v.type !== 'message' || Array.isArray(v.content));
+}
+
+/**
+ * True when the first records are a rollout written before the envelope existed: a bare header
+ * `{id, timestamp, instructions?, git?}`, then `{"record_type":"state"}` markers and bare items.
+ */
+export function isLegacyCodexHead(records: readonly unknown[]): boolean {
+  const [head, ...rest] = records;
+  if (!isObject(head) || typeof head.id !== 'string' || typeof head.timestamp !== 'string' || 'type' in head) return false;
+  if (!('instructions' in head) && !('git' in head) && !('cli_version' in head)) return false;
+  return rest.some((r) => isObject(r) && (r.record_type === 'state' || isBareItem(r)));
+}
+
 function isOutputItem(item: Record<string, unknown>): boolean {
   const type = asString(item.type);
   if (type === 'message') return item.role === 'assistant';
@@ -89,8 +108,8 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
     const out = emit();
     const notes = [
       baseInstructions
-        ? 'Codex rollouts do not contain the tool definitions: segments hold the instructions and the conversation items, and breaks are read from the reported usage'
-        : 'Codex rollouts do not contain the tool definitions or (in this version) the base instructions: segments hold the conversation items, and breaks are read from the reported usage',
+        ? 'Codex rollouts do not contain the tool definitions: segments hold the instructions and the conversation items, and breaks are read from the reported usage where the rollout has it'
+        : 'Codex rollouts do not contain the tool definitions or (in this version) the base instructions: segments hold the conversation items, and breaks are read from the reported usage where the rollout has it',
     ];
     const ctx: RequestContext = { file, line, format: 'codex-rollout', lineage: ['session', session ?? file], notes, promptIncomplete: true };
     if (time !== undefined) ctx.time = time;
@@ -106,8 +125,13 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
   };
 
   return {
-    record(v, line) {
-      if (!isObject(v)) return [{ kind: 'bad', line, message: 'record is not an object' }];
+    record(raw, line) {
+      if (!isObject(raw)) return [{ kind: 'bad', line, message: 'record is not an object' }];
+      // a rollout written before the envelope: a bare header, state markers and bare items
+      if (raw.record_type === 'state') return [{ kind: 'skip', reason: 'rollout metadata', line }];
+      let v: Record<string, unknown> = raw;
+      if (line === 1 && typeof raw.id === 'string' && !('type' in raw) && !('payload' in raw)) v = { timestamp: raw.timestamp, type: 'session_meta', payload: raw };
+      else if (isBareItem(raw)) v = { timestamp: raw.timestamp, type: 'response_item', payload: raw };
       const type = asString(v.type) ?? '';
       const payload = isObject(v.payload) ? v.payload : undefined;
       if (!RECORD_TYPES.has(type)) return [{ kind: 'skip', reason: `rollout record type ${type || 'unknown'}`, line }];
@@ -118,6 +142,7 @@ export function createCodexAdapter(file: string): { record(v: unknown, line: num
           const meta = isObject(payload.meta) ? payload.meta : payload; // forked sessions nest it
           session = asString(meta.id) ?? asString(meta.session_id) ?? session;
           provider = asString(meta.model_provider) ?? provider;
+          model = asString(meta.model) ?? model;
           const base = isObject(meta.base_instructions) ? asString(meta.base_instructions.text) : asString(meta.base_instructions);
           if (base !== undefined) {
             instructions = base;
