@@ -101,8 +101,9 @@ export function sniffLog(path: string, head: Buffer | string): LogFormat | undef
     if (/"gen_ai\.(input\.messages|request\.model|provider\.name|system|operation\.name)"\s*:/.test(h)) return 'otel-genai-spans';
     if (/^[[{]\s*(\{\s*)?"(id|system)"\s*:[^]*?"conversations"\s*:\s*\[|^[[{]\s*(\{\s*)?"conversations"\s*:\s*\[/.test(h)) return 'sharegpt';
     if (/^\[?\s*\{\s*"request"\s*:\s*\{/.test(h) && /"(response|usage)"\s*:/.test(t)) return 'request-response-pairs';
-    if (/^\{\s*"batch"\s*:\s*\[\s*\{/.test(h) && /"type"\s*:\s*"(trace|generation|span|event|observation)-(create|update)"/.test(h)) return 'langfuse-ingestion';
-    if (/^\{\s*"requests"\s*:\s*\[\s*\{/.test(h) && /"custom_id"\s*:/.test(h) && /"params"\s*:/.test(h)) return 'anthropic-batch';
+    // the keys may come in any order (`metadata` first): the envelope shapes are what is looked for
+    if (/"batch"\s*:\s*\[\s*\{/.test(h) && /"type"\s*:\s*"(trace|generation|span|event|observation)-(create|update)"/.test(h)) return 'langfuse-ingestion';
+    if (/"requests"\s*:\s*\[\s*\{/.test(h) && /"custom_id"\s*:/.test(h) && /"params"\s*:/.test(h)) return 'anthropic-batch';
     if (/"call_type"\s*:/.test(h) && /"model_parameters"\s*:/.test(t)) return 'litellm';
     if (/"traceId"\s*:/.test(h) && /"type"\s*:\s*"(GENERATION|SPAN|EVENT)"/.test(t)) return 'langfuse';
   }
