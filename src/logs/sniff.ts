@@ -146,7 +146,9 @@ export function explainUnrecognized(text: string): string | undefined {
     if (!Array.isArray(v.batch)) return miss('a Langfuse ingestion batch', 'a `batch` list of events');
     const ev = v.batch.find(isObject);
     if (!ev) return miss('a Langfuse ingestion batch', 'events in `batch`');
-    return miss('a Langfuse ingestion batch', typeof ev.type !== 'string' ? '`type` on its events' : `\`body\` on its ${ev.type} events`);
+    if (typeof ev.type !== 'string') return miss('a Langfuse ingestion batch', '`type` on its events');
+    if (!isObject(ev.body)) return miss('a Langfuse ingestion batch', `\`body\` on its ${ev.type} events`);
+    return `looks like a Langfuse ingestion batch but its events are of no known type (${ev.type}; e.g. trace-create, generation-create)`;
   }
   if (has(v, 'custom_id')) {
     if (has(v, 'params')) return miss('an Anthropic Message Batches request', '`params` object');

@@ -226,6 +226,7 @@ describe('more request-log formats', () => {
       ['{"custom_id":"a","params":null}\n', /Anthropic Message Batches request but has no `params` object/],
       ['{"batch":[{"id":"e1","timestamp":"t"}]}', /Langfuse ingestion batch but has no `type` on its events/],
       ['{"model":"gpt-4o","prompt":"hi"}', /provider request body but has no `messages`, `input` or `contents`/],
+      ['{"batch":[{"id":"e1","type":"log-entry","body":{}}]}', /Langfuse ingestion batch but its events are of no known type \(log-entry;/],
     ];
     for (const [text, want] of cases) expect(explainUnrecognized(text), text).toMatch(want);
     expect(explainUnrecognized('{"foo":1}\n{"foo":2}\n')).toBeUndefined();
