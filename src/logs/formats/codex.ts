@@ -7,9 +7,9 @@
 // Codex sends the Responses API the whole history on every model call (tools → instructions → input
 // items). A call starts where the model's output items begin after input items; its request is the
 // items so far. Its usage is the next `token_count`, which versions write at different places: after
-// the call's tool outputs (0.14x), or before the call's final message (0.60). The tool definitions are never in
-// the rollout, and the base instructions only in some versions: the prompt is marked incomplete and
-// breaks are read from the reported usage, as for Claude Code transcripts.
+// the call's tool outputs (0.14x), or before the call's final message (0.60). The tool definitions are
+// never in the rollout, and the base instructions only in some versions: the prompt is marked
+// incomplete and breaks are read from the reported usage, as for Claude Code transcripts.
 import type { ReportedUsage } from '../../model.js';
 import { asArray, asString, isObject } from '../api/common.js';
 import { normalizeOpenAiResponses } from '../api/openai.js';
