@@ -13,6 +13,7 @@ import { compareDiagnostics, countSeverities, summaryOf } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
 import { parsePrompt, sniffPrompt } from './normalize/prompt/index.js';
+import { sourceLanguageOf } from './normalize/source/parser.js';
 import { loadTokenizer, type Tokenizer } from './tokenize/index.js';
 import { lintPrompt } from './engine/lint.js';
 import { loadRules, ruleIndex } from './engine/registry.js';
@@ -151,12 +152,19 @@ async function readConfig(opts: RunOptions): Promise<KvlintConfig | undefined> {
 
 type Classified =
   | { kind: 'prompt'; rel: string; file: SourceFile; explicit: boolean }
+  | { kind: 'source'; rel: string; file: SourceFile }
   | { kind: 'log'; rel: string; abs: string }
   | { kind: 'problem'; problem: InputProblem }
   | { kind: 'skip' };
 
 /** Decides what one discovered file is: a request log (sniffed from content first), a prompt, or neither. */
 async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: string, rel: string) => Promise<string | undefined>): Promise<Classified> {
+  if (sourceLanguageOf(f.rel)) {
+    // application code is never a request log: no sniffing
+    const code = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
+    if (isInputProblem(code)) return f.explicit || code.code !== 'KVE307' ? { kind: 'problem', problem: code } : { kind: 'skip' };
+    return { kind: 'source', rel: f.rel, file: code };
+  }
   const logFormat = await detectLog(f.abs, f.rel).catch(() => undefined);
   if (logFormat) return { kind: 'log', rel: f.rel, abs: f.abs };
   if (!hasKnownExtension(f.rel)) {
@@ -167,7 +175,7 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
       problem: {
         code: 'KVE305',
         file: f.rel,
-        message: `unknown extension ${ext}: kvlint reads templates (.txt .md .j2 .hbs .mustache .prompt .prompty), tool files and logs (.json .jsonl .yaml .yml .snap .har .gz)`,
+        message: `unknown extension ${ext}: kvlint reads templates (.txt .md .j2 .hbs .mustache .prompt .prompty), tool files and logs (.json .jsonl .yaml .yml .snap .har .gz), and source code (.py .ts .tsx .js .mjs)`,
       },
     };
   }
@@ -216,10 +224,62 @@ async function logProgress(
  * options that change the figures, and the shard count. A hash, so no path or option value is exposed.
  */
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
-  const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
+  const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' || i.kind === 'source' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
   // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
   const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
+}
+
+interface SourceLintEnv {
+  opts: RunOptions;
+  config: KvlintConfig | undefined;
+  rules: LoadedRule[];
+  lookup: (name: string) => LoadedRule | undefined;
+  prices: ReturnType<typeof loadPriceTable>;
+  tokenizerFor: (model: string) => Promise<Tokenizer>;
+  problems: InputProblem[];
+}
+
+/**
+ * One source file: a cheap look for an SDK import or a prompt-looking string first (most code has
+ * neither and is never parsed), then the parser, then each request it builds through the template
+ * rules. A syntax error is one KVE306 problem for the file; the run goes on.
+ */
+async function lintSourceFile(file: SourceFile, env: SourceLintEnv): Promise<FileResult | undefined> {
+  const { opts, config, rules, lookup, prices, tokenizerFor, problems } = env;
+  const { mayHoldPrompt, parseSource } = await import('./normalize/source/index.js');
+  const empty: FileResult = { file: file.path, kind: 'source', format: sourceLanguageOf(file.path) ?? 'source', diagnostics: [], ...countSeverities([]), tokens: 0 };
+  if (!mayHoldPrompt(file.text)) return empty;
+  noteSecrets(file.text);
+  let sd;
+  try {
+    sd = await parseSource(file);
+  } catch (err) {
+    if (!(err instanceof KvlintError)) throw err;
+    problems.push({ code: err.code, file: file.path, ...(err.line ? { line: err.line } : {}), message: err.message });
+    return undefined;
+  }
+  const resolved = configFor(config, file.path, opts.cwd, rules);
+  const { lintSourceRequests } = await import('./engine/lint-source.js');
+  let tokens = 0;
+  let diags = await lintSourceRequests(sd.requests, rules, resolved.settings, async (req) => {
+    const model = targetModel([opts.model, resolved.model, config?.model, req.doc.model], [opts.provider, resolved.provider, config?.provider, req.doc.provider]);
+    const tokenizer = await tokenizerFor(model);
+    tokens += req.doc.segments.reduce((n, s) => n + tokenizer.count(s.text), 0);
+    const min = minCacheable(prices, model);
+    return { tokenizer, ...(min ? { minCacheable: min } : {}) };
+  });
+  const directives = parseDirectives(file.text, sd.syntax, sd.comments.filter((c) => c.body.includes('kvlint-')));
+  if (directives.length) {
+    const applied = applyDirectives(diags, directives, (name) => lookup(name));
+    diags = applied.kept;
+    const kv490 = lookup('KV490');
+    const sev = kv490 ? resolved.settings.get(kv490.id)?.severity ?? kv490.severity : 'off';
+    if (kv490 && sev !== 'off') diags.push(...directiveDiagnostics(file.path, kv490, sev, applied.unused, applied.missingReason, applied.unknownRule));
+  }
+  if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
+  diags.sort(compareDiagnostics);
+  return { ...empty, format: sd.requests.length ? sd.language : empty.format, diagnostics: diags, ...countSeverities(diags), tokens };
 }
 
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
@@ -262,6 +322,7 @@ export async function run(opts: RunOptions): Promise<Report> {
     const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth); // issue 7
     if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
     else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin }); // issue 7
+    else if (sourceLanguageOf(opts.stdin.filename)) inputs.push({ kind: 'source', rel: opts.stdin.filename, file: read });
     else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
     else
       inputs.push({
@@ -284,6 +345,12 @@ export async function run(opts: RunOptions): Promise<Report> {
 
   for (const input of inputs) {
     if (input.kind === 'problem') problems.push(input.problem);
+    if (input.kind === 'source') {
+      if (!inShard(input.rel, opts.shard)) continue;
+      const result = await lintSourceFile(input.file, { opts, config, rules, lookup, prices, tokenizerFor, problems });
+      if (result) results.push(result);
+      continue;
+    }
     if (input.kind !== 'prompt') continue;
     if (!inShard(input.rel, opts.shard)) continue; // templates are split by path
     noteSecrets(input.file.text); // issue 7: a token reported without its `Bearer` is still redacted
