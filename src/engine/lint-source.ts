@@ -1,6 +1,6 @@
 // Linting the requests a source file builds: each SDK call is its own request, judged by the template
 // rules that read what is interpolated where. Findings of a prompt shared by several calls are kept once.
-import type { Diagnostic } from '../model.js';
+import type { Diagnostic, PromptDoc } from '../model.js';
 import type { SourceRequestDoc } from '../normalize/source/index.js';
 import { compareDiagnostics } from '../report.js';
 import { lintPrompt, type LintContext } from './lint.js';
@@ -38,13 +38,21 @@ export async function lintSourceRequests(
   contextFor: (req: SourceRequestDoc) => Promise<LintContext>,
 ): Promise<Diagnostic[]> {
   const applicable = rules.filter(appliesToSource);
+  const placement = applicable.filter((r) => r.check === 'volatile-before-stable');
+  const others = applicable.filter((r) => r.check !== 'volatile-before-stable');
   // A tool list written as one literal keeps its order on every request: sorting is style, not a risk.
-  const literalTools = applicable.filter((r) => r.check !== 'tool-order');
+  const literalTools = others.filter((r) => r.check !== 'tool-order');
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const req of requests) {
     const ctx = await contextFor(req);
-    for (const d of lintPrompt(req.doc, req.toolOrderFixed ? literalTools : applicable, settings, ctx)) {
+    const found = [
+      ...lintPrompt(req.doc, req.toolOrderFixed ? literalTools : others, settings, ctx),
+      // Tools computed by code (`tools=get_tools()`) are not text that could move to the user turn:
+      // for placement they count as fixed; what they interpolate and their order are judged above.
+      ...(placement.length ? lintPrompt(toolsFixed(req.doc), placement, settings, ctx) : []),
+    ];
+    for (const d of found) {
       const key = `${d.ruleId}\0${d.messageId}\0${d.line}\0${d.column}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -52,4 +60,15 @@ export async function lintSourceRequests(
     }
   }
   return out.sort(compareDiagnostics);
+}
+
+/** The doc with the holes of its tool segments counted as fixed (includes) rather than variables. */
+function toolsFixed(doc: PromptDoc): PromptDoc {
+  if (!doc.segments.some((s) => s.level === 'tools' && s.placeholders?.length)) return doc;
+  return {
+    ...doc,
+    segments: doc.segments.map((s) =>
+      s.level === 'tools' && s.placeholders ? { ...s, placeholders: s.placeholders.map((p) => ({ ...p, kind: 'include' as const })) } : s,
+    ),
+  };
 }

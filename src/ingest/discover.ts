@@ -262,7 +262,7 @@ function ancestorsOf(abs: string): Set<string> {
 /** True for names a directory walk should pick up. */
 export function hasKnownExtension(name: string): boolean {
   const lower = name.toLowerCase();
-  if (/\.d\.[mc]?ts$/.test(lower)) return false; // type declarations hold no prompt
+  if (/\.d\.[mc]?ts$/.test(lower)) return false; // type declarations hold no prompt: not walked
   return KNOWN_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 

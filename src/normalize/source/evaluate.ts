@@ -139,7 +139,15 @@ export abstract class Evaluator {
 
   /** `sep.join(items)`: known items joined with the separator; otherwise one hole explaining the items. */
   join(sep: Val, items: Val | undefined, node: SyntaxNode): Val {
-    if (!items || items.t !== 'list' || sep.t !== 'str') return this.opaque(node);
+    if (!items || items.t !== 'list' || sep.t !== 'str') {
+      const v = this.opaque(node);
+      // what the items are decides what the joined text does (a set joins in hash order)
+      if (items && items.t !== 'list' && v.t === 'hole') {
+        const inner = this.holeFor(items).expr;
+        if (!v.hole.expr.includes(inner)) v.hole.expr = `${v.hole.expr} ← ${inner}`;
+      }
+      return v;
+    }
     const parts: Part[] = [];
     items.items.forEach((item, i) => {
       if (i > 0) parts.push(...sep.parts);

@@ -35,7 +35,7 @@ export interface SourceDoc {
  * skip the parser. One regular expression over the text, no allocation per line.
  */
 const MAY_HOLD_PROMPT =
-  /\b(?:anthropic|openai|litellm|langchain|google\.genai|google\.generativeai|vertexai)\b|@(?:anthropic-ai|ai-sdk|google\/genai|google\/generative-ai|langchain)\/|\bfrom\s+["']ai["']|\b(?:system_?prompt|systemPrompt|SYSTEM_PROMPT|system_instruction|systemInstruction|SystemMessage|ChatPromptTemplate)\b|\bYou are (?:a|an|the)\b/;
+  /\b(?:anthropic|openai|litellm|langchain|google\.genai|google\.generativeai|vertexai)\b|@(?:anthropic-ai|ai-sdk|google\/genai|google\/generative-ai|langchain)\/|\bfrom\s+["']ai["']|\b(?:system_?prompt|systemPrompt|SYSTEM_PROMPT|system_instruction|systemInstruction|SystemMessage|ChatPromptTemplate)\b|\bYou are (?:a|an|the)\b|\.(?:messages|completions|responses)\.(?:create|stream|parse)\b|\bgenerate_?[cC]ontent\b|\b(?:generateText|streamText|generateObject|streamObject)\b/;
 
 /** Lines longer than this mark generated or minified code, which holds no hand-written prompt. */
 const MINIFIED_LINE = 5000;

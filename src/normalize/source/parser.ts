@@ -31,10 +31,9 @@ const BY_EXTENSION: ReadonlyArray<readonly [string, SourceLanguage]> = [
 /** The extensions above, for directory walks. */
 export const SOURCE_EXTENSIONS: readonly string[] = BY_EXTENSION.map(([ext]) => ext);
 
-/** The language of a file by its name; undefined when it is not source code kvlint reads (`.d.ts` is types only). */
+/** The language of a file by its name; undefined when it is not source code kvlint reads. */
 export function sourceLanguageOf(path: string): SourceLanguage | undefined {
   const lower = path.toLowerCase();
-  if (/\.d\.[mc]?ts$/.test(lower)) return undefined;
   return BY_EXTENSION.find(([ext]) => lower.endsWith(ext))?.[1];
 }
 
