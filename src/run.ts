@@ -14,6 +14,7 @@ import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/disco
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
 import { parsePrompt, sniffPrompt } from './normalize/prompt/index.js';
 import { sourceLanguageOf } from './normalize/source/parser.js';
+import type { SourceDoc } from './normalize/source/index.js';
 import { loadTokenizer, type Tokenizer } from './tokenize/index.js';
 import { lintPrompt } from './engine/lint.js';
 import { loadRules, ruleIndex } from './engine/registry.js';
@@ -150,9 +151,13 @@ async function readConfig(opts: RunOptions): Promise<KvlintConfig | undefined> {
   return { ...config, file: path.relative(opts.cwd, file).split(path.sep).join('/') || file };
 }
 
+/** Source files read at once during a walk: enough to keep the disk busy, few enough to bound memory. */
+const SOURCE_READ_BATCH = 32;
+
 type Classified =
   | { kind: 'prompt'; rel: string; file: SourceFile; explicit: boolean }
-  | { kind: 'source'; rel: string; file: SourceFile }
+  /** `file` is dropped when the cheap look finds no SDK and no prompt: the text is not kept */
+  | { kind: 'source'; rel: string; file?: SourceFile }
   | { kind: 'log'; rel: string; abs: string }
   | { kind: 'problem'; problem: InputProblem }
   | { kind: 'skip' };
@@ -163,7 +168,8 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
     // application code is never a request log: no sniffing
     const code = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
     if (isInputProblem(code)) return f.explicit || code.code !== 'KVE307' ? { kind: 'problem', problem: code } : { kind: 'skip' };
-    return { kind: 'source', rel: f.rel, file: code };
+    const { mayHoldPrompt } = await import('./normalize/source/precheck.js');
+    return mayHoldPrompt(code.text) ? { kind: 'source', rel: f.rel, file: code } : { kind: 'source', rel: f.rel };
   }
   const logFormat = await detectLog(f.abs, f.rel).catch(() => undefined);
   if (logFormat) return { kind: 'log', rel: f.rel, abs: f.abs };
@@ -245,15 +251,16 @@ interface SourceLintEnv {
  * neither and is never parsed), then the parser, then each request it builds through the template
  * rules. A syntax error is one KVE306 problem for the file; the run goes on.
  */
-async function lintSourceFile(file: SourceFile, env: SourceLintEnv): Promise<FileResult | undefined> {
+async function lintSourceFile(rel: string, file: SourceFile | undefined, parsed: Promise<SourceDoc> | undefined, env: SourceLintEnv): Promise<FileResult | undefined> {
   const { opts, config, rules, lookup, prices, tokenizerFor, problems } = env;
-  const { mayHoldPrompt, parseSource } = await import('./normalize/source/index.js');
-  const empty: FileResult = { file: file.path, kind: 'source', format: sourceLanguageOf(file.path) ?? 'source', diagnostics: [], ...countSeverities([]), tokens: 0 };
-  if (!mayHoldPrompt(file.text)) return empty;
+  const empty: FileResult = { file: rel, kind: 'source', format: sourceLanguageOf(rel) ?? 'source', diagnostics: [], ...countSeverities([]), tokens: 0 };
+  const { mayHoldPrompt } = await import('./normalize/source/precheck.js');
+  if (!file || !mayHoldPrompt(file.text)) return empty;
+  const { parseSource } = await import('./normalize/source/index.js');
   noteSecrets(file.text);
   let sd;
   try {
-    sd = await parseSource(file);
+    sd = await (parsed ?? parseSource(file));
   } catch (err) {
     if (!(err instanceof KvlintError)) throw err;
     problems.push({ code: err.code, file: file.path, ...(err.line ? { line: err.line } : {}), message: err.message });
@@ -308,12 +315,15 @@ export async function run(opts: RunOptions): Promise<Report> {
     problems.push(...found.problems);
     const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
     const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
-    for (const f of found.files) {
-      if (ignored) {
-        const relToConfig = path.relative(configDir, f.abs).split(path.sep).join('/');
-        if (ignored(relToConfig)) continue;
-      }
-      inputs.push(await classify(f, opts, detectLogFormat));
+    const wanted = found.files.filter((f) => !ignored || !ignored(path.relative(configDir, f.abs).split(path.sep).join('/')));
+    for (let i = 0; i < wanted.length; ) {
+      // A run of source files (a repository walk is mostly code) is read a batch at a time; a file that
+      // may be a log is sniffed on its own.
+      let j = i;
+      while (j < wanted.length && j - i < SOURCE_READ_BATCH && sourceLanguageOf((wanted[j] as DiscoveredFile).rel)) j++;
+      if (j === i) j = i + 1;
+      inputs.push(...(await Promise.all(wanted.slice(i, j).map((f) => classify(f, opts, detectLogFormat)))));
+      i = j;
     }
   }
   if (opts.paths.includes('-')) {
@@ -343,11 +353,28 @@ export async function run(opts: RunOptions): Promise<Report> {
   };
   const kv490 = lookup('KV490');
 
+  // Many source files to parse (a repository walk): a pool parses them on every core, ahead of linting.
+  const toParse = inputs.filter((i): i is { kind: 'source'; rel: string; file: SourceFile } => i.kind === 'source' && i.file !== undefined && inShard(i.rel, opts.shard));
+  const parsing = new Map<string, Promise<SourceDoc>>();
+  let sourcePool: { close(): Promise<void> } | undefined;
+  if (toParse.length) {
+    const { POOL_MIN_FILES, SourcePool } = await import('./normalize/source/pool.js');
+    if (toParse.length >= POOL_MIN_FILES) {
+      const pool = new SourcePool();
+      sourcePool = pool;
+      for (const i of toParse) {
+        const p = pool.parse(i.file);
+        p.catch(() => undefined); // handled where it is awaited
+        parsing.set(i.rel, p);
+      }
+    }
+  }
+
   for (const input of inputs) {
     if (input.kind === 'problem') problems.push(input.problem);
     if (input.kind === 'source') {
       if (!inShard(input.rel, opts.shard)) continue;
-      const result = await lintSourceFile(input.file, { opts, config, rules, lookup, prices, tokenizerFor, problems });
+      const result = await lintSourceFile(input.rel, input.file, parsing.get(input.rel), { opts, config, rules, lookup, prices, tokenizerFor, problems });
       if (result) results.push(result);
       continue;
     }
@@ -381,6 +408,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     const tokens = doc.segments.reduce((n, s) => n + tokenizer.count(s.text), 0);
     results.push({ file: input.rel, kind: doc.kind, format: doc.format, diagnostics: diags, ...countSeverities(diags), tokens });
   }
+
+  await sourcePool?.close();
 
   let logs: unknown;
   let projection: Projection | undefined;

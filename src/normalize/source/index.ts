@@ -13,6 +13,7 @@ import { isMessageConstructor, RequestBuilder, type SourceRequest } from './sdk.
 import { buildText, isConstant, type Part } from './values.js';
 
 export { SOURCE_EXTENSIONS, sourceLanguageOf } from './parser.js';
+export { mayHoldPrompt } from './precheck.js';
 
 /** One request found in a source file, ready for the template rules. */
 export interface SourceRequestDoc {
@@ -28,25 +29,6 @@ export interface SourceDoc {
   requests: SourceRequestDoc[];
   /** comments of the file, for inline directives */
   comments: Array<{ start: number; end: number; body: string }>;
-}
-
-/**
- * Imports of LLM SDKs, and strings that look like prompts: the cheap test that lets files with neither
- * skip the parser. One regular expression over the text, no allocation per line.
- */
-const MAY_HOLD_PROMPT =
-  /\b(?:anthropic|openai|litellm|langchain|google\.genai|google\.generativeai|vertexai)\b|@(?:anthropic-ai|ai-sdk|google\/genai|google\/generative-ai|langchain)\/|\bfrom\s+["']ai["']|\b(?:system_?prompt|systemPrompt|SYSTEM_PROMPT|system_instruction|systemInstruction|SystemMessage|ChatPromptTemplate)\b|\bYou are (?:a|an|the)\b|\.(?:messages|completions|responses)\.(?:create|stream|parse)\b|\bgenerate_?[cC]ontent\b|\b(?:generateText|streamText|generateObject|streamObject)\b/;
-
-/** Lines longer than this mark generated or minified code, which holds no hand-written prompt. */
-const MINIFIED_LINE = 5000;
-
-/** True when a source file may hold a prompt worth parsing. */
-export function mayHoldPrompt(text: string): boolean {
-  if (!MAY_HOLD_PROMPT.test(text)) return false;
-  // minified bundles: a few very long lines
-  const firstBreak = text.indexOf('\n');
-  if ((firstBreak === -1 ? text.length : firstBreak) > MINIFIED_LINE && text.length / Math.max(1, text.split('\n', 50).length) > MINIFIED_LINE / 5) return false;
-  return true;
 }
 
 /** Variable names that hold a system prompt by convention, for prompts assembled apart from the call. */

@@ -23,6 +23,7 @@ const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satis
 
 const JS_SPEC: ScopeSpec = {
   scopes: new Set([...FUNCTION_TYPES, ...CLASS_TYPES]),
+  interesting: new Set(['variable_declarator', 'public_field_definition', 'field_definition', 'assignment_expression', 'augmented_assignment_expression', 'import_statement', 'return_statement']),
   classTypes: CLASS_TYPES,
   bindings(n, scope) {
     switch (n.type) {
@@ -118,7 +119,10 @@ const JS_SPEC: ScopeSpec = {
   returnValue(n) {
     if (n.type === 'return_statement') return n.namedChild(0) ?? undefined;
     // an arrow function whose body is an expression returns it
-    if (n.parent?.type === 'arrow_function' && n.parent.childForFieldName('body')?.id === n.id && n.type !== 'statement_block') return n;
+    if (n.type === 'arrow_function') {
+      const body = n.childForFieldName('body');
+      if (body && body.type !== 'statement_block') return body;
+    }
     return undefined;
   },
   comment(n) {

@@ -44,6 +44,8 @@ interface Runtime {
 }
 
 let runtime: Promise<Runtime> | undefined;
+/** The runtime once loaded, for what needs it synchronously after a parse (queries). */
+let loaded: Runtime | undefined;
 
 async function loadRuntime(): Promise<Runtime> {
   const require = createRequire(import.meta.url);
@@ -51,7 +53,8 @@ async function loadRuntime(): Promise<Runtime> {
   const ts = require('@vscode/tree-sitter-wasm') as typeof TS;
   const dir = dirname(main);
   await ts.Parser.init({ locateFile: (file: string) => join(dir, file) });
-  return { ts, parsers: new Map(), dir };
+  loaded = { ts, parsers: new Map(), dir };
+  return loaded;
 }
 
 const GRAMMAR_FILE: Record<SourceLanguage, string> = {
@@ -100,4 +103,10 @@ export async function parseSourceText(text: string, lang: SourceLanguage): Promi
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
+}
+
+/** Compiles a tree-sitter query for a language of a tree already parsed (so the runtime is loaded). */
+export function compileQuery(language: TS.Language, source: string): TS.Query {
+  if (!loaded) throw new Error('tree-sitter is not loaded yet');
+  return new loaded.ts.Query(language, source);
 }

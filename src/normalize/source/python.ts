@@ -18,6 +18,7 @@ function stripSelf(n: SyntaxNode): string | undefined {
 
 const PY_SPEC: ScopeSpec = {
   scopes: new Set(['function_definition', 'lambda', 'class_definition']),
+  interesting: new Set(['assignment', 'augmented_assignment', 'import_statement', 'import_from_statement', 'return_statement']),
   classTypes: CLASS_TYPES,
   bindings(n, scope) {
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
@@ -76,7 +77,9 @@ const PY_SPEC: ScopeSpec = {
     return n.type === 'function_definition' ? n.childForFieldName('name')?.text : undefined;
   },
   returnValue(n) {
-    return n.type === 'return_statement' ? (n.namedChild(0) ?? undefined) : undefined;
+    if (n.type === 'return_statement') return n.namedChild(0) ?? undefined;
+    if (n.type === 'lambda') return n.childForFieldName('body') ?? undefined;
+    return undefined;
   },
   comment(n) {
     return { start: n.startIndex, end: n.endIndex, body: n.text.replace(/^#/, '') };

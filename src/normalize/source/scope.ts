@@ -1,6 +1,24 @@
 // Where names get their values within one file: assignments (and `+=`, `.append`/`.push`) per scope,
 // function parameters, imported names, and functions whose return value can be followed.
-import type { SyntaxNode } from './parser.js';
+import { compileQuery, type SyntaxNode } from './parser.js';
+import type * as TS from '@vscode/tree-sitter-wasm';
+
+/** One query per language and set of node types, compiled once per process. */
+const queries = new Map<string, TS.Query>();
+
+/** A query capturing every named node of the given types that the tree's grammar has. */
+function queryFor(root: SyntaxNode, types: readonly string[]): TS.Query {
+  const language = root.tree.language;
+  const key = `${language.name ?? ''}\0${types.join(' ')}`;
+  let q = queries.get(key);
+  if (!q) {
+    const known = [...new Set(types)].filter((t) => language.idForNodeType(t, true) !== null);
+    q = compileQuery(language, known.map((t) => `(${t}) @n`).join('\n'));
+    queries.set(key, q);
+  }
+  return q;
+}
+
 
 /** One thing that sets or extends a name's value. */
 export interface Binding {
@@ -23,6 +41,8 @@ export interface FunctionInfo {
 /** Node types per language that the scope index needs. */
 export interface ScopeSpec {
   scopes: ReadonlySet<string>;
+  /** the node types the walk hands to the functions below (all others are passed over) */
+  interesting: ReadonlySet<string>;
   /** binding statements: returns bindings for a node, or undefined when the node binds nothing */
   bindings(node: SyntaxNode, scope: SyntaxNode): Binding[] | undefined;
   /** parameter names of a function-like scope node */
@@ -31,6 +51,7 @@ export interface ScopeSpec {
   imports(node: SyntaxNode): string[] | undefined;
   /** a named function definition: its name, when the node is one */
   functionName(node: SyntaxNode): string | undefined;
+  /** the value a return statement returns, or for a function-like scope node its expression body */
   returnValue(node: SyntaxNode): SyntaxNode | undefined;
   comment(node: SyntaxNode): { start: number; end: number; body: string } | undefined;
   /** the class a `self.x`/`this.x` binding belongs to */
@@ -51,38 +72,44 @@ export class ScopeIndex {
     readonly spec: ScopeSpec,
     callTypes: ReadonlySet<string>,
   ) {
-    // An explicit stack: generated or hostile files nest deeper than the JS stack allows.
-    const stack: Array<{ n: SyntaxNode; scope: SyntaxNode; fn?: FunctionInfo }> = [{ n: root, scope: root }];
-    while (stack.length) {
-      const { n, scope, fn } = stack.pop() as { n: SyntaxNode; scope: SyntaxNode; fn?: FunctionInfo };
-      let inner = scope;
-      let innerFn = fn;
+    // A tree-sitter query finds the few node types that matter inside WebAssembly, in source order;
+    // walking every node from JavaScript cost a round trip per node. Scopes are then assigned by a sweep
+    // over the captures with a stack of open scopes (no parent walks, no recursion).
+    const captures = queryFor(root, [...spec.interesting, ...callTypes, ...spec.scopes, 'comment']).captures(root);
+    const open: Array<{ end: number; scope: SyntaxNode; fn: FunctionInfo | undefined }> = [{ end: Infinity, scope: root, fn: undefined }];
+    let last = -1;
+    for (const { node: n } of captures) {
+      if (n.id === last) continue; // a node matched by two patterns
+      last = n.id;
+      const start = n.startIndex;
+      while ((open[open.length - 1] as { end: number }).end <= start) open.pop();
+      const top = open[open.length - 1] as { scope: SyntaxNode; fn: FunctionInfo | undefined };
       const type = n.type;
       if (callTypes.has(type)) this.calls.push(n);
       else if (type === 'comment') {
         const c = spec.comment(n);
         if (c) this.comments.push(c);
+        continue;
       }
-      if (n !== root && spec.scopes.has(type)) {
-        inner = n;
+      if (spec.scopes.has(type)) {
         this.params.set(n.id, new Set(spec.params(n)));
         const name = spec.functionName(n);
+        let fn: FunctionInfo | undefined;
         if (name !== undefined) {
-          innerFn = { node: n };
-          if (!this.functions.has(name)) this.functions.set(name, innerFn);
-        } else innerFn = spec.classTypes.has(type) ? undefined : { node: n };
-      } else {
-        const b = spec.bindings(n, scope);
-        if (b) for (const x of b) this.add(x);
-        const imp = spec.imports(n);
-        if (imp) for (const name of imp) this.imported.add(name);
-        const ret = fn ? spec.returnValue(n) : undefined;
-        if (ret && fn && (!fn.returns || fn.returns.startIndex < ret.startIndex)) fn.returns = ret;
+          fn = { node: n };
+          if (!this.functions.has(name)) this.functions.set(name, fn);
+        } else if (!spec.classTypes.has(type)) fn = { node: n };
+        const body = fn ? spec.returnValue(n) : undefined;
+        if (fn && body) fn.returns = body;
+        open.push({ end: n.endIndex, scope: n, fn });
+        continue;
       }
-      for (let i = n.childCount - 1; i >= 0; i--) {
-        const c = n.child(i);
-        if (c) stack.push({ n: c, scope: inner, ...(innerFn ? { fn: innerFn } : {}) });
-      }
+      const b = spec.bindings(n, top.scope);
+      if (b) for (const x of b) this.add(x);
+      const imp = spec.imports(n);
+      if (imp) for (const name of imp) this.imported.add(name);
+      const ret = top.fn ? spec.returnValue(n) : undefined;
+      if (ret && top.fn && (!top.fn.returns || top.fn.returns.startIndex < ret.startIndex)) top.fn.returns = ret;
     }
     this.calls.sort((a, b) => a.startIndex - b.startIndex);
     this.comments.sort((a, b) => a.start - b.start);

@@ -258,6 +258,24 @@ describe('syntax errors', () => {
   });
 });
 
+describe('many files', () => {
+  it('parsed by the worker pool give the same findings as one by one in the main thread', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-src-'));
+    const names = bad.flatMap((f) => [f, f.replace('-bad.', '-good.')]);
+    for (let k = 0; k < 3; k++) for (const f of names) writeFileSync(path.join(dir, `${k}-${f}`), readFileSync(path.join(FIXTURES, f)));
+    writeFileSync(path.join(dir, 'broken.py'), 'import anthropic\ndef f(:\n');
+    const all = await lint(['.'], dir);
+    expect(all.files.length).toBeGreaterThanOrEqual(24); // enough for the pool
+    expect(all.problems.map((p) => `${p.code} ${p.file}`)).toEqual(['KVE306 broken.py']);
+    for (const f of all.files.filter((x) => x.file.startsWith('0-'))) {
+      const one = await lint([f.file], dir);
+      expect(f.diagnostics).toEqual(one.files[0]?.diagnostics);
+    }
+    expect(all.files.filter((f) => f.file.includes('-bad.') && f.diagnostics.length === 0).map((f) => f.file)).toEqual([]);
+    expect(all.files.filter((f) => f.file.includes('-good.')).every((f) => f.diagnostics.length === 0)).toBe(true);
+  });
+});
+
 describe('parseSource', () => {
   it('gives each call its own request in render order, with the model it names', async () => {
     const text = readFileSync(path.join(FIXTURES, 'anthropic-good.py'), 'utf8');
