@@ -69,4 +69,15 @@ describe('kvlint on source code', () => {
     expect(r.stdout).toContain('SystemMessage(content=f"You are talking to {user.email}');
     expect(kvlint(['explain', 'KV401']).stdout).not.toContain('In code');
   });
+
+  it('hash and diff take the requests a source file builds (file.py#N)', () => {
+    const h = kvlint(['hash', 'fixtures/source/anthropic-bad.py']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^fixtures\/source\/anthropic-bad\.py#0 \(anthropic-messages, line 12\): 2 segments/);
+    const d = kvlint(['diff', 'fixtures/source/anthropic-bad.py', 'fixtures/source/anthropic-good.py']);
+    expect(d.stdout).toMatch(/first divergence\s+segment 0 system/);
+    const none = kvlint(['hash', 'fixtures/source/anthropic-bad.py#3']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no request #3: the file builds 1');
+  });
 });
