@@ -167,7 +167,8 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   if (sourceLanguageOf(f.rel)) {
     // application code is never a request log: no sniffing
     const code = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
-    if (isInputProblem(code)) return f.explicit || code.code !== 'KVE307' ? { kind: 'problem', problem: code } : { kind: 'skip' };
+    // a source file over the size limit met while walking is generated or vendored code: not ours
+    if (isInputProblem(code)) return f.explicit || (code.code !== 'KVE307' && code.code !== 'KVE304') ? { kind: 'problem', problem: code } : { kind: 'skip' };
     const { mayHoldPrompt } = await import('./normalize/source/precheck.js');
     return mayHoldPrompt(code.text) ? { kind: 'source', rel: f.rel, file: code } : { kind: 'source', rel: f.rel };
   }

@@ -247,6 +247,22 @@ client.messages.create(model="claude-sonnet-4-6", system=SYSTEM, messages=[{"rol
   });
 });
 
+describe('generated code', () => {
+  it('a source file over the size limit is skipped quietly in a walk and reported when named', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-src-'));
+    writeFileSync(path.join(dir, 'vendor.js'), `// openai bundle\n${'var a=1;'.repeat(100)}\n`);
+    const walked = await run({ paths: ['.'], cwd: dir, redact: true, version: 'test', maxFileSize: 300 });
+    expect(walked.problems).toEqual([]);
+    const named = await run({ paths: ['vendor.js'], cwd: dir, redact: true, version: 'test', maxFileSize: 300 });
+    expect(named.problems.map((p) => p.code)).toEqual(['KVE304']);
+  });
+
+  it('minified code is not parsed', () => {
+    expect(mayHoldPrompt(`import OpenAI from "openai";${'x=1;'.repeat(3000)}`)).toBe(false);
+    expect(mayHoldPrompt('import OpenAI from "openai";\nconst c = new OpenAI();\n')).toBe(true);
+  });
+});
+
 describe('syntax errors', () => {
   it('are one KVE306 line for the file, and the run goes on', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-src-'));
