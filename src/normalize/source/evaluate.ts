@@ -3,7 +3,7 @@
 // turns opaque values into holes, and knows str.format / join / concatenation on parts.
 import type { SyntaxNode } from './parser.js';
 import type { Binding, ScopeIndex } from './scope.js';
-import type { CallInfo, Hole, Part, Val } from './values.js';
+import { isConstant, plainValue, type CallInfo, type Hole, type Part, type Val } from './values.js';
 
 /** How deep evaluation follows names, calls and nesting before it gives a hole. */
 const MAX_DEPTH = 40;
@@ -130,6 +130,17 @@ export abstract class Evaluator {
     return [{ hole: { ...h, tag: tag ?? site.text, at: site.startIndex } }];
   }
 
+  /**
+   * `json.dumps(x)` / `JSON.stringify(x)` of a value the file writes out in full: constant text (a schema
+   * or an example rendered into the prompt). `python` spacing is json.dumps' default (`", "`, `": "`).
+   */
+  jsonText(v: Val | undefined, node: SyntaxNode, python: boolean): Val {
+    if (!v || !isConstant(v) || (v.t !== 'dict' && v.t !== 'list' && v.t !== 'str')) return this.opaque(node);
+    const plain = plainValue(v);
+    const text = python ? pyJson(plain) : JSON.stringify(plain);
+    return { t: 'str', parts: [{ lit: text, at: node.startIndex }], node };
+  }
+
   /** `a + b`: strings concatenate; lists join; anything else is a hole. */
   concat(a: Val, b: Val, node: SyntaxNode): Val {
     if (a.t === 'list' && b.t === 'list') return { t: 'list', items: [...a.items, ...b.items], node, assembled: true };
@@ -236,4 +247,11 @@ export function decodeEscape(esc: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** json.dumps with its default separators. */
+function pyJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
+  return JSON.stringify(v) ?? 'null';
 }

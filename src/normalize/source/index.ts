@@ -101,20 +101,25 @@ function findRequests(index: ScopeIndex, ev: Evaluator, text: string): SourceReq
   // System prompts assembled apart from any call (a prompts module): a variable named like one whose
   // value interpolates something.
   const used = new Set(out.flatMap((r) => r.segments.flatMap((s) => (s.anchors ?? []).map(([, src]) => src))));
+  // …or a function named like one (`def build_system_prompt(user)`, `const systemPrompt = (hints) => …`)
+  // whose last return interpolates something.
+  const candidates: Array<{ name: string; value: SyntaxNode }> = [];
   for (const [name, bindings] of index.bindings) {
     if (!isPromptName(name)) continue;
-    for (const b of bindings) {
-      if (b.op !== '=' || inside(b.value)) continue;
-      const v = ev.eval(b.value);
-      if (v.t !== 'str' || isConstant(v)) continue;
-      const firstAt = v.parts.map((p) => ('lit' in p ? p.at : p.hole.at))[0];
-      if (firstAt !== undefined && used.has(firstAt)) continue;
-      out.push({ api: 'assembled-prompt', node: b.value, segments: [segmentOf('system', 'system', name, ev.partsAt(v, b.value))], toolOrderFixed: true });
-    }
+    for (const b of bindings) if (b.op === '=' && !/function|lambda|arrow/.test(b.value.type)) candidates.push({ name, value: b.value });
+  }
+  for (const [name, f] of index.functions) if (isPromptName(name) && f.returns) candidates.push({ name, value: f.returns });
+  candidates.sort((a, b) => a.value.startIndex - b.value.startIndex);
+  for (const c of candidates) {
+    if (inside(c.value)) continue;
+    const v = ev.eval(c.value);
+    if (v.t !== 'str' || isConstant(v)) continue;
+    const firstAt = v.parts.map((p) => ('lit' in p ? p.at : p.hole.at))[0];
+    if (firstAt !== undefined && used.has(firstAt)) continue;
+    out.push({ api: 'assembled-prompt', node: c.value, segments: [segmentOf('system', 'system', c.name, ev.partsAt(v, c.value))], toolOrderFixed: true });
   }
   return out;
 }
-
 
 function segmentOf(level: Level, role: string, label: string, parts: Part[]): Segment {
   const built = buildText(parts);

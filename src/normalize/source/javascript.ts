@@ -281,6 +281,7 @@ export class JavaScriptEvaluator extends Evaluator {
         return v;
       }
     }
+    if (info.callee === 'JSON.stringify' && info.argCount === 1) return this.jsonText(info.arg(0), node, false);
     const plain = fn?.type === 'identifier' ? fn.text : undefined;
     if (plain && (plain === 'String' || TEXT_TAGS.test(plain)) && info.argCount === 1) {
       const a = info.arg(0) as Val;

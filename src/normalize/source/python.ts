@@ -285,6 +285,7 @@ export class PythonEvaluator extends Evaluator {
       const a = info.arg(0) as Val;
       return a.t === 'str' ? a : this.opaque(node);
     }
+    if (info.callee === 'json.dumps' && info.argCount >= 1) return this.jsonText(info.arg(0), node, true);
     if ((plain === 'list' || plain === 'tuple') && info.argCount === 1) {
       const a = info.arg(0) as Val;
       if (a.t === 'list') return a;

@@ -157,13 +157,14 @@ export class ScopeIndex {
 
   /** The bindings of `self.x` / `this.x` in the class around `node`, anywhere in it (the constructor runs first). */
   lookupMember(name: string, node: SyntaxNode): Binding[] | undefined {
-    const all = this.bindings.get(name);
-    if (!all) return undefined;
+    const all = this.bindings.get(name) ?? [];
     let cls: SyntaxNode | null = node.parent;
     while (cls && !this.spec.classTypes.has(cls.type)) cls = cls.parent;
     if (!cls) return undefined;
     const id = cls.id;
-    const here = all.filter((b) => b.scope.id === id);
+    // `self.x` also reads a class attribute `x = …` written in the class body
+    const bare = this.bindings.get(name.replace(/^(?:self|this)\./, '')) ?? [];
+    const here = [...bare.filter((b) => b.scope.id === id), ...all.filter((b) => b.scope.id === id)].sort((a, b) => a.pos - b.pos);
     if (here.length === 0) return undefined;
     let k = here.length - 1;
     while (k > 0 && (here[k] as Binding).op !== '=') k--;

@@ -170,6 +170,42 @@ export function go(q: string) {
     expect(diags.map((d) => `${d.line} ${d.code}`)).toContain('2 KV106');
   });
 
+  it('finds a system prompt returned by a function named like one', async () => {
+    const { diags } = await lintSnippet(
+      'prompts.ts',
+      `const regular = 'You are a friendly assistant. Keep answers short.';
+const hints = (h: { city: string }) => \`Request from: \${h.city}\`;
+export const systemPrompt = ({ requestHints }: { requestHints: { city: string } }) => {
+  const requestPrompt = hints(requestHints);
+  return \`\${regular}\n\${requestPrompt}\nWhen asked to write code, use artifacts and explain them briefly.\`;
+};
+`,
+    );
+    expect(diags.map((d) => `${d.line} ${d.code}`)).toEqual(['2 KV106']);
+  });
+
+  it('renders json.dumps and JSON.stringify of constants as text, and reads class attributes through self', async () => {
+    const py = await parseSource(
+      makeSourceFile(
+        'a.py',
+        `import json, anthropic
+SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+class Agent:
+    system = "Reply in JSON matching: " + json.dumps(SCHEMA)
+    def ask(self, q):
+        return self.client.messages.create(model="claude-sonnet-4-6", system=self.system, messages=[{"role": "user", "content": q}])
+`,
+      ),
+    );
+    const sys = py.requests[0]?.doc.segments[0];
+    expect(sys?.text).toBe('Reply in JSON matching: {"type": "object", "properties": {"city": {"type": "string"}}}');
+    expect(sys?.placeholders).toBeUndefined();
+    const ts = await parseSource(
+      makeSourceFile('a.ts', "import OpenAI from 'openai';\nconst EX = { city: 'Oslo' };\nnew OpenAI().responses.create({ instructions: `Example: ${JSON.stringify(EX)}`, input: 'q' });\n"),
+    );
+    expect(ts.requests[0]?.doc.segments[0]?.text).toBe('Example: {"city":"Oslo"}');
+  });
+
   it('a constant from another module is fixed at deploy time, like a template include', async () => {
     const { diags } = await lintSnippet(
       'a.py',
