@@ -5,6 +5,9 @@ import type { SyntaxNode } from './parser.js';
 import type { Binding, ScopeIndex } from './scope.js';
 import { isConstant, plainValue, type CallInfo, type Hole, type Part, type Val } from './values.js';
 
+/** A call that reads a file, as the whole expression: `(DIR / "x.md").read_text()`, `fs.readFileSync(p, 'utf8')`. */
+const FILE_READ = /(?:\.read_text\(\s*(?:encoding\s*=\s*)?(?:["'][\w-]+["'])?\s*\)|\bopen\([^()]*\)\.read\(\)|\breadFileSync\([^()]*\)(?:\.toString\(\))?|\bawait\s+(?:fs\.)?readFile\([^()]*\))$/;
+
 /** How deep evaluation follows names, calls and nesting before it gives a hole. */
 const MAX_DEPTH = 40;
 /** Longest origin text kept in a hole's expression. */
@@ -68,8 +71,13 @@ export abstract class Evaluator {
     return origins.length ? `${text} ← ${origins.join(' ← ')}` : text;
   }
 
-  /** `include` for a name imported from another module or written in upper case (a constant); else `variable`. */
+  /**
+   * `include` for a name imported from another module or written in upper case (a constant), and for a
+   * file read (`path.read_text()`, `readFileSync(…)`: a prompt kept in a file is fixed at deploy time, as a
+   * template include is); else `variable`.
+   */
   protected kindOf(node: SyntaxNode): Hole['kind'] {
+    if (FILE_READ.test(node.text.trim())) return 'include';
     const root = node.text.split(/[.[(]/)[0]?.trim() ?? '';
     if (!/^[A-Za-z_$][\w$]*$/.test(root)) return 'variable';
     if (node.text.includes('(')) return 'variable';
@@ -120,7 +128,7 @@ export abstract class Evaluator {
     if (v.t === 'call' && /\bset$|^frozenset$/.test(v.call.callee)) {
       return { tag: v.node.text, at: v.node.startIndex, expr: this.exprWithOrigins(v.node), kind: 'variable' };
     }
-    return { tag: v.node.text, at: v.node.startIndex, expr: this.exprWithOrigins(v.node), kind: v.t === 'code' ? this.kindOf(v.node) : 'variable' };
+    return { tag: v.node.text, at: v.node.startIndex, expr: this.exprWithOrigins(v.node), kind: this.kindOf(v.node) };
   }
 
   /** String parts of a value used where text is expected; a non-string becomes one hole tagged at `site`. */

@@ -206,6 +206,21 @@ class Agent:
     expect(ts.requests[0]?.doc.segments[0]?.text).toBe('Example: {"city":"Oslo"}');
   });
 
+  it('a prompt read from a file is fixed at deploy time, like a template include', async () => {
+    const py = await lintSnippet(
+      'a.py',
+      `from pathlib import Path\nfrom openai import OpenAI\nDIR = Path(__file__).parent\nINSTRUCTIONS = (DIR / "overview.md").read_text() + " Always use the run_sql tool and answer briefly."\nOpenAI().responses.create(model="gpt-5.4", instructions=INSTRUCTIONS, input="q")\n`,
+    );
+    expect(py.diags).toEqual([]);
+    const ts = await lintSnippet(
+      'a.ts',
+      "import OpenAI from 'openai';\nimport { readFileSync } from 'node:fs';\nconst base = readFileSync('prompt.md', 'utf8');\nnew OpenAI().responses.create({ model: 'gpt-5.4', instructions: `${base}\\nAnswer briefly and cite sources.`, input: 'q' });\n",
+    );
+    expect(ts.diags).toEqual([]);
+    const param = await lintSnippet('b.py', 'from openai import OpenAI\ndef go(ctx):\n    OpenAI().responses.create(model="gpt-5.4", instructions=f"{ctx} Answer briefly and cite sources.", input="q")\n');
+    expect(param.diags.map((d) => d.code)).toEqual(['KV106']);
+  });
+
   it('a constant from another module is fixed at deploy time, like a template include', async () => {
     const { diags } = await lintSnippet(
       'a.py',
