@@ -111,12 +111,13 @@ export abstract class Evaluator {
       }
     }
     if (!v) return this.opaque(site);
+    // A call keeps its structure (a message object, a config) and notes the name it was reached by.
+    if (v.t === 'call') return { ...v, via: site.text };
     // A hole reached through a name says which name: `today = datetime.now()`.
-    if (v.t === 'hole' || v.t === 'call' || v.t === 'code') {
+    if (v.t === 'hole' || v.t === 'code') {
       const inner = v.t === 'hole' ? v.hole : this.holeFor(v);
       const first = bindings[0] as Binding;
       const expr = inner.expr.startsWith(`${site.text} =`) ? inner.expr : `${site.text} = ${inner.expr}`;
-      if (v.t === 'call') return v; // keep structure (a message object, a config); holeFor explains it later
       return { t: 'hole', hole: { tag: site.text, at: site.startIndex, expr, kind: inner.kind === 'include' ? 'include' : this.kindOf(first.value) }, node: site };
     }
     return v;
@@ -125,10 +126,10 @@ export abstract class Evaluator {
   /** A hole standing for a value that is not a string. */
   holeFor(v: Val): Hole {
     if (v.t === 'hole') return v.hole;
-    if (v.t === 'call' && /\bset$|^frozenset$/.test(v.call.callee)) {
-      return { tag: v.node.text, at: v.node.startIndex, expr: this.exprWithOrigins(v.node), kind: 'variable' };
-    }
-    return { tag: v.node.text, at: v.node.startIndex, expr: this.exprWithOrigins(v.node), kind: this.kindOf(v.node) };
+    const expr = this.exprWithOrigins(v.node);
+    // `session_id = make_id()`: the name says what the value is as much as the call does
+    const via = v.t === 'call' && v.via && !expr.startsWith(`${v.via} =`) ? `${v.via} = ` : '';
+    return { tag: v.node.text, at: v.node.startIndex, expr: via + expr, kind: this.kindOf(v.node) };
   }
 
   /** String parts of a value used where text is expected; a non-string becomes one hole tagged at `site`. */

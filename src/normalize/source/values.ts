@@ -28,7 +28,8 @@ export type Val =
   | { t: 'str'; parts: Part[]; node: SyntaxNode }
   | { t: 'list'; items: Val[]; node: SyntaxNode; assembled: boolean }
   | { t: 'dict'; entries: Array<[string, Val]>; node: SyntaxNode }
-  | { t: 'call'; call: CallInfo; node: SyntaxNode }
+  /** `via`: the name it was reached by (`session_id` for `session_id = make_id()`) */
+  | { t: 'call'; call: CallInfo; node: SyntaxNode; via?: string }
   | { t: 'hole'; hole: Hole; node: SyntaxNode }
   /** a number, boolean, null or other code with no string in it (schemas built by code, lambdas) */
   | { t: 'code'; node: SyntaxNode };

@@ -105,6 +105,14 @@ def go(q):
     expect(clock?.evidence).toContain('time.time()');
   });
 
+  it("a value's name counts with its origin: session_id = make_id()", async () => {
+    const { diags } = await lintSnippet(
+      'a.py',
+      `import anthropic\ndef go(q):\n    session_id = make_id()\n    anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", system=f"Session {session_id}. You are a helpful agent.", messages=[{"role": "user", "content": q}])\n`,
+    );
+    expect(diags.find((d) => d.code === 'KV103')?.line).toBe(4);
+  });
+
   it('follows self attributes and this fields to the class that sets them', async () => {
     const py = await lintSnippet(
       'a.py',
