@@ -65,6 +65,46 @@ describe('SDK fixtures', () => {
   }
 });
 
+describe('hole classes', () => {
+  const cases: Array<[string, string]> = [
+    ['datetime.datetime.now(tz=timezone.utc).isoformat()', 'KV102'],
+    ['time.strftime("%Y-%m-%d")', 'KV102'],
+    ['uuid4()', 'KV103'],
+    ['secrets.token_hex(8)', 'KV103'],
+    ['user.email', 'KV104'],
+    ['getpass.getuser()', 'KV104'],
+    ['os.getcwd()', 'KV105'],
+    ['socket.gethostname()', 'KV105'],
+    ['os.environ["HOME"]', 'KV105'],
+    ['Path.home()', 'KV105'],
+    ['", ".join(set(names))', 'KV205'],
+    ['random.sample(EXAMPLES, 2)', 'KV203'],
+  ];
+  for (const [expr, code] of cases) {
+    it(`${expr} → ${code}`, async () => {
+      const { diags } = await lintSnippet('a.py', `import anthropic\ndef go(q, user, names):\n    anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", system=f"Context: {${expr}}. You are a helpful agent for Acme.", messages=[{"role": "user", "content": q}])\n`);
+      expect(diags.map((d) => d.code)).toContain(code);
+    });
+  }
+  const tsCases: Array<[string, string]> = [
+    ['new Date().getFullYear()', 'KV102'],
+    ['Date.now()', 'KV102'],
+    ['crypto.randomUUID()', 'KV103'],
+    ['crypto.randomBytes(8).toString("hex")', 'KV103'],
+    ['nanoid()', 'KV103'],
+    ['process.cwd()', 'KV105'],
+    ['os.hostname()', 'KV105'],
+    ['process.env.USER', 'KV105'],
+    ['Object.keys(registry).join(", ")', 'KV205'],
+  ];
+  for (const [expr, code] of tsCases) {
+    it(`${expr} → ${code}`, async () => {
+      const { diags } = await lintSnippet('a.ts', `import OpenAI from 'openai';\nexport const go = (q: string, registry: object) => new OpenAI().responses.create({ model: 'gpt-5.4', instructions: \`Context: \${${expr}}. You are a helpful agent for Acme.\`, input: q });\n`);
+      expect(diags.map((d) => d.code)).toContain(code);
+    });
+  }
+});
+
 describe('following values within the file', () => {
   it('resolves constants, concatenation, .format() and .join() to static text: no hole, no finding', async () => {
     const { diags } = await lintSnippet(
