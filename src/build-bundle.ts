@@ -14,7 +14,7 @@ import { packagePath } from './paths.js';
  * Entry points: the CLI, the library's public modules (package.json `exports`) and the script of each kind
  * of thread (the names must stay distinct).
  */
-const ENTRIES = ['cli.js', 'index.js', 'testing.js', 'recorder.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js'];
+const ENTRIES = ['cli.js', 'index.js', 'testing.js', 'recorder.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js', 'normalize/source/source-worker.js'];
 
 const outdir = packagePath('dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
