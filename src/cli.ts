@@ -9,6 +9,12 @@ import { packagePath } from './paths.js';
 /** The package version, read from package.json so it is never out of step. */
 export const VERSION: string = (createRequire(import.meta.url)(packagePath('package.json')) as { version: string }).version;
 
+/**
+ * The report formats, as src/formatters/index.ts registers them; listed here so `--help` needs no formatter
+ * code loaded (a test keeps the two in step).
+ */
+export const FORMAT_CHOICES = ['stylish', 'json', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix'] as const;
+
 /** Exit codes, as ESLint, Ruff and markdownlint use them. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -97,7 +103,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[paths...]', 'files, directories or globs to check; - reads stdin')
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .addOption(
-      new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'),
+      new Option('-f, --format <name>', 'output format').choices([...FORMAT_CHOICES]).default('stylish'),
     )
     .option('-o, --output-file <path>', 'write the report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
@@ -186,7 +192,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('merge')
     .description('combine json reports: the shards of a --shard run, or runs over different files')
     .argument('<reports...>', 'json reports written by kvlint --format json')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'))
+    .addOption(new Option('-f, --format <name>', 'output format').choices([...FORMAT_CHOICES]).default('stylish'))
     .option('-o, --output-file <path>', 'write the merged report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
     .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
