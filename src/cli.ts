@@ -30,6 +30,8 @@ export interface LintCliOptions {
   stdinFilename?: string;
   color?: boolean;
   redact: boolean;
+  /** false with --no-ignore */
+  ignore?: boolean;
   debug?: boolean;
   maxFileSize?: number;
   ttl?: number;
@@ -114,6 +116,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour')
     .option('--no-redact', 'print evidence unredacted (local use only: CI logs are public)')
+    .option('--no-ignore', 'check files that .gitignore, .kvlintignore or the config\'s ignores list')
     .option('--max-file-size <size>', 'largest template read whole (e.g. 10MB)', sizeArg)
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
     .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices(['vllm', 'sglang']))

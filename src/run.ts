@@ -91,6 +91,8 @@ export interface RunOptions {
   shard?: Shard;
   /** --quiet: report errors only */
   quiet?: boolean;
+  /** false (--no-ignore): .gitignore, .kvlintignore and the config's `ignores` skip nothing */
+  ignore?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
   redact: boolean;
   version: string;
@@ -244,9 +246,14 @@ export async function run(opts: RunOptions): Promise<Report> {
 
   const diskPaths = opts.paths.filter((p) => p !== '-');
   if (diskPaths.length) {
-    const found = await discover(diskPaths, { cwd: opts.cwd, ...(opts.limits?.maxFiles !== undefined ? { maxFiles: opts.limits.maxFiles } : {}) });
+    const found = await discover(diskPaths, {
+      cwd: opts.cwd,
+      ...(opts.ignore === false ? { ignore: false } : {}),
+      ...(opts.limits?.maxFiles !== undefined ? { maxFiles: opts.limits.maxFiles } : {}),
+    });
     problems.push(...found.problems);
-    const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
+    // --no-ignore sets aside every ignore list, the config's `ignores` too (as ESLint's does)
+    const ignored = config?.ignores.length && opts.ignore !== false ? compileGlobs(config.ignores) : undefined;
     const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
     for (const f of found.files) {
       if (ignored) {

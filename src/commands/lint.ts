@@ -86,6 +86,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       },
       // --- end issue 7 ---
       ...(opts.quiet ? { quiet: true } : {}),
+      ...(opts.ignore === false ? { ignore: false } : {}),
       redact: opts.redact !== false,
       version: VERSION,
       onNotice: (message: string) => io.stderr.write(`kvlint: note: ${message}\n`),
