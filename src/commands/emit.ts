@@ -31,6 +31,12 @@ export async function emitReport(report: Report, opts: EmitOptions, io: Io, base
   const text = formatPieces(opts.format, report, fopts);
   if (opts.outputFile) await writeAtomic(path.resolve(io.cwd, opts.outputFile), text);
   else await writePieces(io.stdout, text);
+  // step outputs (findings, hit-rate, cost-savings) for the steps after this one
+  if (opts.format === 'github' && io.env.GITHUB_OUTPUT) {
+    const { actionOutputs, formatActionOutputs } = await import('../formatters/outputs.js');
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(path.resolve(io.cwd, io.env.GITHUB_OUTPUT), formatActionOutputs(actionOutputs(report)));
+  }
   // CI step summary: an explicit file, or $GITHUB_STEP_SUMMARY with --format github
   const summaryFile = opts.stepSummary ?? (opts.format === 'github' ? io.env.GITHUB_STEP_SUMMARY : undefined);
   if (summaryFile) {

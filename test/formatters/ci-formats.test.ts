@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatGitlab, type GitlabIssue } from '../../src/formatters/gitlab.js';
 import { escapeXml, formatJunit } from '../../src/formatters/junit.js';
 import { formatUnix } from '../../src/formatters/unix.js';
+import { actionOutputs, formatActionOutputs } from '../../src/formatters/outputs.js';
 import type { Report } from '../../src/report.js';
 import { cleanReport, loadReport, OPTS } from './load-report.js';
 import { expectValidGitlab, parseXml, validateGitlab, children } from '../helpers/ci-formats.js';
@@ -177,5 +178,16 @@ describe('unix', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^logs\/export\.jsonl:78:1: error KV101 '2025-05-21' .* between runs/);
     expect(formatUnix(cleanReport(), OPTS)).toBe('');
+  });
+});
+
+describe('GitHub step outputs', () => {
+  it('counts findings, and gives hit rate and savings in dollars only when requests were priced', () => {
+    expect(formatActionOutputs(actionOutputs(loadReport()))).toBe('findings=4\nhit-rate=\ncost-savings=\n');
+    const r = loadReport();
+    const totals = { requests: 3, hits: 2 };
+    r.projection = { total: { now: totals, fixed: totals, savings: { total: 1_234_567 } } } as unknown as Report['projection'];
+    expect(actionOutputs(r)).toEqual({ findings: 4, 'hit-rate': 0.6667, 'cost-savings': 1.234567 });
+    expect(formatActionOutputs(actionOutputs(r))).toBe('findings=4\nhit-rate=0.6667\ncost-savings=1.234567\n');
   });
 });
