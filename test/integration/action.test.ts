@@ -56,6 +56,8 @@ describe('action.yml (composite)', () => {
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     expect(upload?.['continue-on-error']).toBe(true);
     expect(upload?.if).toContain("inputs.upload-sarif == 'true'");
+    // only a SARIF file this run wrote is uploaded (a usage error leaves none)
+    expect(upload?.if).toContain("steps.kvlint.outputs.sarif-written == 'true'");
     for (const name of ['version', 'assert', 'compare-to']) expect(action.inputs).toHaveProperty(name);
     for (const name of ['hit-rate', 'cost-savings', 'findings']) expect(action.outputs[name]?.value).toBe(`\${{ steps.kvlint.outputs.${name} }}`);
   });
@@ -110,7 +112,7 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
     expect(r.stdout).toMatch(/^::error file=prompts\/system\.txt,line=\d+,col=\d+/m);
     expect(r.stdout).toMatch(/^::notice::kvlint: /m);
     expect(readFileSync(file('step-summary.md'), 'utf8')).toMatch(/^## ❌ kvlint\n/m);
-    expect(readOutputs(file('outputs.txt'))).toEqual({ findings: String(findings), 'hit-rate': '0.75', 'cost-savings': '0' });
+    expect(readOutputs(file('outputs.txt'))).toEqual({ 'sarif-written': 'true', findings: String(findings), 'hit-rate': '0.75', 'cost-savings': '0' });
   });
 
   it('hands globs to kvlint unexpanded, so .gitignore applies to them', () => {
@@ -125,6 +127,7 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
     const r = runStep({ paths: 'prompts', args: '--config missing.yaml' });
     expect(r.status).toBe(2);
     expect(existsSync(file('kvlint.sarif'))).toBe(false);
+    expect(readOutputs(file('outputs.txt'))).toEqual({});
   });
 
   it('passes with a baseline of the current findings given through args', () => {
