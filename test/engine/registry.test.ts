@@ -56,11 +56,11 @@ describe('loadRules', () => {
     ['wrong type', 'no-crlf', GOOD.replace('recommended: true', 'recommended: yes please'), /'recommended' must be true or false/, 5],
     ['unknown check', 'no-crlf', GOOD.replace('check: line-endings', 'check: line-ending'), /unknown check 'line-ending'/, 9],
     ['category does not match the code', 'no-crlf', GOOD.replace('category: hygiene', 'category: waste'), /does not match code KV401/, 3],
-    ['unknown messageId', 'no-crlf', GOOD.replace('  crlf: "', '  crlfs: "'), /message 'crlfs' is not one check/, 11],
-    ['unknown message placeholder', 'no-crlf', GOOD.replace('{{count}} CRLF', '{{n}} CRLF'), /uses \{\{n\}\}/, 11],
+    ['unknown messageId', 'no-crlf', GOOD.replace('  crlf: "', '  crlfs: "'), /message 'crlfs' is not one check/, 12],
+    ['unknown message placeholder', 'no-crlf', GOOD.replace('{{count}} CRLF', '{{n}} CRLF'), /uses \{\{n\}\}/, 12],
     ['bad option', 'no-crlf', GOOD.replace('positional: true', 'with:\n  strict: true\npositional: true'), /unknown option 'strict'/, 10],
     ['invalid YAML', 'no-crlf', GOOD.replace('code: KV401', 'code: [KV401'), /invalid YAML/, 3],
-    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 15],
+    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 17],
   ];
   for (const [what, name, text, message, line] of cases) {
     it(`rejects a rule file with ${what} (KVE202 with file and line)`, () => {
