@@ -52,9 +52,9 @@ describe('-f gitlab', () => {
   });
 
   it.skipIf(!hasCorpus)('places a finding in a recorded cassette on its request record', () => {
-    const r = kvlint(['-f', 'gitlab', path.join(corpus, 'logs/crewai_inject_date.yaml')]);
+    const r = kvlint(['-f', 'gitlab', path.join(corpus, 'logs/pai_anthropic_tool_search_tools_change.yaml')]);
     const issues = expectValidGitlab(r.stdout);
-    expect(issues).toEqual([expect.objectContaining({ check_name: 'KV101 no-timestamp-in-prefix', severity: 'major', location: { path: '../shared/corpus/logs/crewai_inject_date.yaml', lines: { begin: 78 } } })]);
+    expect(issues).toEqual([expect.objectContaining({ check_name: 'KV107 no-tool-set-change', severity: 'major', location: { path: '../shared/corpus/logs/pai_anthropic_tool_search_tools_change.yaml', lines: { begin: 111 } } })]);
   });
 });
 
