@@ -45,6 +45,10 @@ export interface LintCliOptions {
   workers?: number;
   /** --shard i/n, as typed */
   shard?: string;
+  /** --assert, each as typed */
+  assert?: string[];
+  /** --group-by, each as typed */
+  groupBy?: string[];
   // --- issue 7: limits ---
   maxLineSize?: number;
   maxDepth?: number;
@@ -74,6 +78,11 @@ function positiveIntArg(name: string): (v: string) => number {
     if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a whole number of at least 1, got '${v}'`);
     return n;
   };
+}
+
+/** A repeatable option: each use adds to the list. */
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 function sizeArg(v: string): number {
@@ -139,6 +148,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--workers <n>', 'tokenizer threads for logs of mostly new text (default: one per core; 0: none)', intArg('--workers'))
     .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
     .option('--shard <i/n>', 'analyze only the lineages and templates of shard i of n (combine the json reports with kvlint merge)')
+    .option('--assert <expr>', "fail (exit 1) unless a cache metric holds, e.g. 'cache-hit-rate>=90%' (repeatable; reported: or simulated: picks the source)", collect)
+    .option('--group-by <path>', 'metrics and cost per value of a request field, e.g. metadata.tenant, user, or :file (repeatable)', collect)
     .option('--debug', 'print stack traces of internal errors')
     // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---
     .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))
@@ -216,6 +227,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--update-baseline', 'write the merged findings to the baseline file (--baseline, default kvlint-baseline.json)')
+    .option('--assert <expr>', "fail (exit 1) unless a cache metric of the merged report holds, e.g. 'cache-hit-rate>=90%' (repeatable)", collect)
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour')
     .option('--debug', 'print stack traces of internal errors')

@@ -31,6 +31,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js'; // issue 7
 import { depthProblem } from './input-depth.js';
 import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
 import { inShard, type Shard } from './shard.js';
+import { evaluateAssertions, type Assertion } from './project/assertions.js';
 
 /**
  * The model assumed when neither the command line, the config nor the file names one. Claude Sonnet 4.6:
@@ -96,6 +97,10 @@ export interface RunOptions {
   shard?: Shard;
   /** --quiet: report errors only */
   quiet?: boolean;
+  /** --assert, parsed; the config's `assert:` list is added to them */
+  assertions?: Assertion[];
+  /** --group-by: fields whose values split the projection's figures into groups */
+  groupBy?: string[];
   /** false (--no-ignore): .gitignore, .kvlintignore and the config's `ignores` skip nothing */
   ignore?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
@@ -396,5 +401,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     report.projection = projection;
     report.metrics = projection.metrics;
   }
+  // a shard sees part of the traffic: its metrics are no gate (kvlint merge --assert checks the whole)
+  const assertions = [...(opts.assertions ?? []), ...(config?.assert ?? [])];
+  if (assertions.length > 0 && !opts.shard) report.assertions = evaluateAssertions(assertions, report.metrics, report.projection?.unpriced);
   return report;
 }

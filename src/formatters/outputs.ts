@@ -2,24 +2,27 @@
 // Written with --format github when $GITHUB_OUTPUT is set, as the step summary is with
 // $GITHUB_STEP_SUMMARY, so the action and a plain `npx kvlint --format github` step both have them.
 import type { Report } from '../report.js';
+import { pickMetric } from '../project/assertions.js';
 
 export interface ActionOutputs {
   /** findings of every severity */
   findings: number;
-  /** share of priced requests that read cached tokens, 0–1; absent without priced log requests */
+  /** the cache hit rate, 0–1: reported by the provider where the log has usage, else simulated; absent when not measurable */
   'hit-rate'?: number;
-  /** USD the projection saves by fixing the breakers; absent without priced log requests */
+  /** the cost savings vs no caching, a share (may be negative): reported where the log has usage, else simulated */
   'cost-savings'?: number;
 }
 
 export function actionOutputs(report: Report): ActionOutputs {
   const s = report.summary;
   const out: ActionOutputs = { findings: s.errors + s.warnings + s.infos };
-  const now = report.projection?.total.now;
-  if (now && now.requests > 0) {
-    out['hit-rate'] = Math.round((now.hits / now.requests) * 10_000) / 10_000;
-    // micro-dollars to dollars, kept exact to the micro-dollar
-    out['cost-savings'] = report.projection!.total.savings.total / 1_000_000;
+  // the same metric and source an --assert without a prefix reads (src/project/assertions.ts)
+  const metrics = report.metrics ?? report.projection?.metrics;
+  if (metrics) {
+    const hit = pickMetric(metrics, 'cacheHitRate')?.value;
+    const saved = pickMetric(metrics, 'costSavings')?.value;
+    if (hit !== null && hit !== undefined) out['hit-rate'] = hit;
+    if (saved !== null && saved !== undefined) out['cost-savings'] = saved;
   }
   return out;
 }

@@ -12,6 +12,7 @@ function readsOf(p: Projection | undefined): ReadOf | undefined {
   return (file, index) => m.get(`${file}\u0000${index}`);
 }
 import { renderProjection, usd } from './projection.js';
+import { formatAssertion } from '../project/assertions.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
@@ -144,6 +145,7 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   // then what the breaks cost, and what fixing them would save
   const projection = renderProjection(r.projection, c).trimEnd();
   if (projection) blocks.push([projection]);
+  if (r.assertions?.length) blocks.push(r.assertions.map((a) => (a.passed ? c.green(`✓ assert ${formatAssertion(a)}`) : c.red(`✗ assert ${formatAssertion(a)}`))));
   blocks.push(renderSummary(r.summary, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

@@ -213,5 +213,9 @@ export function mergeReports(inputs: readonly NamedReport[], version: string): R
       report.metrics = projection.metrics;
     }
   }
+  // one report merged alone is re-rendered (the action prints every format from the run's json): its
+  // assertions are about exactly these metrics. Separate runs' assertions say nothing of the whole.
+  const only = inputs.length === 1 && !sharded ? inputs[0]!.report.assertions : undefined;
+  if (only) report.assertions = only;
   return report;
 }

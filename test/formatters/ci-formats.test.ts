@@ -182,12 +182,20 @@ describe('unix', () => {
 });
 
 describe('GitHub step outputs', () => {
-  it('counts findings, and gives hit rate and savings in dollars only when requests were priced', () => {
+  it('counts findings, and gives the hit rate and cost savings from the metrics: reported where present, else simulated', () => {
     expect(formatActionOutputs(actionOutputs(loadReport()))).toBe('findings=4\nhit-rate=\ncost-savings=\n');
     const r = loadReport();
-    const totals = { requests: 3, hits: 2 };
-    r.projection = { total: { now: totals, fixed: totals, savings: { total: 1_234_567 } } } as unknown as Report['projection'];
-    expect(actionOutputs(r)).toEqual({ findings: 4, 'hit-rate': 0.6667, 'cost-savings': 1.234567 });
-    expect(formatActionOutputs(actionOutputs(r))).toBe('findings=4\nhit-rate=0.6667\ncost-savings=1.234567\n');
+    const metric = (value: number | null, source: 'simulated' | 'reported') => ({ value, numerator: 0, denominator: 3, unit: 'requests' as const, source });
+    const set = (hit: number | null, saved: number | null, source: 'simulated' | 'reported') => ({
+      cacheHitRate: metric(hit, source),
+      cachedTokenRatio: metric(hit, source),
+      cacheCreationRate: metric(hit, source),
+      ttftImprovement: metric(hit, source),
+      costSavings: metric(saved, source),
+    });
+    r.metrics = { now: set(0.6667, 0.25, 'simulated'), fixed: set(0.9, 0.5, 'simulated') };
+    expect(actionOutputs(r)).toEqual({ findings: 4, 'hit-rate': 0.6667, 'cost-savings': 0.25 });
+    r.metrics.reported = set(0.75, null, 'reported');
+    expect(formatActionOutputs(actionOutputs(r))).toBe('findings=4\nhit-rate=0.75\ncost-savings=0.25\n');
   });
 });
