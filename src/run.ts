@@ -230,7 +230,7 @@ async function logProgress(
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
   const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
   // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
-  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
+  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count, opts.groupBy ?? null];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
 }
 
@@ -348,6 +348,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
       ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}),
       ...(opts.cacheScope !== undefined ? { cacheScope: opts.cacheScope } : {}),
+      ...(opts.groupBy?.length ? { groupBy: opts.groupBy } : {}),
       // config (off, severities, options, overrides) reaches log findings through the same settings
       ruleSettings: Object.fromEntries(logInputs.map((l) => [l.rel, [...configFor(config, l.rel, opts.cwd, rules).settings].map(([id, v]) => [id, { severity: v.severity, ...(v.options ? { options: v.options } : {}) }])])),
       ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
@@ -367,6 +368,12 @@ export async function run(opts: RunOptions): Promise<Report> {
     const analysis = result.analysis;
     logs = analysis;
     projection = result.projection;
+    for (const g of projection?.byGroup ?? []) {
+      if (g.refused) opts.onNotice?.(`--group-by ${g.field}: not grouped: ${g.refused}`);
+      else if (g.groups.length === 1 && g.groups[0]!.value === null && !g.more) {
+        opts.onNotice?.(`--group-by ${g.field}: no request carries this field (it is read from each JSONL record and its request body, as --cache-scope is; :file groups by input file)`);
+      }
+    }
     const tokensByFile = new Map<string, number>();
     for (const lin of analysis.lineages) {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);

@@ -57,6 +57,11 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     if (assertions.length > 0 && opts.shard !== undefined) {
       throw new KvlintError('KVE101', '--assert cannot be combined with --shard', { hint: 'a shard sees part of the traffic: pass --assert to kvlint merge, which sees all of it' });
     }
+    for (const g of opts.groupBy ?? []) {
+      if (!/^(?::file|[\w$-]+(?:\.[\w$-]+)*)$/.test(g)) {
+        throw new KvlintError('KVE101', `--group-by '${g}' is not a field path`, { hint: 'name a dotted field of the log record or its request body, e.g. metadata.tenant or user, or :file for one group per input file' });
+      }
+    }
     const inputs = paths.length ? paths : ['.'];
     const wantsStdin = inputs.includes('-');
     const stdin = wantsStdin

@@ -11,7 +11,7 @@ function readsOf(p: Projection | undefined): ReadOf | undefined {
   for (const row of p.requests) m.set(`${row.file}\u0000${row.index}`, row.now.read);
   return (file, index) => m.get(`${file}\u0000${index}`);
 }
-import { renderProjection, usd } from './projection.js';
+import { renderGroups, renderProjection, usd } from './projection.js';
 import { formatAssertion } from '../project/assertions.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
@@ -145,6 +145,8 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   // then what the breaks cost, and what fixing them would save
   const projection = renderProjection(r.projection, c).trimEnd();
   if (projection) blocks.push([projection]);
+  const groups = renderGroups(r.projection, c).trimEnd();
+  if (groups) blocks.push([groups]);
   if (r.assertions?.length) blocks.push(r.assertions.map((a) => (a.passed ? c.green(`✓ assert ${formatAssertion(a)}`) : c.red(`✗ assert ${formatAssertion(a)}`))));
   blocks.push(renderSummary(r.summary, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;

@@ -7,8 +7,9 @@ import type { RuleSettings } from '../engine/rule.js';
 import type { Engine } from '../project/cache-params.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
+import { attachGroups } from '../project/row-columns.js';
 import { loadPriceTable, withConfigPrices } from '../project/prices.js';
-import { setRedaction } from '../redact.js';
+import { redactKey, setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
 import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
@@ -27,6 +28,8 @@ export interface LogJob {
   blockTokens?: number;
   /** --cache-scope: the field that splits the log into cache scopes */
   cacheScope?: string;
+  /** --group-by: fields whose values split the projection's figures into groups */
+  groupBy?: string[];
   /** the rule settings config resolves for each log file (plain data: the job may run in a worker) */
   ruleSettings?: Record<string, [string, { severity: string; options?: Record<string, unknown> }][]>;
   priceFlag?: string;
@@ -72,6 +75,9 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
   const problems: InputProblem[] = [];
+  // --group-by: each request's values, joined to its projection row (file and place in the file) at the end
+  const groupBy = job.groupBy?.length ? job.groupBy : undefined;
+  const groupsOf = new Map<string, (string | null)[]>();
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
@@ -84,13 +90,22 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     rules,
     settingsFor: (file) => settings.get(file),
     ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
-    onRequest: (req, input, entry, facts) => projector.add(req, input, entry, facts),
+    ...(groupBy ? { groupBy } : {}),
+    onRequest: (req, input, entry, facts) => {
+      projector.add(req, input, entry, facts);
+      // a value is printed like a lineage key: redacted, with a hash so two users stay two groups
+      if (groupBy && req.groups) groupsOf.set(`${req.file}\u0000${req.index}`, req.groups.map((v) => (v === null ? null : redactKey(v))));
+    },
     ...(onProgress ? { onProgress } : {}),
   });
   // summed on the thread that prints them, from rows packed here (see src/logs/job-result.ts)
   // the findings this run reports (a shard reports those whose first request is in its lineages)
   const reportedFindings = new Set(analysis.diagnostics.map((d) => `${d.file}\u0000${d.line}\u0000${d.code}`));
   const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id, reportedFindings);
+  if (projection && groupBy) {
+    attachGroups(projection.rows, groupBy.length, (file, index) => groupsOf.get(`${file}\u0000${index}`));
+    projection.groupBy = groupBy;
+  }
   // each log finding learns what fixing it is worth, so findings can be sorted by money; and severity is
   // certainty: a proven difference that costs no cached tokens (nothing after it is read from the cache)
   // is not an error
