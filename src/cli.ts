@@ -236,6 +236,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = await runMerge(reports, opts, io);
     });
 
+  program
+    .command('compare')
+    .description('compare two json reports: cache metrics side by side, the costs that moved, new and gone findings; gate on regressions')
+    .argument('<before>', 'json report of the baseline run (e.g. kept from the default branch)')
+    .argument('<after>', 'json report of this run')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'github']).default('stylish'))
+    .option('-o, --output-file <path>', 'write the comparison to a file instead of stdout')
+    .option('--max-drop <metric=points>', 'exit 1 when a metric drops by more than this many percentage points, e.g. cache-hit-rate=5 (repeatable)', collect)
+    .option('--max-increase <metric=points>', 'exit 1 when a metric rises by more than this many percentage points, e.g. cache-creation-rate=5 (repeatable)', collect)
+    .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (before: string, after: string, opts: import('./commands/compare.js').CompareCliOptions) => {
+      const { runCompare } = await import('./commands/compare.js');
+      exitCode = await runCompare(before, after, opts, io);
+    });
+
   // ---- issue 4: cache simulation and projection (estimate, ttft) ----
   program
     .command('estimate')

@@ -112,7 +112,22 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
     expect(r.stdout).toMatch(/^::error file=prompts\/system\.txt,line=\d+,col=\d+/m);
     expect(r.stdout).toMatch(/^::notice::kvlint: /m);
     expect(readFileSync(file('step-summary.md'), 'utf8')).toMatch(/^## ❌ kvlint\n/m);
-    expect(readOutputs(file('outputs.txt'))).toEqual({ 'sarif-written': 'true', findings: String(findings), 'hit-rate': '0.75', 'cost-savings': '0' });
+    expect(readOutputs(file('outputs.txt'))).toEqual({ 'sarif-written': 'true', findings: String(findings), 'hit-rate': '0.75', 'cost-savings': '0.6952' });
+  });
+
+  it('gates on assertions and on a comparison with a base report, each in the job summary', () => {
+    expect(runStep({ paths: 'logs' }).status).toBe(1); // the log has a finding
+    cpSync(file('kvlint-report.json'), file('base.json'));
+    const r = runStep({ paths: 'logs', assert: 'cache-hit-rate>=90%\ncache-hit-rate>=50%', 'compare-to': 'base.json', 'compare-args': '--max-drop cache-hit-rate=5' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=kvlint assert::assertion failed: cache-hit-rate 75%25 \(reported, 4 requests\) is not >= 90%25$/m);
+    const summary = readFileSync(file('step-summary.md'), 'utf8');
+    expect(summary).toContain('| ❌ assert `cache-hit-rate>=90%` | cache-hit-rate 75% (reported, 4 requests) is not >= 90% |');
+    expect(summary).toContain('| ✅ assert `cache-hit-rate>=50%` |');
+    // the same traffic: no metric moved, no gate failed
+    expect(summary).toMatch(/^## ✅ kvlint compare$/m);
+    expect(summary).toContain('| cache hit rate | 75.0% → 75.0% (±0.0 pts) |');
+    expect(readOutputs(file('outputs.txt'))['hit-rate']).toBe('0.75');
   });
 
   it('hands globs to kvlint unexpanded, so .gitignore applies to them', () => {
@@ -211,7 +226,7 @@ process.exit(codes[['merge', 'compare'].includes(sub) ? sub : 'lint'] ?? 0);
   it('compares with the base report when compare-to is set; its exit 1 fails the step, 2 stops it', () => {
     const r = runStep({ 'compare-to': 'base/kvlint-report.json', 'compare-args': '--max-drop cache-hit-rate=5' }, { compare: 1 });
     expect(r.status).toBe(1);
-    expect(calls()[3]!.slice(3)).toEqual(['kvlint', 'compare', 'base/kvlint-report.json', 'kvlint-report.json', '--max-drop', 'cache-hit-rate=5']);
+    expect(calls()[3]!.slice(3)).toEqual(['kvlint', 'compare', 'base/kvlint-report.json', 'kvlint-report.json', '--format', 'github', '--max-drop', 'cache-hit-rate=5']);
     expect(runStep({ 'compare-to': 'base.json' }, { compare: 2 }).status).toBe(2);
     expect(runStep({ 'compare-to': 'base.json' }).status).toBe(0);
     // without compare-to there is no compare call
