@@ -95,6 +95,17 @@ describe('kvlint --group-by', () => {
     expect(bad.stderr).toMatch(/--group-by 'metadata\.\.tenant' is not a field path/);
   });
 
+  it('redacts values like lineage keys: two addresses stay two groups, neither printed', () => {
+    const r = kvlint(['fixtures/group-by/email-users.jsonl', '--group-by', 'metadata.user_id', '-f', 'json']);
+    expect(r.stdout).not.toContain('@example.com');
+    const groups = (JSON.parse(r.stdout) as Report).projection!.byGroup![0]!.groups;
+    expect(groups.map((g) => [g.value, g.requests])).toEqual([
+      [expect.stringMatching(/^\[REDACTED:email\]~[0-9a-f]{8}$/), 2],
+      [expect.stringMatching(/^\[REDACTED:email\]~[0-9a-f]{8}$/), 1],
+    ]);
+    expect(groups[0]!.value).not.toBe(groups[1]!.value);
+  });
+
   it('without --group-by the report has no groups and rows carry none', () => {
     const plain = run([log]).report.projection!;
     expect(plain.byGroup).toBeUndefined();
