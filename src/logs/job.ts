@@ -8,10 +8,12 @@ import type { Engine } from '../project/cache-params.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
 import { attachGroups } from '../project/row-columns.js';
-import { loadPriceTable, withConfigPrices } from '../project/prices.js';
+import { canonicalModelId, loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { redactKey, setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
+import { batchPriceNote } from './batch-prices.js';
+import { isBatchFormat } from './formats/batch.js';
 import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
 import type { LogView } from './types.js';
 import type { Shard } from '../shard.js';
@@ -78,6 +80,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   // --group-by: each request's values, joined to its projection row (file and place in the file) at the end
   const groupBy = job.groupBy?.length ? job.groupBy : undefined;
   const groupsOf = new Map<string, (string | null)[]>();
+  /** (provider, canonical model) of requests sent through a Batch API */
+  const batched = new Set<string>();
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
@@ -92,6 +96,7 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
     ...(groupBy ? { groupBy } : {}),
     onRequest: (req, input, entry, facts) => {
+      if (isBatchFormat(req.format) && req.model) batched.add(`${req.provider}\u0000${canonicalModelId(req.model)}`);
       projector.add(req, input, entry, facts);
       // a value is printed like a lineage key: redacted, with a hash so two users stay two groups
       if (groupBy && req.groups) groupsOf.set(`${req.file}\u0000${req.index}`, req.groups.map((v) => (v === null ? null : redactKey(v))));
@@ -102,6 +107,10 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   // the findings this run reports (a shard reports those whose first request is in its lineages)
   const reportedFindings = new Set(analysis.diagnostics.map((d) => `${d.file}\u0000${d.line}\u0000${d.code}`));
   const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id, reportedFindings);
+  // batches are billed at their own rates: each batched model's target says what the table knows of them
+  for (const t of projection?.targets ?? []) {
+    if (batched.has(`${t.provider}\u0000${canonicalModelId(t.model)}`)) t.assumptions.push(batchPriceNote(prices, t.provider, t.model));
+  }
   if (projection && groupBy) {
     attachGroups(projection.rows, groupBy.length, (file, index) => groupsOf.get(`${file}\u0000${index}`));
     projection.groupBy = groupBy;
@@ -113,7 +122,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   for (const d of analysis.diagnostics) {
     const f = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
     if (f) d.savedMicro = f.savedMicro;
-    const free = (f !== undefined && f.readDelta !== undefined && f.readDelta <= 0) || d.tokensAtRisk === 0;
+    // the replay says fixing it reads nothing more, and the provider did not say otherwise
+    const free = !d.providerConfirmed && ((f !== undefined && f.readDelta !== undefined && f.readDelta <= 0) || d.tokensAtRisk === 0);
     if (free && d.severity === 'error') {
       d.severity = 'warning';
       d.message += '; it costs no cached tokens here (nothing after it is read from the cache), so it is not an error';

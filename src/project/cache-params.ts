@@ -140,6 +140,13 @@ export function cacheParams(table: PriceTable, opts: { model: string; provider?:
     ttlSeconds = fromDefault('ttl_seconds_in_memory');
     if (ttlSeconds !== undefined) assumptions.push(`OpenAI in-memory retention taken as ${ttlSeconds} s (documented 5–10 min idle, ≤ 1 h); use --ttl for 24h retention`);
   } else if (regime === 'gemini') assumptions.push('Gemini implicit entries have no documented lifetime: not expired during the replay');
+  if (regime === 'openai-auto' || regime === 'openai-breakpoints') {
+    // providers.md §2.3: entries live on machines; routing hashes the first tokens (and prompt_cache_key)
+    assumptions.push(
+      'OpenAI: one cache per organization; requests that share a prefix are assumed routed to the machine that holds it (routing hashes the first tokens and prompt_cache_key); past ~15 requests a minute for one prefix and key, traffic spills to other machines and some of these reads miss',
+    );
+  }
+  if (isEngine(regime)) assumptions.push(`${regime}: one KV pool shared by every request of the log, evicted least recently used past --kv-budget (unbounded without it)`);
   else if (regime === 'deepseek') assumptions.push('DeepSeek entries last "hours to days": not expired during the replay');
   return {
     regime,
@@ -169,6 +176,7 @@ export function priceRowFromFlag(spec: string, provider = 'anthropic'): PriceRow
     cache_write_5m: 'cache_write_5m_per_mtok',
     cache_write_1h: 'cache_write_1h_per_mtok',
     cache_read: 'cache_read_per_mtok',
+    storage: 'cache_storage_per_mtok_hour',
     min: 'min_cacheable_tokens',
   };
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {

@@ -292,13 +292,18 @@ export class LogProjector {
     // counts are of the requests this run reports (a shard's share), so shards add up to the single run
     const reportedIn = (seqs: readonly number[]): number => seqs.reduce((n, x) => n + (this.recorded.inShard(x) ? 1 : 0), 0);
     for (const g of groups.values()) if (!g.params && reportedIn(g.seqs) > 0) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + reportedIn(g.seqs));
+    // a KV budget smaller than one request evicts that request's own pages before the next can read them
+    const budget = this.opts.kvBudgetTokens;
+    let largest = 0;
+    if (engine && budget !== undefined) for (const r of this.recorded) largest = Math.max(largest, r.cum[r.cum.length - 1] ?? 0);
+    const budgetNote = engine && budget !== undefined && largest > budget ? [`--kv-budget ${budget} tokens is smaller than the largest request (${largest} tokens): such a request evicts its own pages`] : [];
     const targets: ProjectionTarget[] = priced.filter((g) => reportedIn(g.seqs) > 0).map((g) => ({
       provider: g.provider,
       model: g.model,
       regime: g.params!.regime,
       price: refLabel(g.params!.ref),
       requests: reportedIn(g.seqs),
-      assumptions: [...g.params!.assumptions],
+      assumptions: [...g.params!.assumptions, ...budgetNote],
     }));
 
     /** each request's target, by seq: an index into `priced`, -1 when unpriced */
@@ -421,7 +426,8 @@ export class LogProjector {
     const members = new Map<string, number>();
     for (const [seq, key] of this.findingOf) if (this.recorded.hasFix(seq) && (!reportedFindings || reportedFindings.has(key))) members.set(key, (members.get(key) ?? 0) + 1);
     const pricedFindings = [...members].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FINDINGS_PRICED);
-    const pricedRows = kept.filter((x) => rowOf[x]! >= 0);
+    // a finding's worth is over all traffic, the other shards' requests included: a fix changes what they read too
+    const pricedRows = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
     const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
     const nowRows = pricedRows.map((x) => withOutput(x, outcomeAt(nowRun, x)));
     const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
@@ -430,7 +436,7 @@ export class LogProjector {
       run(
         (x) => this.findingOf.get(x.seq) === key,
         (seq, o) => {
-          if (rowOf[seq]! >= 0 && !sameAsAt(o, nowRun, seq)) fixedOne.set(seq, o);
+          if (!sameAsAt(o, nowRun, seq)) fixedOne.set(seq, o);
         },
       );
       const fixedRows = pricedRows.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: fixedOne.get(x) ?? nowRows[k]!.o }));
