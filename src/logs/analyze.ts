@@ -60,6 +60,8 @@ export interface AnalyzeOptions {
    * runs). Requests of different scopes never share a cached prefix.
    */
   cacheScope?: string;
+  /** --group-by: fields (as --cache-scope reads them, or `:file`) whose values each request carries in `groups` */
+  groupBy?: readonly string[];
   /**
    * report only the lineages whose key hashes to this shard (src/shard.ts). Every request is still read,
    * indexed and replayed — the cache is shared by all traffic — so a shard's figures are exactly its part
@@ -498,6 +500,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
         ...(opts.cacheScope !== undefined && opts.cacheScope !== FILE_SCOPE ? { scopeOf: (record: unknown) => scopeOf(record, opts.cacheScope!) } : {}),
+        ...(opts.groupBy?.length ? { groupsOf: (record: unknown) => opts.groupBy!.map((f) => (f === FILE_SCOPE ? null : (scopeOf(record, f) ?? null))) } : {}),
         onFileNote: (n) => notes.push(n),
         onBytes: (n) => (fileBytes = n),
         siblings: inputs,
@@ -513,6 +516,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         }
         out.request.index = index++;
         if (opts.cacheScope === FILE_SCOPE) out.request.scope = input.rel;
+        if (opts.groupBy?.length) out.request.groups = opts.groupBy.map((f, k) => (f === FILE_SCOPE ? input.rel : (out.request.groups?.[k] ?? null)));
         opts.onProgress?.({ file: input.rel, fileBytes, requests: ++requestsRead });
         followResponseChain(out);
         let size = 0;
