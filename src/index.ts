@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exitCodeFor } from './commands/lint.js';
 import { findConfig } from './config/find.js';
+import { parseAssertion } from './project/assertions.js';
 import { KvlintError } from './errors.js';
 import { formatPieces, FORMATTER_NAMES, isMachineFormat, type FormatterName } from './formatters/index.js';
 import type { Engine } from './engines.js';
@@ -56,10 +57,17 @@ export interface KvlintOptions {
   workers?: number;
   /** input limits (--max-file-size, --max-line-size, --max-depth, --max-files) */
   limits?: Partial<Limits>;
+  /** metric thresholds checked on the report, e.g. `'cache-hit-rate>=90%'` (--assert); results in `report.assertions` */
+  assert?: string[];
+  /** fields whose values split the projection's figures into groups, e.g. `metadata.tenant` (--group-by) */
+  groupBy?: string[];
+  /** false: .gitignore, .kvlintignore and the config's `ignores` skip nothing (--no-ignore) */
+  ignore?: boolean;
 }
 
 function runOptions(paths: string[], o: KvlintOptions, extra: Partial<RunOptions> = {}): RunOptions {
   const limits = o.limits ?? {};
+  const assertions = (o.assert ?? []).map((e) => parseAssertion(e, 'assert '));
   return {
     paths,
     cwd: path.resolve(o.cwd ?? process.cwd()),
@@ -76,6 +84,9 @@ function runOptions(paths: string[], o: KvlintOptions, extra: Partial<RunOptions
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     limits,
     ...(o.quiet ? { quiet: true } : {}),
+    ...(assertions.length ? { assertions } : {}),
+    ...(o.groupBy?.length ? { groupBy: [...o.groupBy] } : {}),
+    ...(o.ignore === false ? { ignore: false } : {}),
     redact: o.redact !== false,
     version: VERSION,
     ...extra,
