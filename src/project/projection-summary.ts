@@ -1,8 +1,8 @@
 // The projection's figures, derived from per-request rows. The LogProjector replays and prices every
 // request (src/project/log-projection.ts); this pure module sums what it produced: totals, per rule, per
-// lineage, agreement with reported usage, and the assumptions in words. Every row belongs to one lineage
-// and a provider's cache is scoped per lineage, so `kvlint merge` can concatenate the rows of shards and
-// call the same function: a merged report equals a single run by construction, not by approximation.
+// lineage, agreement with reported usage, and the assumptions in words. Each shard replays all traffic
+// (the cache is shared) but keeps the rows of its own lineages only, so `kvlint merge` can concatenate the
+// rows of shards and call the same function: a merged report equals a single run by construction.
 import { savings, TotalsAcc, type Outcome, type Savings, type Totals } from './cost.js';
 import type { List } from '../list.js';
 import type { Regime } from './cache-params.js';
