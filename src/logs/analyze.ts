@@ -516,7 +516,9 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         // the body shows nothing new and usage shows no shrink: reuse is what the provider reported
         entry.reusedTokens = req.usage.cacheReadTokens ?? diff.reusableTokens;
         lost = 0;
-      } else if (diff.cause !== 'append-only' && diff.cause !== 'identical') {
+      } else if (diff.cause !== 'append-only' && diff.cause !== 'identical' && (diff.cause !== 'branch' || priorLineage === req.lineage)) {
+        // (a new conversation on another lineage's shared prefix is no divergence of its own: it reuses that
+        // prefix, and on a log of one-request sessions a record for each was most of the timeline's memory)
         div = { segment: diff.segment, label: diff.label, charOffset: diff.charOffset, tokenOffset: diff.tokenOffset, cause: diff.cause, excerpt: diff.excerpt };
         if (diff.code) div.code = diff.code;
       }

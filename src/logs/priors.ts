@@ -5,7 +5,7 @@
 import { opensWithSummary, type DiffInput } from '../prefix/diff.js';
 import { PrefixIndex, type IndexedRequest, type NearestPrior } from '../prefix/prefix-index.js';
 import type { BlockChain } from '../prefix/blocks.js';
-import type { KvRequest, ReportedUsage } from '../model.js';
+import type { KvRequest, ReportedUsage, Segment } from '../model.js';
 import { isSynthetic } from './api/common.js';
 
 /**
@@ -20,7 +20,7 @@ export interface CompactInput extends DiffInput {
 export interface PrevState {
   seq: number;
   input: DiffInput | CompactInput;
-  ids: Int32Array;
+  ids: ArrayLike<number>;
   scope: string | undefined;
   total: number;
   time?: number;
@@ -37,12 +37,28 @@ interface Kept {
   end: number;
 }
 
-/** Drops the texts of a request, keeping what locating the next divergence needs. */
+/** One shared, empty segment per (level, role): what a compacted request keeps of its segments. */
+const HOLLOW = new Map<string, Segment>();
+function hollow(level: Segment['level'], role: string): Segment {
+  const key = `${level}\u0000${role}`;
+  let seg = HOLLOW.get(key);
+  if (!seg) {
+    seg = Object.freeze({ level, role, label: '', text: '' }) as Segment;
+    HOLLOW.set(key, seg);
+  }
+  return seg;
+}
+
+/**
+ * Drops the texts of a request, keeping what locating the next divergence needs: the raw links and the
+ * token counts. A log of one-request sessions keeps one of these per session; full hashes (four hex
+ * strings a segment), labels and segment objects were most of its memory.
+ */
 export function compactInput(input: DiffInput): CompactInput {
   return {
     compact: true,
-    segments: input.segments.map((seg) => ({ level: seg.level, role: seg.role, label: seg.label, text: '' })),
-    hashes: input.hashes,
+    segments: input.segments.map((seg) => hollow(seg.level, seg.role)),
+    hashes: input.hashes.map((h) => ({ label: '', level: h.level, raw: '', canonical: '', rawChain: h.rawChain, canonicalChain: '' })),
     tokens: input.tokens,
     ...(input.keyOrderUnknown ? { keyOrderUnknown: true } : {}),
   };
@@ -109,7 +125,11 @@ export class PriorFinder {
       if (k.end >= textBefore - this.textBudget) break;
       this.kept.delete(seq);
       const prev = prevOf(k.lineage);
-      if (prev && prev.seq === seq && !('compact' in prev.input)) prev.input = compactInput(prev.input);
+      if (prev && prev.seq === seq && !('compact' in prev.input)) {
+        prev.input = compactInput(prev.input);
+        // a typed array costs ~100 bytes beyond its data: a plain array of small integers does not
+        prev.ids = Array.from(prev.ids);
+      }
     }
   }
 
