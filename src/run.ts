@@ -26,9 +26,9 @@ import { applyDirectives, parseDirectives, type Directive } from './suppress/dir
 import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
 import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js'; // issue 7
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { depthProblem } from './input-depth.js';
-import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
+import { checkConfigRegexes } from './config/regex-safety.js';
 import { inShard, type Shard } from './shard.js';
 
 /**
@@ -73,10 +73,8 @@ export interface RunOptions {
   /** stdin's bytes and the name that stands for it */
   stdin?: { bytes: Buffer; filename: string };
   maxFileSize?: number;
-  // --- issue 7: limits ---
   /** --max-line-size, --max-depth, --max-files (defaults and meaning: src/limits.ts) */
   limits?: Partial<Limits>;
-  // --- end issue 7 ---
   /** --ttl: cache TTL in seconds for gaps between logged requests */
   ttlSeconds?: number;
   /** --engine: replay logs through a self-hosted engine's cache instead of each provider's */
@@ -94,7 +92,7 @@ export interface RunOptions {
   /** evidence is redacted unless this is false (--no-redact) */
   redact: boolean;
   version: string;
-  /** issue 5: progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
+  /** progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
   onLogProgress?: (p: { bytesRead: number; totalBytes: number; requests: number }) => void;
   /** something about the run itself a person should know (not a finding): printed on stderr by the CLI */
   onNotice?: (message: string) => void;
@@ -173,10 +171,9 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   }
   const read = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
   if (isInputProblem(read)) return f.explicit ? { kind: 'problem', problem: read } : read.code === 'KVE307' ? { kind: 'skip' } : { kind: 'problem', problem: read };
-  // --- issue 7: a too-deep JSON/YAML file is refused before any recursive parser sees it ---
+  // A too-deep JSON/YAML file is refused before any recursive parser sees it
   const deep = depthProblem(f.rel, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
   if (deep) return { kind: 'problem', problem: deep };
-  // --- end issue 7 ---
   if (sniffPrompt(f.rel, read.text)) return { kind: 'prompt', rel: f.rel, file: read, explicit: f.explicit };
   if (!f.explicit) return { kind: 'skip' }; // a package.json met while walking a folder is not ours
   return {
@@ -189,7 +186,6 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   };
 }
 
-// --- issue 5: progress ---
 /** Adapts the analyzer's per-file progress to bytes over all log files (their sizes are stat'ed once). */
 async function logProgress(
   files: Array<{ abs: string; rel: string }>,
@@ -209,7 +205,6 @@ async function logProgress(
     report({ bytesRead: Math.min(totalBytes, before + fileBytes), totalBytes, requests });
   };
 }
-// --- end issue 5 ---
 
 /**
  * What identifies one split run, so `kvlint merge` can refuse shards of different runs: the inputs, the
@@ -235,7 +230,7 @@ export async function run(opts: RunOptions): Promise<Report> {
   const lookup = ruleIndex(rules);
   const config = await readConfig(opts);
   if (config) validateRuleNames(config, rules);
-  if (config) checkConfigRegexes(config, rules); // issue 7: refuse catastrophic-backtracking patterns
+  if (config) checkConfigRegexes(config, rules); // refuse catastrophic-backtracking patterns
   const prices = withConfigPrices(loadPriceTable(), config?.prices, config?.file ?? 'config');
 
   const problems: InputProblem[] = [];
@@ -259,9 +254,9 @@ export async function run(opts: RunOptions): Promise<Report> {
   if (opts.paths.includes('-')) {
     if (!opts.stdin) throw new KvlintError('KVE101', 'no standard input to read', { hint: 'pipe a file into kvlint, or drop the -' });
     const read = sourceFromBuffer(opts.stdin.bytes, opts.stdin.filename, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
-    const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth); // issue 7
+    const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
     if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
-    else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin }); // issue 7
+    else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin });
     else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
     else
       inputs.push({
@@ -286,7 +281,7 @@ export async function run(opts: RunOptions): Promise<Report> {
     if (input.kind === 'problem') problems.push(input.problem);
     if (input.kind !== 'prompt') continue;
     if (!inShard(input.rel, opts.shard)) continue; // templates are split by path
-    noteSecrets(input.file.text); // issue 7: a token reported without its `Bearer` is still redacted
+    noteSecrets(input.file.text); // a token reported without its `Bearer` is still redacted
     let doc: PromptDoc;
     try {
       doc = parsePrompt(input.file);
@@ -333,8 +328,8 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard ? { shard: opts.shard } : {}),
       ...(config ? { config: { file: config.file, ...(config.prices ? { prices: { ...config.prices } } : {}) } } : {}),
-      ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
-      ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
+      ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}),
+      ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}),
     };
     const progress = opts.onLogProgress ? await logProgress(logInputs, opts.onLogProgress) : undefined;
     const { stat } = await import('node:fs/promises');

@@ -45,7 +45,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const stdin = wantsStdin
       ? { bytes: await readStdin(io, opts.maxFileSize ?? 10 * 1024 * 1024), filename: opts.stdinFilename ?? '<stdin>' }
       : undefined;
-    // --- issue 5: usage checks, progress bar ---
+    // Usage checks, then the progress bar
     const { checkFixUsage } = await import('../fix/cli.js');
     checkFixUsage(opts, inputs);
     if (opts.shard !== undefined && (opts.updateBaseline || opts.baseline)) {
@@ -63,7 +63,6 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
           },
         }
       : {};
-    // --- end issue 5 ---
     const runOpts = {
       paths: inputs,
       cwd: io.cwd,
@@ -78,13 +77,11 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.price ? { priceFlag: opts.price } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
-      // --- issue 7: limits ---
       limits: {
         ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
         ...(opts.maxFiles !== undefined ? { maxFiles: opts.maxFiles } : {}),
       },
-      // --- end issue 7 ---
       ...(opts.quiet ? { quiet: true } : {}),
       redact: opts.redact !== false,
       version: VERSION,
@@ -92,7 +89,6 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     };
     let report = await run({ ...runOpts, ...progress });
     (bar as InstanceType<typeof ProgressBar> | undefined)?.done();
-    // --- issue 5: fixes, baseline ---
     let fixRefused = false;
     if (opts.fix || opts.fixDryRun) {
       const { fixStep } = await import('../fix/cli.js');
@@ -109,11 +105,8 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const { baselineStep } = await import('../baseline/cli.js');
     const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
     report = based.report;
-    // --- end issue 5 ---
     await emitReport(report, opts, io, based.baselined);
-    // --- issue 5 ---
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
-    // --- end issue 5 ---
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));

@@ -230,7 +230,7 @@ export function formatHtml(report: Report, opts: FormatOptions): string {
     `<header><h1>kvlint report</h1><div class="dim">kvlint ${esc(r.version)} · ${num(findings)} findings in ${num(s.files)} files${s.skipped ? ` · ${num(s.skipped)} inputs skipped` : ''}${s.approx ? ' · ≈ marks counts from a stand-in tokenizer' : ''}</div></header>`,
     `<main>`,
     `<div class="cards">${cards.join('')}</div>`,
-    // Cost projection (issue 4): rendered from report.projection when the simulation adds it.
+    // Cost projection: rendered from report.projection when the simulation adds it.
     `<!-- kvlint:projection -->`,
     projectionSection(projection),
     logs ? logsSection(logs) : '',
