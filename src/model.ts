@@ -184,4 +184,8 @@ export interface Diagnostic {
   /** log findings: what fixing this break alone would save in the projected log, micro-dollars */
   savedMicro?: number;
   fix?: Fix[];
+  /** `--fix` repairs this finding by rewriting the file as a whole (a JSON tool-file sort) rather than with `fix` edits */
+  fixable?: boolean;
+  /** other rules (ids) that reported the same place and were folded into this finding; a directive naming one suppresses it */
+  alsoRules?: string[];
 }

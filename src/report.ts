@@ -90,7 +90,7 @@ export function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 
     if (d.severity === 'error') errorCount++;
     else if (d.severity === 'warning') warningCount++;
     else infoCount++;
-    if (d.fix && d.fix.length) fixableCount++;
+    if ((d.fix && d.fix.length) || d.fixable) fixableCount++;
   }
   return { errorCount, warningCount, infoCount, fixableCount };
 }

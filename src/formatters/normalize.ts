@@ -37,7 +37,9 @@ const DIAGNOSTIC_KEYS = [
   'evidence',
   'request',
   'savedMicro',
+  'alsoRules',
   'fix',
+  'fixable',
 ] as const;
 
 function orderKeys<T extends object>(value: T, known: readonly string[]): T {

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, METADATA_CHECKS } from '../../src/checks/index.js';
+import { STRUCTURAL_FIX_CODES } from '../../src/fix/apply.js';
 import { lintPrompt } from '../../src/engine/lint.js';
 import { defaultRulesDir, loadRules } from '../../src/engine/registry.js';
 import type { LoadedRule } from '../../src/engine/rule.js';
@@ -29,9 +30,13 @@ describe('rule set invariants', () => {
     const used = new Set(rules.map((r) => r.check));
     for (const name of CHECKS.keys()) expect(used.has(name), name).toBe(true);
   });
-  it('declares fixable exactly for rules whose check can emit fixes', () => {
+  it('declares fixable exactly for rules --fix repairs, and says what it does', () => {
+    // checks that emit exact edits, and the rules the JSON tool-file sorts repair (src/fix/apply.ts)
     const fixing = new Set(['bom', 'invisible-chars', 'line-endings', 'nfc', 'trailing-whitespace']);
-    for (const r of rules) expect(r.fixable !== 'none', r.id).toBe(fixing.has(r.check));
+    for (const r of rules) {
+      expect(r.fixable !== 'none', r.id).toBe(fixing.has(r.check) || STRUCTURAL_FIX_CODES.has(r.code));
+      expect(r.fix !== undefined, r.id).toBe(r.fixable !== 'none');
+    }
   });
   it('covers the catalog', () => {
     expect(rules.map((r) => r.code)).toEqual([
