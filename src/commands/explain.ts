@@ -14,12 +14,22 @@ function indent(text: string, pad = '  '): string {
     .join('\n');
 }
 
+/** `error`, or with caps `error (found: at most warning)`: the levels the rule's findings can take. */
+export function severityText(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>): string {
+  const caps = Object.entries(rule.maxSeverity).map(([mid, sev]) => `${mid}: at most ${sev}`);
+  return caps.length ? `${rule.severity} (${caps.join(', ')})` : rule.severity;
+}
+
 /** The terminal rendering of one rule. Pure. */
 export function renderExplain(rule: LoadedRule, c: ChalkInstance): string {
   const out: string[] = [];
-  out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${rule.severity} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
+  out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${severityText(rule)} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
   out.push('');
   out.push(rule.docs.summary);
+  if (rule.fix) {
+    out.push('');
+    out.push(`${c.bold('--fix')} ${rule.fix}`);
+  }
   out.push('');
   out.push(c.bold('Why'));
   out.push(indent(rule.docs.why.trim()));

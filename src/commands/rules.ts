@@ -13,7 +13,9 @@ export async function runRules(opts: { format: 'table' | 'json' }, io: Io): Prom
       severity: r.severity,
       scope: r.scope,
       recommended: r.recommended,
+      ...(Object.keys(r.maxSeverity).length ? { maxSeverity: r.maxSeverity } : {}),
       fixable: r.fixable,
+      ...(r.fix ? { fix: r.fix } : {}),
       summary: r.docs.summary,
       helpUri: ruleHelpUri(r.code),
     }));
@@ -28,6 +30,9 @@ export async function runRules(opts: { format: 'table' | 'json' }, io: Io): Prom
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  io.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
+  // what --fix does, per fixable rule, under the table (too long for a column)
+  const fixes = rules.filter((r) => r.fix).map((r) => `  ${r.code.padEnd(6)} ${r.fix}`);
+  const footer = fixes.length ? ['', 'fixable with --fix:', ...fixes] : [];
+  io.stdout.write(`${[line(head), ...rows.map(line), ...footer].join('\n')}\n`);
   return 0;
 }

@@ -15,10 +15,20 @@ function cell(s: string): string {
 /** The markdown table of every rule, each row with an anchor (`#kv101`) that SARIF helpUri points to. */
 export function renderRulesTable(rules: readonly LoadedRule[]): string {
   const rows = rules.map((r) => {
-    const fix = r.fixable === 'none' ? '' : r.fixable;
-    return `| <a id="${r.code.toLowerCase()}"></a>${r.code} | \`${r.id}\` | ${r.category} | ${r.severity} | ${r.scope === 'session' ? 'logs' : 'templates'} | ${fix} | ${cell(r.docs.summary)} |`;
+    const fix = r.fix ? `${r.fixable}: ${cell(r.fix)}` : '';
+    const caps = [...new Set(Object.values(r.maxSeverity))];
+    const severity = caps.length ? `${r.severity} / ${caps.join(' / ')}` : r.severity;
+    return `| <a id="${r.code.toLowerCase()}"></a>${r.code} | \`${r.id}\` | ${r.category} | ${severity} | ${r.scope === 'session' ? 'logs' : 'templates'} | ${fix} | ${cell(r.docs.summary)} |`;
   });
-  return ['| code | id | category | severity | applies to | fix | summary |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| code | id | category | severity | applies to | --fix | summary |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '`error / warning`: certain findings (a placeholder that renders a volatile value) are errors, suspicions',
+    '(a literal that may be fixed text) warnings; `warning / info`: KV301 is a warning where the prompt marks',
+    'a cache breakpoint, info elsewhere. `kvlint explain <code>` says which finding gets which.',
+  ].join('\n');
 }
 
 /** Replaces the generated block of a README text; throws when the markers are missing. */

@@ -84,7 +84,7 @@ function renderSummary(s: Summary, c: ChalkInstance): string[] {
   const head = `✖ ${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')})`;
   const paint = s.errors > 0 ? c.red.bold : s.warnings > 0 ? c.yellow.bold : c.blue.bold;
   const out = [paint(head)];
-  if (s.fixable > 0) out.push(`  ${plural(s.fixable, 'fixable problem')}`);
+  if (s.fixable > 0) out.push(`  ${plural(s.fixable, 'problem')} fixable with --fix`);
   if (s.tokensAtRisk > 0) out.push(`  ${s.approx ? '≈' : ''}${plural(s.tokensAtRisk, 'cacheable token')} at risk`);
   out.push(`  ${checked} checked${skipped}`);
   return out;

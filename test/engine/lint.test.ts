@@ -108,7 +108,13 @@ describe('settings', () => {
     ]);
     expect(lintPrompt(doc, rs, settings, { tokenizer: wordTokenizer }).map((d) => `${d.code}:${d.severity}`)).toEqual(['KV402:error']);
   });
-  it('merges options over the rule’s with', () => {
+  it('caps a suspicion at the rule’s maxSeverity whatever the configured severity, and lowers it below', () => {
+    const sev = (severity: 'error' | 'info') =>
+      lintPrompt(doc, only('no-timestamp-in-prefix'), new Map([['no-timestamp-in-prefix', { severity }]]), { tokenizer: wordTokenizer }).map((d) => d.severity);
+    expect(sev('error')).toEqual(['warning']);
+    expect(sev('info')).toEqual(['info']);
+  });
+    it('merges options over the rule’s with', () => {
     const settings: RuleSettings = new Map([['no-timestamp-in-prefix', { severity: 'warning', options: { excludeBefore: ['Today'] } }]]);
     expect(lintPrompt(doc, rs, settings, { tokenizer: wordTokenizer }).map((d) => d.code)).toEqual(['KV402']);
   });

@@ -17,7 +17,7 @@ describe('stylish', () => {
       'prompts/legacy.txt:4  KVE303  invalid UTF-8 at byte 213; save the file as UTF-8',
       '',
       '✖ 4 problems (1 error, 2 warnings, 1 info)',
-      '  1 fixable problem',
+      '  1 problem fixable with --fix',
       '  ≈5,092 cacheable tokens at risk',
       '  2 files checked, 1 input skipped',
       '',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, METADATA_CHECKS } from '../../src/checks/index.js';
 import { STRUCTURAL_FIX_CODES } from '../../src/fix/apply.js';
 import { lintPrompt } from '../../src/engine/lint.js';
-import { defaultRulesDir, loadRules } from '../../src/engine/registry.js';
+import { defaultRulesDir, loadRules, ruleIndex } from '../../src/engine/registry.js';
 import type { LoadedRule } from '../../src/engine/rule.js';
 import type { PromptDoc, SourceFile } from '../../src/model.js';
 import { makeSourceFile } from '../../src/source.js';
@@ -58,8 +58,19 @@ describe.skipIf(!existsSync(PARSER))('docs examples (parsed with parsePrompt)', 
     const doc = parsePrompt(makeSourceFile(ex.file, ex.text));
     return lintPrompt(doc, [r], new Map(), { tokenizer, minCacheable }).map((d) => d.code);
   };
+  // With every rule on, as `kvlint` runs: a finding folded into a more specific rule's still names this one.
+  const allCodes = (r: LoadedRule, which: 'bad' | 'good') => {
+    const ex = r.docs[which];
+    const doc = parsePrompt(makeSourceFile(ex.file, ex.text));
+    const find = ruleIndex(rules);
+    return lintPrompt(doc, rules, new Map(), { tokenizer, minCacheable }).flatMap((d) => [d.code, ...(d.alsoRules ?? []).map((id) => find(id)?.code ?? id)]);
+  };
   for (const r of templateRules) {
     it(`${r.code} ${r.id}: docs.bad reports it`, () => expect(codes(r, 'bad')).toContain(r.code));
     it(`${r.code} ${r.id}: docs.good does not`, () => expect(codes(r, 'good')).toEqual([]));
+    it(`${r.code} ${r.id}: with every rule on, docs.bad still reports it and docs.good does not`, () => {
+      expect(allCodes(r, 'bad')).toContain(r.code);
+      expect(allCodes(r, 'good')).not.toContain(r.code);
+    });
   }
 });
