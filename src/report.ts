@@ -109,6 +109,16 @@ export function tokensAtRisk(diags: readonly Diagnostic[]): number {
   return total;
 }
 
+/**
+ * Inputs refused as a whole: named by a problem but with no file result (unreadable, malformed, over a
+ * limit, of no known format, a log none of whose records could be analyzed). A run that did not check an
+ * input cannot pass. A problem on one record of a log that was otherwise analyzed is not one of these.
+ */
+export function uncheckedInputs(report: Pick<Report, 'files' | 'problems'>): string[] {
+  const checked = new Set(report.files.map((f) => f.file));
+  return [...new Set(report.problems.map((p) => p.file))].filter((f) => !checked.has(f)).sort(compareStrings);
+}
+
 /** The report's summary from its file results and problems. */
 export function summaryOf(results: readonly FileResult[], problems: readonly InputProblem[]): Summary {
   const all = results.flatMap((r) => r.diagnostics);

@@ -23,7 +23,9 @@ import { resolveForFile, validateRuleNames } from './config/resolve.js';
 import { compileGlobs } from './config/glob.js';
 import type { KvlintConfig } from './config/types.js';
 import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
-import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
+import { canonicalModelId, findPriceRow, loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
+import type { PriceTable } from './project/prices.js';
+import { closest } from './config/suggest.js';
 import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, setRedaction } from './redact.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -186,6 +188,29 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   };
 }
 
+/** Why a log yielded no request: its rejection, or what its records were skipped for. */
+function notAnalyzed(f: { rejected?: string; skipped: Record<string, number> }): string {
+  if (f.rejected) return `not analyzed: ${f.rejected}`;
+  const reasons = Object.entries(f.skipped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = reasons.reduce((n, [, k]) => n + k, 0);
+  if (total === 0) return 'not analyzed: no request in it';
+  return `not analyzed: all ${total} record${total === 1 ? ' was' : 's were'} skipped (${reasons.map(([r, k]) => `${r}: ${k}`).join(', ')})`;
+}
+
+/** Throws KVE101 (exit 2) for a model the price table (with the config's rows) does not know, naming the closest. */
+function requireKnownModel(prices: PriceTable, model: string, where: string): void {
+  const row = findPriceRow(prices, model);
+  // A row found by prefix covers a dated or versioned id (`gemini-2.5-flash-preview-05-20`), not a typo
+  // after a family name (`gpt-4.1-mnii`): a typed name must match, up to such a suffix.
+  const rest = row ? canonicalModelId(model).slice(row.model.length) : '';
+  if (row && (rest === '' || /\d/.test(rest))) return;
+  const names = [...prices.models, ...(prices.overrides ?? [])].map((r) => r.model);
+  const near = closest(model, names, 3);
+  throw new KvlintError('KVE101', `unknown model '${model}' (${where}): not in the price table; closest: ${near.join(', ')}`, {
+    hint: 'pick a model from data/prices.yaml, add a row under `prices:` in the config, or pass --price input=3,cache_write=3.75,cache_read=0.3 (USD per million tokens)',
+  });
+}
+
 /** Adapts the analyzer's per-file progress to bytes over all log files (their sizes are stat'ed once). */
 async function logProgress(
   files: Array<{ abs: string; rel: string }>,
@@ -232,6 +257,11 @@ export async function run(opts: RunOptions): Promise<Report> {
   if (config) validateRuleNames(config, rules);
   if (config) checkConfigRegexes(config, rules); // refuse catastrophic-backtracking patterns
   const prices = withConfigPrices(loadPriceTable(), config?.prices, config?.file ?? 'config');
+  // A misspelt model would silently change the tokenizer and drop the minimum-length check: refuse it.
+  if (!opts.priceFlag) {
+    if (opts.model) requireKnownModel(prices, opts.model, '-m/--model');
+    if (config?.model) requireKnownModel(prices, config.model, `model: in ${config.file}`);
+  }
 
   const problems: InputProblem[] = [];
   const inputs: Classified[] = [];
@@ -346,6 +376,11 @@ export async function run(opts: RunOptions): Promise<Report> {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
     }
     for (const f of analysis.files) {
+      if (f.requests === 0) {
+        // nothing in it was analyzed: the file is not checked, and the run cannot pass on it
+        problems.push({ code: 'KVE308', file: f.file, message: notAnalyzed(f) });
+        continue;
+      }
       let diags = analysis.diagnostics.filter((d) => d.file === f.file);
       if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
       diags.sort(compareDiagnostics);

@@ -4,7 +4,7 @@ import { VERSION } from '../cli.js';
 import { KvlintError } from '../errors.js';
 import { getFormatter } from '../formatters/index.js';
 import type { Io } from '../io.js';
-import type { Report } from '../report.js';
+import { uncheckedInputs, type Report } from '../report.js';
 import { run } from '../run.js';
 import { reportFatal } from './fatal.js';
 import { emitReport } from './emit.js';
@@ -32,9 +32,35 @@ async function readStdin(io: Io, limit: number): Promise<Buffer> {
  */
 export function exitCodeFor(report: Report, maxWarnings: number | undefined): number {
   if (report.summary.errors > 0) return 1;
+  // a malformed record of a log that was otherwise analyzed is reported, not fatal; an input refused whole is
   if (report.problems.some((p) => p.code !== 'KVE306')) return 1;
-  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) return 1;
+  if (uncheckedInputs(report).length > 0) return 1;
+  if (tooManyWarnings(report, maxWarnings)) return 1;
   return 0;
+}
+
+/** Whether the warnings exceed --max-warnings. */
+export function tooManyWarnings(report: Report, maxWarnings: number | undefined): boolean {
+  return maxWarnings !== undefined && report.summary.warnings > maxWarnings;
+}
+
+/** One line on stderr when the warnings alone fail the run (ESLint prints the same). */
+export function noteMaxWarnings(report: Report, maxWarnings: number | undefined, io: Io): void {
+  if (!tooManyWarnings(report, maxWarnings) || report.summary.errors > 0) return;
+  const n = report.summary.warnings;
+  io.stderr.write(`kvlint: too many warnings (${n}): more than --max-warnings ${maxWarnings}, so the run fails\n`);
+}
+
+/**
+ * Stops with exit 2 when a path named on the command line matched nothing (a missing file, a glob or
+ * directory without inputs), as ESLint does: a typo in CI must not pass as "nothing to report".
+ */
+function refuseUnmatched(report: Report): void {
+  const unmatched = report.problems.filter((p) => p.code === 'KVE102');
+  if (unmatched.length === 0) return;
+  throw new KvlintError('KVE102', unmatched.map((p) => p.message).join('; '), {
+    hint: 'check the path; quote a glob so the shell does not expand it (kvlint "prompts/**/*.txt")',
+  });
 }
 
 export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
@@ -89,6 +115,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     };
     let report = await run({ ...runOpts, ...progress });
     (bar as InstanceType<typeof ProgressBar> | undefined)?.done();
+    refuseUnmatched(report);
     let fixRefused = false;
     if (opts.fix || opts.fixDryRun) {
       const { fixStep } = await import('../fix/cli.js');
@@ -106,6 +133,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
     report = based.report;
     await emitReport(report, opts, io, based.baselined);
+    noteMaxWarnings(report, opts.maxWarnings, io);
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {
