@@ -65,7 +65,7 @@ describe('action.yml (composite)', () => {
   it('annotates, appends the job summary, and fails the job on error findings', () => {
     const r = runStep('annotations', { paths: 'prompts' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^::error file=prompts\/system\.txt,line=\d+,col=\d+/m);
+    expect(r.stdout).toMatch(/^::error file=prompts\/support-agent\.j2,line=\d+,col=\d+/m);
     expect(r.stdout).toMatch(/^::notice::kvlint: /m);
     expect(readFileSync(summary(), 'utf8')).toMatch(/^## ❌ kvlint\n/m);
   });
