@@ -33,6 +33,13 @@ describe('a file refused as a whole: exit 1, never a ✓', () => {
     expect(r.stdout).not.toContain('✓');
   });
 
+  it('but a thread export that reuses blocks through 150 aliases is checked', () => {
+    const r = kvlint(['fixtures/inputs/amp-thread-many-aliases.yaml']);
+    expect(r.stdout).not.toContain('KVE306');
+    expect(r.stdout).toContain('1 file checked');
+    expect(r.code).toBe(0);
+  });
+
   it('a malformed template, next to a clean one', () => {
     writeFileSync(path.join(dir, 'broken.j2'), 'You are helpful.\n{% if x %}\nnever closed {{ y\n');
     writeFileSync(path.join(dir, 'clean.txt'), 'You are a helpful assistant. Answer briefly.\n');
