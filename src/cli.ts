@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import type { Io } from './io.js';
 import { packagePath } from './paths.js';
+import { ENGINES, type Engine } from './engines.js';
 
 /** The package version, read from package.json so it is never out of step. */
 export const VERSION: string = (createRequire(import.meta.url)(packagePath('package.json')) as { version: string }).version;
@@ -27,8 +28,11 @@ export interface LintCliOptions {
   debug?: boolean;
   maxFileSize?: number;
   ttl?: number;
-  engine?: 'vllm' | 'sglang';
+  engine?: Engine;
   kvBudget?: number;
+  blockSize?: number;
+  pageSize?: number;
+  cacheScope?: string;
   price?: string;
   workers?: number;
   /** --shard i/n, as typed */
@@ -48,6 +52,14 @@ function intArg(name: string): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a whole number, got '${v}'`);
+    return n;
+  };
+}
+
+function positiveIntArg(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a whole number of at least 1, got '${v}'`);
     return n;
   };
 }
@@ -105,8 +117,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-redact', 'print evidence unredacted (local use only: CI logs are public)')
     .option('--max-file-size <size>', 'largest template read whole (e.g. 10MB)', sizeArg)
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
-    .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices(['vllm', 'sglang']))
-    .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', intArg('--kv-budget'))
+    .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices([...ENGINES]))
+    .option('--kv-budget <tokens>', 'KV cache size of the --engine, in tokens (LRU eviction past it)', positiveIntArg('--kv-budget'))
+    .option('--block-size <tokens>', 'KV block size of --engine vllm or trtllm (default 16 / 128)', positiveIntArg('--block-size'))
+    .option('--page-size <tokens>', 'KV page size of --engine sglang or tgi (default 1)', positiveIntArg('--page-size'))
+    .option('--cache-scope <field>', 'a log field that splits traffic into separate caches (an organization, workspace or API key), e.g. metadata.api_key_hash')
     .option('--workers <n>', 'tokenizer threads for logs of mostly new text (default: one per core; 0: none)', intArg('--workers'))
     .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
     .option('--shard <i/n>', 'analyze only the lineages and templates of shard i of n (combine the json reports with kvlint merge)')
@@ -204,8 +219,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('-m, --model <name>', 'model whose price row and cache rules apply (default claude-sonnet-4-6)')
     .option('--price <spec>', 'prices per million tokens instead of a row, e.g. input=3,cache_write=3.75,cache_read=0.3')
     .option('--provider <name>', 'cache rules for --price (anthropic, openai, google, deepseek)')
-    .addOption(new Option('--engine <name>', 'replay through a self-hosted engine instead').choices(['vllm', 'sglang']))
-    .option('--kv-budget <tokens>', 'engine KV cache size in tokens (LRU eviction beyond it)', intArg('--kv-budget'))
+    .addOption(new Option('--engine <name>', 'replay through a self-hosted engine instead').choices([...ENGINES]))
+    .option('--kv-budget <tokens>', 'engine KV cache size in tokens (LRU eviction beyond it)', positiveIntArg('--kv-budget'))
+    .option('--block-size <tokens>', 'KV block size of --engine vllm or trtllm (default 16 / 128)', positiveIntArg('--block-size'))
+    .option('--page-size <tokens>', 'KV page size of --engine sglang or tgi (default 1)', positiveIntArg('--page-size'))
     .option('--ttl <seconds>', 'cache TTL override', intArg('--ttl'))
     .option('--gpu <name>', 'TTFT calibration to use (h200)')
     .option('--json', 'print JSON')

@@ -144,6 +144,8 @@ export interface KvRequest {
   keyOrderUnknown?: boolean;
   /** request id from the provider or the log */
   requestId?: string;
+  /** the cache scope it belongs to when a log mixes them (--cache-scope) */
+  scope?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -183,6 +185,12 @@ export interface Diagnostic {
   request?: number;
   /** log findings: what fixing this break alone would save in the projected log, micro-dollars */
   savedMicro?: number;
+  /** log findings: how many requests and sessions the break at this place affects */
+  affected?: { requests: number; sessions: number };
+  /** log findings: every request the break at this place was found in (the json report lists them) */
+  occurrences?: { file: string; line: number; request: number }[];
+  /** how the finding was established when it was inferred rather than read from the bodies */
+  note?: string;
   fix?: Fix[];
   /** `--fix` repairs this finding by rewriting the file as a whole (a JSON tool-file sort) rather than with `fix` edits */
   fixable?: boolean;

@@ -60,6 +60,8 @@ export interface Report {
   logs?: unknown;
   /** cost and TTFT now vs with the breakers fixed (src/project/log-projection.ts); present for logs with priced models */
   projection?: Projection;
+  /** the five cache metrics (src/project/metrics.ts), now, fixed and reported: the projection's, at the top for scripts */
+  metrics?: Projection['metrics'];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -9,6 +9,7 @@ import { KvlintError } from './errors.js';
 import type { FileResult, Report, RuleMeta } from './report.js';
 import type { Projection } from './project/log-projection.js';
 import type { LogJob } from './logs/job.js';
+import type { Engine } from './engines.js';
 import { compareDiagnostics, countSeverities, summaryOf } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
@@ -80,9 +81,13 @@ export interface RunOptions {
   /** --ttl: cache TTL in seconds for gaps between logged requests */
   ttlSeconds?: number;
   /** --engine: replay logs through a self-hosted engine's cache instead of each provider's */
-  engine?: 'vllm' | 'sglang';
+  engine?: Engine;
   /** --kv-budget: the engine's KV cache size in tokens (LRU eviction past it) */
   kvBudgetTokens?: number;
+  /** --block-size / --page-size: the engine's KV block or page size in tokens */
+  blockTokens?: number;
+  /** --cache-scope: the log field that splits traffic into separate caches */
+  cacheScope?: string;
   /** --price: prices (USD per million tokens) for models the price table does not know */
   priceFlag?: string;
   /** --workers: tokenizer threads for logs of mostly new text (0 or 1: main thread only) */
@@ -238,18 +243,18 @@ async function logProgress(
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
   const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
   // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
-  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
+  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
 }
 
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
 export async function run(opts: RunOptions): Promise<Report> {
   setRedaction(opts.redact);
-  if (opts.shard && opts.engine) {
-    // an engine's cache is one pool shared by every lineage: a shard alone would replay a different cache
-    throw new KvlintError('KVE101', '--shard cannot be combined with --engine', {
-      hint: `an engine's KV cache is shared by all lineages, so shards cannot be replayed apart; run --engine ${opts.engine} on the whole log`,
-    });
+  if (opts.kvBudgetTokens !== undefined && !opts.engine) {
+    throw new KvlintError('KVE101', '--kv-budget needs --engine', { hint: "a provider's cache size is not the user's to set; name the engine whose KV pool the budget is, e.g. --engine vllm" });
+  }
+  if (opts.blockTokens !== undefined && !opts.engine) {
+    throw new KvlintError('KVE101', '--block-size and --page-size need --engine', { hint: 'they set the KV block size of a self-hosted engine, e.g. --engine vllm --block-size 32' });
   }
   const rules = loadRules();
   const lookup = ruleIndex(rules);
@@ -354,6 +359,10 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.ttlSeconds !== undefined ? { ttlSeconds: opts.ttlSeconds } : {}),
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
+      ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}),
+      ...(opts.cacheScope !== undefined ? { cacheScope: opts.cacheScope } : {}),
+      // config (off, severities, options, overrides) reaches log findings through the same settings
+      ruleSettings: Object.fromEntries(logInputs.map((l) => [l.rel, [...configFor(config, l.rel, opts.cwd, rules).settings].map(([id, v]) => [id, { severity: v.severity, ...(v.options ? { options: v.options } : {}) }])])),
       ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard ? { shard: opts.shard } : {}),
@@ -409,6 +418,9 @@ export async function run(opts: RunOptions): Promise<Report> {
   const report: Report = { version: opts.version, files: results, problems, rules: fired, summary };
   if (opts.shard) report.shard = { ...opts.shard, run: shardRunId(opts, inputs, config) };
   if (logs !== undefined) report.logs = logs;
-  if (projection !== undefined) report.projection = projection;
+  if (projection !== undefined) {
+    report.projection = projection;
+    report.metrics = projection.metrics;
+  }
   return report;
 }

@@ -1,32 +1,36 @@
-// Metadata for session rules: the log analyzer emits these findings from a prefix divergence of the
-// given cause; in template linting the check does nothing.
+// The pair check: two logged requests that would share a cached prefix differ, and the pair pass
+// (src/engine/pair.ts) has classified why. A rule reports the pairs whose cause is its own `cause`.
 import { defineCheck } from '../engine/rule.js';
 
-/** Causes the log analyzer classifies a divergence into (its `unknown` cause has no rule). */
+/** Causes a divergence between two logged requests is classified into (src/prefix/diff.ts). */
 export const DIVERGENCE_CAUSES = [
+  'environment',
+  'few-shot',
   'history-rewrite',
   'identifier',
   'key-order',
+  'line-endings',
   'model-change',
   'system-edit',
   'timestamp',
   'tool-reorder',
   'tool-set-change',
   'ttl-gap',
+  'unicode-normalization',
   'user-data',
   'whitespace',
 ] as const;
 
+/** Data every pair message may use: where, what it cost, how many requests and sessions, the change. */
+export const PAIR_MESSAGE_KEYS = ['place', 'lost', 'affected', 'detail'] as const;
+
 export const divergence = defineCheck({
   name: 'divergence',
   scopes: ['session'],
-  options: {
-    cause: { type: 'string', default: '', enum: DIVERGENCE_CAUSES, doc: 'the divergence cause this rule reports' },
+  options: {},
+  messageIds: { diverged: PAIR_MESSAGE_KEYS },
+  pair(subject, _o, ctx) {
+    if (ctx.cause === undefined || subject.divergence.cause !== ctx.cause) return;
+    ctx.report({ messageId: 'diverged', data: { detail: subject.divergence.excerpt } });
   },
-  messageIds: { diverged: ['detail'] },
-  validate: (o) => (o.cause ? undefined : "option 'cause' is required"),
-  run() {},
 });
-
-// Which rule reports each cause is decided in one place: CAUSE_RULES in src/prefix/diff.ts. A test keeps
-// it, this list, the session rules' `with.cause` and the rule codes in rules/*.yaml in agreement.

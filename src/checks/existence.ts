@@ -15,7 +15,40 @@ interface Hit {
   start: number;
   end: number;
   match: string;
-  certain: boolean;
+}
+
+/** The literal options `literalHits` reads (a rule's `with`, merged over the defaults). */
+export interface LiteralOptions {
+  patterns: readonly string[];
+  ignoreCase: boolean;
+  exclude: readonly string[];
+  excludeBefore: readonly string[];
+}
+
+/**
+ * Every hit of the patterns in `text`, after `exclude` and `excludeBefore`: what a rule reports in a
+ * template's literal text, and what classifies a change between two logged requests (src/engine/pair.ts).
+ */
+export function literalHits(text: string, o: LiteralOptions): Hit[] {
+  const hits: Hit[] = [];
+  for (const p of o.patterns) {
+    for (const m of text.matchAll(compile(p, o.ignoreCase))) {
+      // A pattern may match context it does not report (a cue word before a date): its `hit` group is
+      // the finding. Cheaper than a variable-length lookbehind, which re-scans at every position.
+      const span = m.indices?.groups?.['hit'];
+      const start = span ? span[0] : m.index;
+      const end = span ? span[1] : start + m[0].length;
+      if (end === start) continue;
+      if (o.exclude.length && anyMatch(o.exclude, m[0], o.ignoreCase)) continue;
+      if (o.excludeBefore.length) {
+        const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+        const before = text.slice(Math.max(lineStart, start - CONTEXT_CHARS), start);
+        if (anyMatch(o.excludeBefore, before, true)) continue;
+      }
+      hits.push({ start, end, match: text.slice(start, end) });
+    }
+  }
+  return hits;
 }
 
 export const existence = defineCheck({
@@ -73,25 +106,11 @@ export const existence = defineCheck({
       const seg = doc.segments[i];
       if (!seg || (o.patterns.length === 0 && o.certainPatterns.length === 0) || !literalsVary) continue;
       const holes = segmentHoles(doc, seg);
-      const hits: Hit[] = [];
-      const all = [...o.certainPatterns.map((p) => ({ p, certain: true })), ...o.patterns.map((p) => ({ p, certain: false }))];
-      for (const { p, certain } of all) {
-        for (const m of seg.text.matchAll(compile(p, o.ignoreCase))) {
-          // A pattern may match context it does not report (a cue word before a date): its `hit` group is
-          // the finding. Cheaper than a variable-length lookbehind, which re-scans at every position.
-          const span = m.indices?.groups?.['hit'];
-          const start = span ? span[0] : m.index;
-          const end = span ? span[1] : start + m[0].length;
-          if (end === start || overlapsHole(holes, start, end)) continue;
-          if (o.exclude.length && anyMatch(o.exclude, m[0], o.ignoreCase)) continue;
-          if (o.excludeBefore.length) {
-            const lineStart = seg.text.lastIndexOf('\n', start - 1) + 1;
-            const before = seg.text.slice(Math.max(lineStart, start - CONTEXT_CHARS), start);
-            if (anyMatch(o.excludeBefore, before, true)) continue;
-          }
-          hits.push({ start, end, match: seg.text.slice(start, end), certain });
-        }
-      }
+      // certain hits (a personal mailbox) and suspected ones (any literal the patterns find)
+      const hits = [
+        ...literalHits(seg.text, { ...o, patterns: o.certainPatterns }).map((h) => ({ ...h, certain: true })),
+        ...literalHits(seg.text, o).map((h) => ({ ...h, certain: false })),
+      ].filter((h) => !overlapsHole(holes, h.start, h.end));
       // Several patterns may find the same text: keep the earliest, longest, non-overlapping hits, a
       // certain hit before a suspected one of the same span.
       hits.sort((a, b) => a.start - b.start || b.end - a.end || Number(b.certain) - Number(a.certain));

@@ -2,7 +2,7 @@
 // the same cache model and price rows as log replay.
 import { KvlintError } from '../errors.js';
 import type { Io } from '../io.js';
-import { cacheParams, priceRowFromFlag, type Regime } from '../project/cache-params.js';
+import { cacheParams, priceRowFromFlag, type Engine, type Regime } from '../project/cache-params.js';
 import type { Totals } from '../project/cost.js';
 import { refLabel } from '../project/cost.js';
 import { estimate } from '../project/estimate.js';
@@ -21,8 +21,10 @@ export interface EstimateCliOptions {
   model?: string;
   price?: string;
   provider?: string;
-  engine?: 'vllm' | 'sglang';
+  engine?: Engine;
   kvBudget?: number;
+  blockSize?: number;
+  pageSize?: number;
   ttl?: number;
   gpu?: string;
   json?: boolean;
@@ -32,6 +34,9 @@ export interface EstimateCliOptions {
 export async function runEstimate(opts: EstimateCliOptions, io: Io): Promise<number> {
   try {
     if (opts.requests < 1) throw new KvlintError('KVE101', '--requests must be at least 1');
+    if (opts.kvBudget !== undefined && !opts.engine) throw new KvlintError('KVE101', '--kv-budget needs --engine', { hint: 'the budget is the KV pool of a self-hosted engine, e.g. --engine vllm' });
+    const blockTokens = opts.blockSize ?? opts.pageSize;
+    if (blockTokens !== undefined && !opts.engine) throw new KvlintError('KVE101', '--block-size and --page-size need --engine');
     const table = loadPriceTable();
     const model = opts.model ?? DEFAULT_MODEL;
     const row = opts.price ? priceRowFromFlag(opts.price, opts.provider ?? 'anthropic') : undefined;
@@ -50,7 +55,11 @@ export async function runEstimate(opts: EstimateCliOptions, io: Io): Promise<num
       },
       params,
       tm,
-      { ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}), ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}) },
+      {
+        ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
+        ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
+        ...(blockTokens !== undefined ? { blockTokens } : {}),
+      },
     );
     if (opts.engine && opts.model && !engineShape) e.assumptions.push(`'${opts.model}' has no shape in data/model-shapes.yaml: TTFT uses ${tm.shape.name}`);
     const ttftBasis = tm.approx ? tm.basis : `${tm.basis}`;

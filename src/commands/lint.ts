@@ -100,6 +100,8 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
       ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
       ...(opts.engine ? { engine: opts.engine } : {}),
       ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
+      ...(opts.blockSize ?? opts.pageSize) !== undefined ? { blockTokens: (opts.blockSize ?? opts.pageSize)! } : {},
+      ...(opts.cacheScope !== undefined ? { cacheScope: opts.cacheScope } : {}),
       ...(opts.price ? { priceFlag: opts.price } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),

@@ -29,12 +29,12 @@ export function lintPrompt(doc: PromptDoc, rules: readonly LoadedRule[], setting
   const out: Diagnostic[] = [];
   const deferring: Array<{ rule: LoadedRule; diags: Diagnostic[] }> = [];
   for (const rule of rules) {
-    if (rule.scope !== 'template' || METADATA_CHECKS.has(rule.check)) continue;
+    if (rule.scope !== 'template' || !rule.impl.run || METADATA_CHECKS.has(rule.check)) continue;
     const setting = settings.get(rule.id);
     if (setting?.severity === 'off') continue;
     const options = setting?.options ? resolveOptions(rule, setting.options) : rule.options;
     const reports: CheckReport[] = [];
-    rule.impl.run(
+    rule.impl.run!(
       { doc, selected: selectSegments(doc, layout, rule), layout },
       options,
       {

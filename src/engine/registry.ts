@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { yaml } from '../yaml.js';
 import type { Pair, YAMLMap } from 'yaml';
 import { CHECKS } from '../checks/index.js';
+import { DIVERGENCE_CAUSES, PAIR_MESSAGE_KEYS } from '../checks/divergence.js';
 import { KvlintError } from '../errors.js';
 import type { Category } from '../model.js';
 import { ENGINE_DATA_KEYS, withDefaults } from './rule.js';
@@ -26,13 +27,14 @@ export const RULE_KEYS = [
   'with',
   'positional',
   'defersTo',
+  'cause',
   'messages',
   'maxSeverity',
   'fixable',
   'fix',
   'docs',
 ] as const;
-const OPTIONAL = new Set<string>(['with', 'positional', 'defersTo', 'maxSeverity', 'fix']);
+const OPTIONAL = new Set<string>(['with', 'positional', 'defersTo', 'cause', 'maxSeverity', 'fix']);
 const REQUIRED = new Set<string>(RULE_KEYS.filter((k) => !OPTIONAL.has(k)));
 const DOCS_KEYS = ['summary', 'why', 'bad', 'good', 'targets'] as const;
 const CATEGORY_BY_DIGIT: Record<string, Category> = { '1': 'breaker', '2': 'risk', '3': 'waste', '4': 'hygiene' };
@@ -174,11 +176,18 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
   const positional = raw['positional'] ?? true;
   if (typeof positional !== 'boolean') fail("'positional' must be true or false", at('positional'));
 
+  const cause = raw['cause'];
+  if (cause !== undefined && (typeof cause !== 'string' || !(DIVERGENCE_CAUSES as readonly string[]).includes(cause))) {
+    fail(`'cause' must be one of: ${DIVERGENCE_CAUSES.join(', ')}`, at('cause'));
+  }
+  if (checkName === 'divergence' && cause === undefined) fail("check 'divergence' needs a 'cause': the divergence this rule reports", at('check'));
+
   const messages = raw['messages'];
   if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) fail("'messages' must map messageIds to templates", at('messages'));
   const msgs = messages as Record<string, unknown>;
   for (const [mid, tpl] of Object.entries(msgs)) {
-    const keys = check.messageIds[mid];
+    // every rule that names a cause also reports pairs of logged requests, with the pair message's data
+    const keys = mid === 'diverged' && cause !== undefined ? PAIR_MESSAGE_KEYS : check.messageIds[mid];
     if (!keys) fail(`message '${mid}' is not one check '${checkName}' emits (it emits: ${Object.keys(check.messageIds).join(', ')})`, at('messages'));
     if (typeof tpl !== 'string' || tpl === '') fail(`message '${mid}' must be a non-empty string`, at('messages'));
     for (const m of (tpl as string).matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)) {
@@ -191,6 +200,7 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
   for (const mid of check.emits(options)) {
     if (!(mid in msgs)) fail(`missing message '${mid}': check '${checkName}' emits it with these options`, at('messages'));
   }
+  if (cause !== undefined && !('diverged' in msgs)) fail("missing message 'diverged': a rule with a 'cause' reports pairs of logged requests", at('messages'));
   const defersTo = raw['defersTo'] ?? [];
   if (!Array.isArray(defersTo) || defersTo.some((x) => typeof x !== 'string' || x === '')) fail("'defersTo' must be a list of rule ids or codes", at('defersTo'));
   const maxSeverity = raw['maxSeverity'] ?? {};
@@ -239,6 +249,7 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
     with: withOpts,
     positional: positional as boolean,
     defersTo: defersTo as string[],
+    ...(cause !== undefined ? { cause: cause as string } : {}),
     messages: msgs as Record<string, string>,
     maxSeverity: maxSeverity as RuleDefinition['maxSeverity'],
     fixable: fixable as RuleDefinition['fixable'],

@@ -47,6 +47,11 @@ export interface RuleDefinition {
    * range, this rule's finding is folded into theirs (named in their message) instead of reported twice.
    */
   defersTo: string[];
+  /**
+   * the divergence cause this rule names when two logged requests that share a prefix differ (a pair):
+   * set for every rule that reports log breaks, read by the one pair pass (src/engine/pair.ts)
+   */
+  cause?: string;
   messages: Record<string, string>;
   /**
    * The most severe level a messageId may take, whatever the rule's severity: a suspicion (a literal that
@@ -124,6 +129,28 @@ export interface TemplateSubject {
   layout: PromptLayout;
 }
 
+/**
+ * What a pair check receives: a request, its nearest prior (the earlier request, any session, sharing
+ * its longest prefix) and where and why they stop sharing.
+ */
+export interface PairSubject {
+  divergence: { cause: string; segment: number; label: string; charOffset: number; tokenOffset: number; excerpt: string; note?: string };
+  /** the earlier request the divergence is measured against */
+  prior: { lineage: string; sameLineage: boolean };
+  current: { lineage: string };
+  /** tokens of the prior's prompt this request cannot reuse */
+  lostTokens: number;
+  /** seconds since the shared prefix was last used, and the TTL that applies, when known */
+  gapSeconds?: number;
+  ttlSeconds?: number;
+}
+
+export interface PairContext {
+  /** the rule's `cause` */
+  cause: string | undefined;
+  report(r: { messageId: string; data?: Record<string, string | number> }): void;
+}
+
 export interface CheckContext {
   report(r: CheckReport): void;
   tokenizer: Tokenizer;
@@ -141,7 +168,10 @@ export interface CheckDefinition<S extends Record<string, OptionSpec>> {
   emits?: (options: OptionsOf<S>) => string[];
   /** extra validation beyond types; returns a problem or undefined */
   validate?: (options: OptionsOf<S>) => string | undefined;
-  run(subject: TemplateSubject, options: OptionsOf<S>, ctx: CheckContext): void;
+  /** the check over a template or tool file (scope `template`) */
+  run?(subject: TemplateSubject, options: OptionsOf<S>, ctx: CheckContext): void;
+  /** the check over two logged requests that share a prefix (scope `session`) */
+  pair?(subject: PairSubject, options: OptionsOf<S>, ctx: PairContext): void;
 }
 
 /** A check with its option types erased, as the registry holds it. */
@@ -152,7 +182,8 @@ export interface Check {
   messageIds: Record<string, readonly string[]>;
   emits(options: Record<string, unknown>): string[];
   validate(options: Record<string, unknown>): string | undefined;
-  run(subject: TemplateSubject, options: Record<string, unknown>, ctx: CheckContext): void;
+  run?(subject: TemplateSubject, options: Record<string, unknown>, ctx: CheckContext): void;
+  pair?(subject: PairSubject, options: Record<string, unknown>, ctx: PairContext): void;
 }
 
 /** Data keys the engine fills for every message, whatever the check. */
@@ -167,7 +198,8 @@ export function defineCheck<S extends Record<string, OptionSpec>>(def: CheckDefi
     messageIds: def.messageIds,
     emits: (o) => (def.emits ? def.emits(o as OptionsOf<S>) : Object.keys(def.messageIds)),
     validate: (o) => validateOptions(def.options, o) ?? def.validate?.(o as OptionsOf<S>),
-    run: (subject, o, ctx) => def.run(subject, o as OptionsOf<S>, ctx),
+    ...(def.run ? { run: (subject: TemplateSubject, o: Record<string, unknown>, ctx: CheckContext) => def.run!(subject, o as OptionsOf<S>, ctx) } : {}),
+    ...(def.pair ? { pair: (subject: PairSubject, o: Record<string, unknown>, ctx: PairContext) => def.pair!(subject, o as OptionsOf<S>, ctx) } : {}),
   };
 }
 

@@ -4,6 +4,8 @@
 // fixed when the report carries a projection; the findings with their redacted excerpts.
 // Every number shown carries a `data-metric` attribute with its raw value, so a test can compare the page
 // with the JSON report. Pure: no clock, no I/O; the same report renders the same bytes.
+import { metricRows } from './metrics.js';
+import type { Metrics } from '../project/metrics.js';
 import { displayUsd } from '../project/money.js';
 import { some } from '../list.js';
 import type { LineageView, LogView } from '../logs/types.js';
@@ -180,28 +182,21 @@ function problemsList(report: Report): string {
   return `<h2>Inputs not analyzed</h2><ul>${items.join('')}</ul>`;
 }
 
-function logsSection(logs: LogView): string {
+function logsSection(logs: LogView, metrics: Metrics | undefined): string {
   const s = logs.summary;
-  // summed entry by entry: a lineage's requests may be built as they are read (src/list.ts)
-  let reportedRead = 0;
-  let reportedIn = 0;
-  for (const l of logs.lineages) {
-    for (const { usage: u } of l.requests) {
-      if (u?.cacheReadTokens === undefined) continue;
-      reportedRead += u.cacheReadTokens;
-      reportedIn = reportedIn + (u.inputTokens ?? 0) + u.cacheReadTokens + (u.cacheWriteTokens ?? 0);
-    }
-  }
   const cards = [
     card('requests', num(s.requests), 'logs.requests', s.requests),
     card('lineages', num(s.lineages), 'logs.lineages', s.lineages),
     card('prefix breaks', num(s.breaks), 'logs.breaks', s.breaks, s.breaks > 0),
     card('prompt tokens', num(s.tokens, s.approx), 'logs.tokens', s.tokens),
-    card('tokens reused', num(s.reusedTokens, s.approx), 'logs.reusedTokens', s.reusedTokens),
+    card('tokens shared with an earlier request', num(s.reusedTokens, s.approx), 'logs.reusedTokens', s.reusedTokens),
     card('tokens lost to breaks', num(s.lostTokens, s.approx), 'logs.lostTokens', s.lostTokens, s.lostTokens > 0),
-    card('prefix reuse (kvlint)', percent(s.reusedTokens, s.tokens), 'logs.hitRate', s.tokens > 0 ? s.reusedTokens / s.tokens : 0),
   ];
-  if (reportedIn > 0) cards.push(card('cache hit rate (provider usage)', percent(reportedRead, reportedIn), 'logs.reportedHitRate', reportedRead / reportedIn));
+  // the five cache metrics, defined once (src/project/metrics.ts): simulated, and reported where the log has usage
+  for (const m of metricRows(metrics)) {
+    cards.push(card(`${m.label} (simulated)`, m.now, `metrics.now.${m.name}`, m.values.now ?? 0));
+    if (m.reported !== undefined) cards.push(card(`${m.label} (provider usage)`, m.reported, `metrics.reported.${m.name}`, m.values.reported ?? 0));
+  }
   const ordered = [...logs.lineages].sort(chartOrder);
   const charted = ordered.slice(0, MAX_LINEAGE_CHARTS);
   const rest = ordered.slice(MAX_LINEAGE_CHARTS);
@@ -230,10 +225,10 @@ export function formatHtml(report: Report, opts: FormatOptions): string {
     `<header><h1>kvlint report</h1><div class="dim">kvlint ${esc(r.version)} · ${num(findings)} findings in ${num(s.files)} files${s.skipped ? ` · ${num(s.skipped)} inputs skipped` : ''}${s.approx ? ' · ≈ marks counts from a stand-in tokenizer' : ''}</div></header>`,
     `<main>`,
     `<div class="cards">${cards.join('')}</div>`,
-    // Cost projection: rendered from report.projection when the simulation adds it.
+    // the cost projection, rendered from report.projection when the simulation adds it
     `<!-- kvlint:projection -->`,
     projectionSection(projection),
-    logs ? logsSection(logs) : '',
+    logs ? logsSection(logs, (projection as { metrics?: Metrics } | undefined)?.metrics) : '',
     templateMaps(r),
     findingsTable(r),
     problemsList(r),

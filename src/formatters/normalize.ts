@@ -38,6 +38,9 @@ const DIAGNOSTIC_KEYS = [
   'request',
   'savedMicro',
   'alsoRules',
+  'affected',
+  'note',
+  'occurrences',
   'fix',
   'fixable',
 ] as const;
@@ -55,7 +58,8 @@ function orderKeys<T extends object>(value: T, known: readonly string[]): T {
 
 function normalizeDiagnostic(d: Diagnostic, cwd: string): Diagnostic {
   const fix = d.fix ? [...d.fix].sort((a, b) => a.start - b.start || a.end - b.end).map((f) => ({ start: f.start, end: f.end, text: f.text })) : undefined;
-  return orderKeys({ ...d, file: displayPath(d.file, cwd), fix }, DIAGNOSTIC_KEYS);
+  const occurrences = d.occurrences?.map((o) => ({ file: displayPath(o.file, cwd), line: o.line, request: o.request }));
+  return orderKeys({ ...d, file: displayPath(d.file, cwd), fix, occurrences }, DIAGNOSTIC_KEYS);
 }
 
 /** Deterministic order of input problems: file, line (missing first), code, message. */
@@ -107,6 +111,7 @@ export function normalizeReport(report: Report, cwd: string): Report {
     rules: normalizeRules(report.rules),
     summary: normalizeSummary(report.summary),
   };
+  if (report.metrics !== undefined) out.metrics = report.metrics;
   if (report.logs !== undefined) out.logs = report.logs;
   if (report.projection !== undefined) out.projection = report.projection;
   return out;

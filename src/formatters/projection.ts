@@ -5,10 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Projection } from '../project/log-projection.js';
 import { displayUsd } from '../project/money.js';
 import type { Totals } from '../project/cost.js';
-
-function pct(n: number, d: number): string {
-  return d > 0 ? `${Math.round((1000 * n) / d) / 10}%` : '–';
-}
+import { metricRows } from './metrics.js';
 
 /** Money for reading (one rule for every format): see displayUsd. */
 export const usd = displayUsd;
@@ -29,18 +26,19 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
     return `${[c.bold('Projection: not computed, no request has a priced model'), ...lines].join('\n')}\n`;
   }
   const { now, fixed, savings } = p.total;
-  const rows: [string, string, string, string][] = [
+  const reported = p.metrics.reported !== undefined;
+  const rows: string[][] = [
     [`cost (${int(now.requests)} requests)`, usd(now.cost.total), usd(fixed.cost.total), `${usd(savings.total)} (${savings.pct}%)`],
     ['per 1,000 requests', usd(now.per1000), usd(fixed.per1000), usd(savings.per1000)],
-    ['cache hit rate', `${pct(now.hits, now.requests)} (${int(now.hits)}/${int(now.requests)})`, `${pct(fixed.hits, fixed.requests)} (${int(fixed.hits)}/${int(fixed.requests)})`, ''],
-    ['cached input tokens', `${pct(now.readTokens, now.inputTokens)} (${int(now.readTokens)})`, `${pct(fixed.readTokens, fixed.inputTokens)} (${int(fixed.readTokens)})`, ''],
-    ['cache writes (share of input)', `${int(now.writeTokens)} (${pct(now.writeTokens, now.inputTokens)})`, `${int(fixed.writeTokens)} (${pct(fixed.writeTokens, fixed.inputTokens)})`, ''],
+    ...metricRows(p.metrics).map((m) => [m.label, m.now, m.fixed, '', ...(reported ? [m.reported ?? ''] : [])]),
+    ['cache writes (tokens)', int(now.writeTokens), int(fixed.writeTokens), ''],
     ['TTFT p50 / p95', ms(now), ms(fixed), `≈${int(Math.round(savings.ttftP50Ms))} / ${int(Math.round(savings.ttftP95Ms))} ms`],
   ];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['', 'now', 'if fixed', 'saved'][i]!.length));
+  const head = ['', 'now', 'if fixed', 'saved', ...(reported ? [`reported (${int(p.metrics.reportedRequests ?? 0)} req.)`] : [])];
+  const w = head.map((h, i) => Math.max(...rows.map((r) => (r[i] ?? '').length), h.length));
   const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(w[0]!) : cell.padStart(w[i]!))).join('   ')}`.trimEnd();
-  const out: string[] = [c.bold('Projection: cost and time to first token, now and with the breakers fixed')];
-  out.push(c.dim(line(['', 'now', 'if fixed', 'saved'])));
+  const out: string[] = [c.bold('Projection: cost and time to first token, now and with the breakers fixed (simulated; "reported" is the provider\'s usage)')];
+  out.push(c.dim(line(head)));
   const split = `  split now: uncached ${usd(now.cost.uncached)}, cache writes ${usd(now.cost.write)}, cache reads ${usd(now.cost.read)}, output ${usd(now.cost.output)}`;
   for (const r of rows) out.push(line(r));
   out.push(c.dim(split));

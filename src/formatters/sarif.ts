@@ -195,7 +195,7 @@ function sarifLog(report: Report, opts: FormatOptions): object {
         originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { summary: r.summary, ...(r.projection ? { projection: r.projection } : {}) },
+        properties: { summary: r.summary, ...(r.metrics ? { metrics: r.metrics } : {}), ...(r.projection ? { projection: r.projection } : {}) },
       },
     ],
   };

@@ -1,7 +1,16 @@
 // The default, human format (ESLint's stylish): findings grouped under each file, aligned columns, the
 // tokens each finding puts at risk, input problems, and a closing summary.
 import type { LogView } from '../logs/types.js';
-import { renderTimeline } from './timeline.js';
+import { renderTimeline, type ReadOf } from './timeline.js';
+import type { Projection } from '../project/projection-summary.js';
+
+/** What the cache model read for each priced request, by file and index (the timeline's `read` column). */
+function readsOf(p: Projection | undefined): ReadOf | undefined {
+  if (!p || p.requests.length === 0) return undefined;
+  const m = new Map<string, number>();
+  for (const row of p.requests) m.set(`${row.file}\u0000${row.index}`, row.now.read);
+  return (file, index) => m.get(`${file}\u0000${index}`);
+}
 import { renderProjection, usd } from './projection.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
@@ -106,7 +115,7 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   if (r.problems.length > 0) blocks.push(r.problems.map((p) => renderProblem(p, c)));
   // The request-log timeline sits between the input problems and the summary.
   if (r.logs !== undefined) {
-    const timeline = renderTimeline(r.logs as LogView, c).trimEnd();
+    const timeline = renderTimeline(r.logs as LogView, c, readsOf(r.projection)).trimEnd();
     if (timeline) blocks.push([timeline]);
   }
   // then what the breaks cost, and what fixing them would save

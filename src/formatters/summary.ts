@@ -1,6 +1,8 @@
 // The Markdown summary a CI job shows on its run page (GitHub's $GITHUB_STEP_SUMMARY): findings, tokens at
 // risk, prefix reuse of the logs, and — when the report carries the cost projection — dollars and TTFT
 // that fixing would save. Short by design: the annotations and the SARIF upload carry the details.
+import { metricMarkdownRows } from './metrics.js';
+import type { Projection } from '../project/projection-summary.js';
 import { displayUsd } from '../project/money.js';
 import type { LogView } from '../logs/types.js';
 import type { Report } from '../report.js';
@@ -53,10 +55,10 @@ export function formatStepSummary(report: Report, cwd: string, extra: { baseline
   if (logs && logs.summary) {
     const l = logs.summary;
     out.push(`| requests analyzed | ${formatNumber(l.requests)} in ${plural(l.lineages, 'lineage')}, ${plural(l.breaks, 'prefix break')} |`);
-    const rate = l.tokens > 0 ? `${((100 * l.reusedTokens) / l.tokens).toFixed(1)}%` : '–';
-    out.push(`| prefix reuse (hit rate) | ${rate} (${n(l.reusedTokens, l.approx)} of ${n(l.tokens, l.approx)} prompt tokens) |`);
+    out.push(`| prompt tokens sharing a prefix with an earlier request | ${n(l.reusedTokens, l.approx)} of ${n(l.tokens, l.approx)} |`);
     out.push(`| tokens lost to breaks | ${n(l.lostTokens, l.approx)} |`);
   }
+  out.push(...metricMarkdownRows((report.projection as Projection | undefined)?.metrics));
   out.push(...projectionRows(report.projection));
   if (s.skipped > 0) out.push(`| inputs skipped | ${formatNumber(s.skipped)} |`);
   const diags = allDiagnostics(r);

@@ -1,7 +1,9 @@
-// Request-log analysis: every file is detected and streamed through its adapter; requests are grouped
-// into lineages; each request is compared with the previous one of its lineage (first divergence,
-// cause, tokens reused/lost) and breaks become diagnostics on the log record's line. Per-lineage state
-// is the previous request's segments, hashes and counts only.
+// Request-log analysis: every file is detected and streamed through its adapter; each request is compared
+// with its nearest prior — the earlier request, in any session, that shares its longest prefix (one prefix
+// index per cache scope: src/prefix/prefix-index.ts) — for the first divergence, its cause and the tokens
+// reused or lost. Classified breaks go through the one rule engine's pair pass (src/engine/pair.ts) and
+// become findings grouped by rule and place. Lineages (sessions, conversations) group the timelines the
+// report shows; they are never a cache boundary (spec/providers.md §9.1).
 import type { InputProblem } from '../errors.js';
 import { KvlintError } from '../errors.js';
 import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
@@ -9,97 +11,125 @@ import { assembleAnalysis } from './assemble.js';
 import { expandTimelines, TimelineStore, type TimelineTransport } from './timeline-store.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
 import { availableParallelism } from 'node:os';
-import { SegmentMemo, type MemoEntry } from '../prefix/hash.js';
-import { TokenizerPool } from '../tokenize/pool.js';
-import { CAUSE_RULES, comparePrompts, diffInput, findTimestamp, isBreak, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
-import { segmentHash } from '../prefix/hash.js';
-import { excerpt as shorten, redact } from '../redact.js';
+import { SegmentHasher, SegmentMemo } from '../prefix/hash.js';
+import { comparePrompts, diffInput, isBreak, opensWithSummary, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
+import { PrefixIndex, type NearestPrior } from '../prefix/prefix-index.js';
+import { pairMessage, pairRules, runPair, type PairRules } from '../engine/pair.js';
+import type { LoadedRule, RuleSettings } from '../engine/rule.js';
+import { loadRules } from '../engine/registry.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
-import { isSynthetic } from './api/common.js';
+import { getPath, isSynthetic } from './api/common.js';
+import { Batcher } from './batcher.js';
 import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
-import { ruleMeta, type RuleLookup } from './rule-meta.js';
 import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
 import { totalInput } from './usage.js';
 import { inShard, type Shard } from '../shard.js';
+
+export { POOL_AFTER_CHARS } from './batcher.js';
 
 export interface AnalyzeOptions {
   /** called after each request is read: the file, its bytes read so far, requests read in all (progress bar) */
   onProgress?: (p: { file: string; fileBytes: number; requests: number }) => void;
   tokenizer: Tokenizer;
-  /** cache TTL to apply to every lineage; default: 300 s for Anthropic and Bedrock (or 3600 when a 1h marker is used), none for others */
+  /** cache TTL to apply to every request; default: 300 s for Anthropic and Bedrock (or 3600 when a 1h marker is used), none for others */
   ttlSeconds?: number;
+  /** the log is replayed through a self-hosted engine: its pool evicts by size (LRU), never by age */
+  engine?: boolean;
   onProblem?: (p: InputProblem) => void;
   /** token-block sizes to hash (e.g. [16, 64, 128]); none by default */
   blockSizes?: number[];
-  /** rule metadata from the engine's registry */
-  rules?: RuleLookup;
+  /** the rules (default: the built-in ones) and the settings config resolved for each log file */
+  rules?: readonly LoadedRule[];
+  settingsFor?: (file: string) => RuleSettings | undefined;
   /** size limit for whole documents (YAML/JSON), bytes */
   documentLimit?: number;
   /** longest JSONL line, bytes (default DEFAULT_LIMITS.maxLineBytes in src/limits.ts) */
   maxLineBytes?: number;
   /** deepest nesting of a log record or document (default DEFAULT_LIMITS.maxDepth) */
   maxDepth?: number;
-  /** how much request text (code units) may be read between two requests of a lineage for the first one's text to be kept (default TEXT_BUDGET) */
+  /** how much request text (code units) may be read after a request for its text to be kept (default TEXT_BUDGET) */
   textBudget?: number;
   /** tokenizer worker threads for text never seen before (default: one per core; 0 or 1: main thread only) */
   workers?: number;
   /** unique text (code units) after which workers start (default POOL_AFTER_CHARS) */
   workersAfter?: number;
   /**
-   * analyze only the lineages whose key hashes to this shard (src/shard.ts); the other requests are read
-   * (their files' counts and problems are the same in every shard) but not tokenized or compared
+   * a field (dotted path) that splits the log into cache scopes, e.g. `metadata.api_key_hash`: read from the
+   * log record, else its request body; or `:file`, one scope per input file (recordings of separate apps or
+   * runs). Requests of different scopes never share a cached prefix.
+   */
+  cacheScope?: string;
+  /**
+   * report only the lineages whose key hashes to this shard (src/shard.ts). Every request is still read,
+   * indexed and replayed — the cache is shared by all traffic — so a shard's figures are exactly its part
+   * of the single run's.
    */
   shard?: Shard;
   /** every request once analyzed, in arrival order (the cost projection replays them) */
-  onRequest?: (req: KvRequest, input: DiffInput, entry: TimelineEntry, promptIncomplete: boolean) => void;
+  onRequest?: (req: KvRequest, input: DiffInput, entry: TimelineEntry, facts: RequestFacts) => void;
+}
+
+/** What the analysis established about a request, for the cache replay. */
+export interface RequestFacts {
+  /** the body is not the whole prompt */
+  incomplete: boolean;
+  /** reported in this shard (always true without --shard) */
+  inShard: boolean;
+  /** the prefix index's id of each segment's chain link: equal ids ⇔ identical prefixes in one scope */
+  chainIds: Int32Array;
+  /** the nearest prior's place in arrival order, and the tokens shared with it (token-exact) */
+  prior?: { seq: number; segments: number; tokens: number };
+  /**
+   * with the breaker of this divergence fixed, the request would share its first `segments` segments with
+   * request `seq` (the nearest prior, or the previous request of its lineage when that shares more)
+   */
+  fixed?: { seq: number; segments: number; cause: DivergenceCause };
+  /** the cache scope (--cache-scope), when the log is split */
+  scope?: string;
+  /** the finding this request's break was reported under: its first occurrence's file, line and code */
+  finding?: string;
 }
 
 /**
- * Once tokenizer workers run, requests are read ahead in batches of about this much text so new text is
- * tokenized in parallel. Without workers each request is processed as soon as it is read: holding
- * parsed requests longer gets them promoted out of V8's young generation, which cost +1.5 s and +300 MB
- * RSS on the 1 GB agent-log benchmark.
- */
-const BATCH_CHARS = 1024 * 1024;
-/**
- * Worker threads start only after this much unique text (below it, their start-up costs more than it
- * saves), and only when most of the text read is new (UNIQUE_SHARE): a log that resends its prompts is
- * bound by parsing, and batching its requests for the workers costs more than the workers gain.
- */
-export const POOL_AFTER_CHARS = 2 * 1024 * 1024;
-const UNIQUE_SHARE = 0.5;
-
-/**
- * A lineage keeps its previous request's text, to classify its next divergence, while less than this
- * much request text (UTF-16 code units, of every lineage) has been read since; after that it keeps
- * hashes and counts only (see CompactInput). Logs interleave sessions, and keeping every session's last
- * prompt would grow memory with the number of sessions: the texts kept were all read within the last
- * TEXT_BUDGET, so they hold about that much. The measure counts every request read, in every shard
- * alike (before the --shard filter), so whether a lineage's text is kept never depends on which other
- * lineages share its run: n shards merge into exactly the one run. A lineage's consecutive requests with
- * none between always compare in full.
+ * A request keeps its text, for the next requests' comparisons, while less than this much request text
+ * (UTF-16 code units) has been read since; after that only its hashes and counts remain. Logs interleave
+ * sessions: the texts kept were all read within the last TEXT_BUDGET, so they hold about that much.
  */
 export const TEXT_BUDGET = 4 * 1024 * 1024;
 
 /** Anthropic's default cache TTL (providers.md §1.5): 5 minutes, refreshed on each use. */
 export const ANTHROPIC_DEFAULT_TTL_S = 300;
 
-/** Words that introduce a clock value an application injected into a turn. */
-const INJECTED_DATE = /\b(current|today'?s?|now|as of|date|time)\b[^\n]{0,24}$/i;
-
 /** A drop in cached tokens smaller than this share of the previous cached prefix is noise, not a break. */
 const USAGE_TOLERANCE = 0.01;
 
+/** Causes whose breaker a prompt change can remove, and so the projection can "fix". */
+export const FIXABLE_CAUSES: ReadonlySet<string> = new Set([
+  'timestamp',
+  'identifier',
+  'user-data',
+  'environment',
+  'whitespace',
+  'line-endings',
+  'unicode-normalization',
+  'key-order',
+  'tool-reorder',
+  'few-shot',
+]);
+
 /**
- * A previous request whose texts were dropped to bound memory: hashes, token counts and labels remain,
- * enough to find where the next request diverges and to count tokens, not to classify the change.
+ * A request whose texts were dropped to bound memory: hashes, token counts and labels remain, enough to
+ * find where the next request diverges and to count tokens, not to classify the change.
  */
 interface CompactInput extends DiffInput {
   compact: true;
 }
 
 interface PrevState {
+  seq: number;
   input: DiffInput | CompactInput;
+  ids: Int32Array;
+  scope: string | undefined;
   total: number;
   time?: number;
   usage?: ReportedUsage;
@@ -116,6 +146,26 @@ interface LineageState {
   prev?: PrevState;
 }
 
+/** A request whose text is still kept, by its place in arrival order. */
+interface Kept {
+  input: DiffInput;
+  lineage: string;
+  /** request text read through this request (see TEXT_BUDGET) */
+  end: number;
+}
+
+/** One finding: a rule and a place in the shared prefix, with every request it breaks. */
+interface FindingGroup {
+  rule: LoadedRule;
+  severity: Diagnostic['severity'];
+  messageId: string;
+  first: { req: KvRequest; div: TimelineDivergence };
+  occurrences: { file: string; line: number; request: number; lineage: string }[];
+  sessions: Set<string>;
+  lost: number;
+  approx: boolean;
+}
+
 /** The TTL that applies to a request, in seconds, or undefined when no TTL gap is modelled. */
 function ttlFor(req: KvRequest, override?: number): number | undefined {
   if (override !== undefined) return override;
@@ -124,25 +174,6 @@ function ttlFor(req: KvRequest, override?: number): number | undefined {
   for (const s of req.segments) if (s.cacheMarker?.ttl === '1h') ttl = 3600;
   return ttl;
 }
-
-const CAUSE_TEXT: Record<DivergenceCause, string> = {
-  timestamp: 'a timestamp changed',
-  identifier: 'an identifier changed',
-  'user-data': 'user data changed',
-  whitespace: 'whitespace changed',
-  'key-order': 'JSON key order changed',
-  'tool-reorder': 'the tools were reordered',
-  'tool-set-change': 'the tool set changed',
-  'model-change': 'the model changed',
-  'settings-change': 'a prefix-changing setting changed',
-  'system-edit': 'the system prompt was edited',
-  'history-rewrite': 'earlier messages were rewritten or removed',
-  branch: 'the last message was replaced',
-  'ttl-gap': 'the gap since the previous request exceeds the cache TTL',
-  'append-only': 'append-only',
-  identical: 'identical',
-  unknown: 'the prompt changed',
-};
 
 function causeFromEvents(events: readonly LogEvent[] | undefined): { cause: DivergenceCause; note: string } | undefined {
   for (const e of events ?? []) {
@@ -156,9 +187,9 @@ function causeFromEvents(events: readonly LogEvent[] | undefined): { cause: Dive
 
 /**
  * A break the body cannot show (the transcript lacks system prompt and tools): the provider read fewer
- * cached tokens than the previous request had cached. Returns undefined when usage shows no shrink.
+ * cached tokens than the previous request of the conversation had cached. Undefined when usage shows no shrink.
  */
-function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefined, ttl: number | undefined): TimelineDivergence & { lost: number } | undefined {
+function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefined, ttl: number | undefined, rules: PairRules): (TimelineDivergence & { lost: number }) | undefined {
   const u = rec.request.usage;
   const pu = prev.usage;
   if (!u || !pu || u.cacheReadTokens === undefined) return undefined;
@@ -169,7 +200,6 @@ function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefin
   const fromEvents = causeFromEvents(rec.events);
   const overTtl = gapMs !== undefined && ttl !== undefined && gapMs / 1000 > ttl;
   const cause: DivergenceCause = fromEvents?.cause ?? (overTtl ? 'ttl-gap' : 'unknown');
-  const rule = CAUSE_RULES[cause];
   const base = `cache read fell from ${prevCached} to ${read} tokens (${lost} tokens of the previous cached prefix not reused)`;
   const d: TimelineDivergence & { lost: number } = {
     segment: -1,
@@ -181,12 +211,13 @@ function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefin
     note: 'detected from the reported usage: the log does not contain the whole prompt',
     lost,
   };
+  const rule = rules.ruleFor(cause)?.rule;
   if (rule) d.code = rule.code;
   return d;
 }
 
-/** Leading links shared with the previous request are not stored again (see TimelineEntry.hashes). */
-function deltaChains(input: DiffInput, prev: DiffInput | CompactInput | undefined): TimelineEntry['hashes'] {
+/** Leading links shared with the previous request of the lineage are not stored again (see TimelineEntry.hashes). */
+function deltaChains(input: DiffInput, prev: DiffInput | undefined): TimelineEntry['hashes'] {
   const n = input.hashes.length;
   let from = 0;
   let canonicalFrom = 0;
@@ -217,7 +248,7 @@ export function expandChains(timeline: LineageTimeline): { rawChain: string[]; c
   return out;
 }
 
-/** Drops the texts of a previous request, keeping what locating the next divergence needs. */
+/** Drops the texts of a request, keeping what locating the next divergence needs. */
 function compactInput(input: DiffInput): CompactInput {
   return {
     compact: true,
@@ -228,109 +259,150 @@ function compactInput(input: DiffInput): CompactInput {
   };
 }
 
+function sumTokens(tokens: readonly number[], end: number): number {
+  let t = 0;
+  for (let k = 0; k < end && k < tokens.length; k++) t += tokens[k] ?? 0;
+  return t;
+}
+
 /**
- * Compares against a compacted previous request: where the chains part is exact, but without the old
- * text the change cannot be classified or excerpted, and the report says so.
+ * The divergence from a prior whose text is no longer kept: where the chains part is exact (whole
+ * segments, plus the characters the index saw shared), but the change cannot be classified or shown.
  */
-function compareCompact(a: CompactInput, b: DiffInput, opts: { gapMs?: number; ttlSeconds?: number }, count: (t: string) => number): PrefixDiff {
+function compareWithoutText(prior: NearestPrior, priorTotal: number, b: DiffInput, count: (t: string) => number, same: boolean): PrefixDiff {
+  const n = b.segments.length;
+  const k = prior.segments;
+  let tokenOffset = sumTokens(b.tokens, k);
+  if (k >= n) {
+    return { segment: -1, label: '', charOffset: 0, tokenOffset, reusableTokens: tokenOffset, lostTokens: Math.max(0, priorTotal - tokenOffset), cause: priorTotal > tokenOffset ? 'branch' : 'identical', excerpt: '' };
+  }
+  const seg = b.segments[k]!;
+  if (prior.chars > 0 && !isSynthetic(seg)) tokenOffset += Math.max(0, count(seg.text.slice(0, prior.chars)) - 1);
+  return {
+    segment: k,
+    label: seg.label,
+    charOffset: prior.chars,
+    tokenOffset,
+    reusableTokens: tokenOffset,
+    lostTokens: Math.max(0, priorTotal - tokenOffset),
+    cause: same ? 'unknown' : 'branch',
+    excerpt: 'the earlier request\'s text was not kept (requests read in between exceeded the text budget), so the change cannot be shown',
+  };
+}
+
+/** Against a compacted request of the same conversation: exact where the chains part, unclassified. */
+function compareCompact(a: CompactInput, b: DiffInput, opts: Parameters<typeof comparePrompts>[3], count: (t: string) => number): PrefixDiff {
   const n = Math.min(a.hashes.length, b.hashes.length);
   let i = 0;
   while (i < n && a.hashes[i]?.rawChain === b.hashes[i]?.rawChain) i++;
   if (i === n && b.hashes.length >= a.hashes.length) return comparePrompts(a, b, count, opts); // no text needed
-  let tokenOffset = 0;
-  for (let k = 0; k < i; k++) tokenOffset += b.tokens[k] ?? 0;
-  let totalA = 0;
-  for (const t of a.tokens) totalA += t;
-  return {
-    segment: i,
-    label: b.segments[i]?.label ?? a.segments[i]?.label ?? `segment ${i}`,
-    charOffset: 0,
-    tokenOffset,
-    reusableTokens: tokenOffset,
-    lostTokens: Math.max(0, totalA - tokenOffset),
-    cause: 'unknown',
-    excerpt: `the previous request's text was not kept (other lineages' requests in between exceeded the text budget), so the change cannot be shown`,
-  };
+  return compareWithoutText({ seq: -1, segments: i, chars: 0 }, sumTokens(a.tokens, a.tokens.length), b, count, opts?.sameLineage !== false);
+}
+
+/**
+ * How many leading segments `cur` would share with `prior` once the breaker at `segment` is fixed: the
+ * divergent segment itself, then every segment equal to the prior's (or, for reformat causes, equal in
+ * canonical form; for a reorder, any tool).
+ */
+function fixedShare(segment: number, cause: string, cur: DiffInput, prior: DiffInput): number {
+  const n = Math.min(cur.hashes.length, prior.hashes.length);
+  let k = segment;
+  while (k < n) {
+    const a = cur.hashes[k]!;
+    const b = prior.hashes[k]!;
+    const same =
+      k === segment ||
+      a.raw === b.raw ||
+      ((cause === 'key-order' || cause === 'whitespace' || cause === 'line-endings' || cause === 'unicode-normalization') && a.canonical === b.canonical) ||
+      (cause === 'tool-reorder' && cur.segments[k]?.level === 'tools' && cur.segments[k]?.role === 'tool' && prior.segments[k]?.role === 'tool');
+    if (!same) break;
+    k++;
+  }
+  return k;
 }
 
 function newTimeline(req: KvRequest): LineageTimeline {
   return { lineage: req.lineage, lineageSource: req.lineageSource, provider: req.provider, requests: [], tokens: 0, reusedTokens: 0, lostTokens: 0, breaks: 0 };
 }
 
-function diagnosticFor(
-  req: KvRequest,
-  d: TimelineDivergence,
-  lost: number,
-  approx: boolean,
-  rules: RuleLookup | undefined,
-): Diagnostic | undefined {
-  const rule = CAUSE_RULES[d.cause];
-  if (!rule) return undefined;
-  const code = d.code ?? rule.code;
-  const ruleId = code === rule.code ? rule.ruleId : code === 'KV401' ? 'no-crlf' : rule.ruleId;
-  const meta = ruleMeta(ruleId, code, rules);
-  const where = d.segment >= 0 ? `at '${d.label}' (char ${d.charOffset}, token ${d.tokenOffset})` : `at token ${d.tokenOffset}`;
-  const diag: Diagnostic = {
-    ruleId: meta.id,
-    code: meta.code,
-    severity: meta.severity,
-    category: meta.category,
-    messageId: `log-${d.cause}`,
-    message: `Request ${req.index} breaks the cached prefix ${where}: ${CAUSE_TEXT[d.cause]}; ${lost.toLocaleString('en-US')} tokens of the previous request cannot be reused`,
-    file: req.file,
-    line: req.line,
-    column: 1,
-    tokenOffset: d.tokenOffset,
-    tokensAtRisk: lost,
-    request: req.index,
-    evidence: d.excerpt,
-  };
-  if (d.segment >= 0) diag.segment = d.label;
-  if (approx) diag.approx = true;
-  return diag;
+/** `--cache-scope :file`: every input file is a cache scope of its own. */
+export const FILE_SCOPE = ':file';
+
+/** The value of --cache-scope for a record: on the record, else its request body. */
+export function scopeOf(record: unknown, field: string): string | undefined {
+  for (const root of [record, getPath(record, 'request'), getPath(record, 'body'), getPath(record, 'request.body')]) {
+    const v = root === undefined ? undefined : getPath(root, field);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  }
+  return undefined;
 }
 
-/** KV101 findings for timestamps anywhere in a lineage's first prompt (later ones show up as divergences). */
-function timestampFindings(req: KvRequest, input: DiffInput, count: (t: string) => number, approx: boolean, rules: RuleLookup | undefined): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const total = input.tokens.reduce((a, b) => a + b, 0);
-  let before = 0;
-  req.segments.forEach((seg, i) => {
-    const tokens = input.tokens[i] ?? 0;
-    if (!isSynthetic(seg) && out.length < 3) {
-      const hit = findTimestamp(seg.text);
-      // In conversation turns only an injected, labelled date counts ("Current Date: …"); a date a user
-      // writes in a question is content, not a clock.
-      const injected = hit && (seg.level !== 'messages' || INJECTED_DATE.test(seg.text.slice(Math.max(0, hit.index - 48), hit.index)));
-      if (hit && injected) {
-        const tokenOffset = before + count(seg.text.slice(0, hit.index));
-        const meta = ruleMeta('no-timestamp-in-prefix', 'KV101', rules);
-        const d: Diagnostic = {
-          ruleId: meta.id,
-          code: meta.code,
-          severity: meta.severity,
-          category: meta.category,
-          messageId: 'log-timestamp',
-          message: `'${redact(hit.match)}' in '${seg.label}' (char ${hit.index}, token ${tokenOffset}) changes between runs and precedes ${(total - tokenOffset).toLocaleString('en-US')} prompt tokens`,
-          file: req.file,
-          line: req.line,
-          column: 1,
-          segment: seg.label,
-          tokenOffset,
-          tokensAtRisk: Math.max(0, total - tokenOffset),
-          request: req.index,
-          evidence: redact(shorten(seg.text.slice(Math.max(0, hit.index - 40), hit.index + hit.match.length + 40), 120)),
-        };
-        if (approx) d.approx = true;
-        out.push(d);
-      }
-    }
-    before += tokens;
+/** The conversation turns of a request: its message segments' raw hashes. */
+function turns(x: DiffInput): string[] {
+  const out: string[] = [];
+  x.segments.forEach((seg, k) => {
+    if (seg.level === 'messages' && !isSynthetic(seg)) out.push(x.hashes[k]!.raw);
   });
   return out;
 }
 
-/** Analyzes request logs: formats, lineages, timelines, and one diagnostic per classified break. */
+/** `b` continues `a`'s conversation: a's turns, then more. */
+function continues(a: DiffInput, b: DiffInput): boolean {
+  const ta = turns(a);
+  const tb = turns(b);
+  return ta.length > 0 && tb.length > ta.length && ta.every((h, k) => tb[k] === h);
+}
+
+/** Characters two texts share from their start (never splitting a surrogate pair). */
+function commonChars(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i > 0 && i < n && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff) i--;
+  return i;
+}
+
+/** 0-based line of offset `end` in `text`. */
+function countLines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+const fmt = (n: number, approx: boolean): string => `${approx ? '≈' : ''}${Math.round(n).toLocaleString('en-US')}`;
+
+/** A finding group as a diagnostic: the first place it was seen, its message from the rule's YAML. */
+function groupDiagnostic(g: FindingGroup): Diagnostic {
+  const { req, div } = g.first;
+  const n = g.occurrences.length;
+  const s = g.sessions.size;
+  const place = div.segment >= 0 ? `'${div.label}' (char ${div.charOffset}, token ${fmt(div.tokenOffset, g.approx)})` : `token ${fmt(div.tokenOffset, g.approx)}`;
+  const affected = `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'} in ${s.toLocaleString('en-US')} session${s === 1 ? '' : 's'}`;
+  const message = pairMessage(g.rule, g.messageId, { place, lost: fmt(g.lost, g.approx), affected, detail: div.excerpt });
+  const d: Diagnostic = {
+    ruleId: g.rule.id,
+    code: g.rule.code,
+    severity: g.severity,
+    category: g.rule.category,
+    messageId: g.messageId,
+    message,
+    file: req.file,
+    line: req.line,
+    column: 1,
+    tokenOffset: div.tokenOffset,
+    tokensAtRisk: g.lost,
+    request: req.index,
+    evidence: div.excerpt,
+    affected: { requests: n, sessions: s },
+    occurrences: g.occurrences.map(({ lineage: _l, ...o }) => o),
+  };
+  if (div.segment >= 0) d.segment = div.label;
+  if (div.note) d.note = div.note;
+  if (g.approx) d.approx = true;
+  return d;
+}
+
+/** Analyzes request logs: formats, lineages, timelines, and one diagnostic per rule and place. */
 export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: AnalyzeOptions): Promise<LogAnalysis> {
   const { analysis, timelines } = await analyzeLogsCompact(inputs, opts);
   return expandTimelines(analysis, timelines);
@@ -346,13 +418,30 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
   const count = (t: string): number => tokenizer.count(t);
   const files: LogFileSummary[] = [];
   const problems: InputProblem[] = [];
-  const diagnostics: Diagnostic[] = [];
   const lineages = new Map<string, LineageState>();
-  /** canonical hash and token count per distinct segment, so repeated prompts are processed once */
-  const memo = new SegmentMemo();
-  /** lineages whose previous request still has its texts (→ textRead at its end), least recently active first */
-  const withText = new Map<string, number>();
-  /** request text read so far, every request counted, in shard or not (see TEXT_BUDGET) */
+  const run = { hasher: new SegmentHasher(), memo: new SegmentMemo() };
+  const allRules = opts.rules ?? loadRules();
+  const rulesByFile = new Map<string, PairRules>();
+  const rulesFor = (file: string): PairRules => {
+    let r = rulesByFile.get(file);
+    if (!r) {
+      r = pairRules(allRules, opts.settingsFor?.(file));
+      rulesByFile.set(file, r);
+    }
+    return r;
+  };
+  /** requests whose text is kept, oldest first */
+  const kept = new Map<number, Kept>();
+  /** every request's prompt tokens and lineage, by seq: what a prior whose text is gone still tells */
+  let totals = new Float64Array(1024);
+  const lineageOf: string[] = [];
+  const fileOf: string[] = [];
+  let lineOf = new Int32Array(1024);
+  /** the previous request of lineages outside this shard (they are read and indexed, not reported) */
+  const outOfShardPrev = new Map<string, PrevState>();
+  const index = new PrefixIndex((seq, k) => kept.get(seq)?.input.segments[k]?.text);
+  const groups = new Map<string, FindingGroup>();
+  let nextSeq = 0;
   let textRead = 0;
   const textBudget = opts.textBudget ?? TEXT_BUDGET;
   const responseLineage = new Map<string, string>();
@@ -362,16 +451,14 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     opts.onProblem?.(p);
   };
   const blockSizes = opts.blockSizes ?? [];
-  let batch: RequestRecord[] = [];
-  /** textRead before each request of `batch` */
-  let batchTextBefore: number[] = [];
-  let batchChars = 0;
-  let uniqueChars = 0;
-  let totalChars = 0;
-  const workers = opts.workers ?? availableParallelism();
-  let pool: TokenizerPool | undefined;
-  let inflight: { counting: Promise<void>; batch: RequestRecord[]; textBefore: number[] } | undefined;
   const idCache = blockSizes.length > 0 ? new TokenIdCache(await loadEncoder(tokenizer.encoding)) : undefined;
+  const batcher = new Batcher({
+    tokenizer,
+    ...run,
+    workers: opts.workers ?? availableParallelism(),
+    ...(opts.workersAfter !== undefined ? { workersAfter: opts.workersAfter } : {}),
+    process: processRequest,
+  });
 
   for (const input of inputs) {
     const summary: LogFileSummary = { file: input.rel, requests: 0, skipped: {} };
@@ -404,6 +491,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         ...(opts.documentLimit !== undefined ? { documentLimit: opts.documentLimit } : {}),
         ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}),
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
+        ...(opts.cacheScope !== undefined && opts.cacheScope !== FILE_SCOPE ? { scopeOf: (record: unknown) => scopeOf(record, opts.cacheScope!) } : {}),
         onFileNote: (n) => notes.push(n),
         onBytes: (n) => (fileBytes = n),
       })) {
@@ -417,17 +505,14 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
           continue;
         }
         out.request.index = index++;
+        if (opts.cacheScope === FILE_SCOPE) out.request.scope = input.rel;
         opts.onProgress?.({ file: input.rel, fileBytes, requests: ++requestsRead });
         followResponseChain(out);
         let size = 0;
         for (const seg of out.request.segments) size += seg.text.length;
         textRead += size;
-        if (!inShard(out.request.lineage, opts.shard)) continue;
-        summary.requests++;
-        batch.push(out);
-        batchTextBefore.push(textRead - size);
-        batchChars += size;
-        if (!pool || batchChars >= BATCH_CHARS) await flush();
+        if (inShard(out.request.lineage, opts.shard)) summary.requests++;
+        await batcher.add(out, textRead - size, size);
       }
     } catch (e) {
       const err = e instanceof KvlintError ? e : new KvlintError('KVE301', (e as Error).message, { file: input.rel });
@@ -435,60 +520,10 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       problem({ code: err.code, file: input.rel, ...(err.line !== undefined ? { line: err.line } : {}), message: err.message });
     }
     // what was read before a broken stream is still analyzed
-    await flush(true);
+    await batcher.flush(true);
     if (notes.length > 0) summary.notes = notes;
   }
-  await pool?.close();
-
-  /**
-   * Hands the current batch to the counter and processes the previous one once its counts are in, so
-   * the workers tokenize batch N while the main thread parses batch N+1. Requests are processed in
-   * read order; counts are the same as on the main thread. `final` drains everything.
-   */
-  async function flush(final = false): Promise<void> {
-    const current = batch;
-    const currentTextBefore = batchTextBefore;
-    batch = [];
-    batchTextBefore = [];
-    batchChars = 0;
-    const counting = current.length ? countNewTexts(current) : undefined;
-    if (inflight) {
-      await inflight.counting;
-      inflight.batch.forEach((rec, k) => processRequest(rec, inflight!.textBefore[k]!));
-      inflight = undefined;
-    }
-    if (counting) inflight = { counting, batch: current, textBefore: currentTextBefore };
-    if (final && inflight) {
-      await inflight.counting;
-      inflight.batch.forEach((rec, k) => processRequest(rec, inflight!.textBefore[k]!));
-      inflight = undefined;
-    }
-  }
-
-  /** Counts the tokens of every segment text of a batch not seen (or sent) before: in workers when it pays. */
-  async function countNewTexts(recs: RequestRecord[]): Promise<void> {
-    const todo: { entry: MemoEntry; text: string }[] = [];
-    for (const rec of recs) {
-      for (const seg of rec.request.segments) {
-        totalChars += seg.text.length;
-        if (isSynthetic(seg)) continue;
-        const entry = memo.get(segmentHash(seg));
-        if (entry.tokens === undefined && !entry.pending) {
-          entry.pending = true;
-          todo.push({ entry, text: seg.text });
-        }
-      }
-    }
-    uniqueChars += todo.reduce((n, t) => n + t.text.length, 0);
-    if (!pool && workers > 1 && uniqueChars >= (opts.workersAfter ?? POOL_AFTER_CHARS) && uniqueChars >= UNIQUE_SHARE * totalChars) {
-      pool = new TokenizerPool(tokenizer.encoding, workers);
-    }
-    const counts = pool && todo.length > 1 ? await pool.countMany(todo.map((t) => t.text)) : todo.map((t) => count(t.text));
-    todo.forEach((t, k) => {
-      t.entry.tokens = counts[k];
-      t.entry.pending = false;
-    });
-  }
+  await batcher.close();
 
   /**
    * Responses API chains: a request continuing a recorded response joins that response's lineage. Done
@@ -505,29 +540,121 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
   }
 
-  /** `textBefore`: textRead when the request was read, before its own text. */
+  /** Texts read longer ago than the budget are dropped, oldest first; a lineage's previous request keeps its hashes. */
+  function dropOldTexts(textBefore: number): void {
+    for (const [seq, k] of kept) {
+      if (k.end >= textBefore - textBudget) break;
+      kept.delete(seq);
+      const prev = lineages.get(k.lineage)?.prev ?? outOfShardPrev.get(k.lineage);
+      if (prev && prev.seq === seq && !('compact' in prev.input)) prev.input = compactInput(prev.input);
+    }
+  }
+
+  function remember(seq: number, total: number, req: KvRequest): void {
+    if (seq >= totals.length) {
+      const next = new Float64Array(totals.length * 2);
+      next.set(totals);
+      totals = next;
+      const lines = new Int32Array(lineOf.length * 2);
+      lines.set(lineOf);
+      lineOf = lines;
+    }
+    totals[seq] = total;
+    lineOf[seq] = req.line;
+    lineageOf[seq] = req.lineage;
+    fileOf[seq] = req.file;
+  }
+
+  /** Records one finding occurrence under its rule and place; returns the finding's key (see RequestFacts.finding). */
+  function addFinding(rule: LoadedRule, severity: Diagnostic['severity'], messageId: string, req: KvRequest, div: TimelineDivergence, lost: number, approx: boolean): string {
+    // one finding per rule and place: the line of the segment where the requests part (where in that line
+    // they part depends on the values: "09:00:17" and "09:01:17" part at different characters)
+    const lineInSegment = div.segment >= 0 ? countLines(req.segments[div.segment]?.text ?? '', div.charOffset) : -1;
+    const key = `${rule.code}\u0000${div.label}\u0000${lineInSegment}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { rule, severity, messageId, first: { req, div }, occurrences: [], sessions: new Set(), lost: 0, approx };
+      groups.set(key, g);
+    }
+    g.occurrences.push({ file: req.file, line: req.line, request: req.index, lineage: req.lineage });
+    g.sessions.add(req.lineage);
+    g.lost += lost;
+    if (approx) g.approx = true;
+    return `${g.first.req.file}\u0000${g.first.req.line}\u0000${rule.code}`;
+  }
+
+  /** Runs the pair pass for one classified break and records what the rule reports. */
+  function lintBreak(req: KvRequest, div: TimelineDivergence, lost: number, approx: boolean, prior: { lineage: string }, gapMs: number | undefined, ttl: number | undefined): string | undefined {
+    const pair = rulesFor(req.file).ruleFor(div.cause);
+    if (!pair || pair.severity === 'off') return undefined;
+    const subject = {
+      divergence: div,
+      prior: { lineage: prior.lineage, sameLineage: prior.lineage === req.lineage },
+      current: { lineage: req.lineage },
+      lostTokens: lost,
+      ...(gapMs !== undefined ? { gapSeconds: gapMs / 1000 } : {}),
+      ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+    };
+    const messageId = runPair(pair.rule, subject);
+    return messageId ? addFinding(pair.rule, pair.severity as Diagnostic['severity'], messageId, req, div, lost, approx) : undefined;
+  }
+
+  /** `textBefore`: request text read before this request's own. */
   function processRequest(rec: RequestRecord, textBefore: number): void {
     const req = rec.request;
-    // Texts read longer ago than the budget are dropped (first the lineages idle longest), this one's
-    // previous request's among them if so: decided by text read, never by what else is kept.
-    for (const [lineage, end] of withText) {
-      if (end >= textBefore - textBudget) break;
-      withText.delete(lineage);
-      const o = lineages.get(lineage)?.prev;
-      if (o && !('compact' in o.input)) o.input = compactInput(o.input);
-    }
-    const input = diffInput(req, count, memo);
-    const counted = input.tokens.reduce((a, b) => a + b, 0);
+    dropOldTexts(textBefore);
+    const rules = rulesFor(req.file);
+    const input = diffInput(req, count, run);
+    const counted = sumTokens(input.tokens, input.tokens.length);
     const incomplete = rec.promptIncomplete === true;
     const approx = tokenizer.approx || encodingForModel(req.model).approx || incomplete;
     const total = incomplete && req.usage ? totalInput(req.usage) : counted;
+    const seq = nextSeq++;
+    const scope = req.scope;
+    const reported = inShard(req.lineage, opts.shard);
     let state = lineages.get(req.lineage);
-    if (!state) {
+    if (!state && reported) {
       state = { timeline: newTimeline(req), count: 0, first: { file: req.file, index: req.index } };
       lineages.set(req.lineage, state);
     }
-    const tl = state.timeline;
-    const prev = state.prev;
+    const prev = state?.prev ?? outOfShardPrev.get(req.lineage);
+    const links = input.hashes.map((h) => h.rawChain);
+    // whole segments shared with the previous request of the lineage: their link ids are known
+    let k0 = 0;
+    if (prev) while (k0 < links.length && k0 < prev.input.hashes.length && prev.input.hashes[k0]!.rawChain === links[k0]) k0++;
+    const indexed = { seq, links, text: (k: number) => input.segments[k]?.text ?? '', ...(req.time !== undefined ? { time: req.time } : {}), ...(scope !== undefined ? { scope } : {}) };
+    const found = index.find(indexed, prev && prev.scope === scope ? { ids: prev.ids, count: k0 } : undefined);
+    // the nearest prior; the previous request of the lineage when it shares as much (the timeline reads on)
+    let prior: NearestPrior | undefined = found.prior;
+    if (prev && (prev.scope === scope || !prior)) {
+      const prevSeg = prev.input.segments[k0];
+      const chars = k0 < links.length && prevSeg && !('compact' in prev.input) && prevSeg.level === input.segments[k0]?.level ? commonChars(prevSeg.text, input.segments[k0]!.text) : 0;
+      // its text gone, the conversation's own previous request still counts as sharing the most: it likely does
+      const unknownChars = 'compact' in prev.input && k0 === prior?.segments;
+      if (!prior || k0 > prior.segments || (k0 === prior.segments && (chars >= prior.chars || unknownChars))) {
+        prior = { seq: prev.seq, segments: k0, chars };
+        if (found.prior?.lastUsed !== undefined && k0 === found.ids.length) prior.lastUsed = found.prior.lastUsed;
+        else if (prev.time !== undefined && k0 > 0) prior.lastUsed = prev.time;
+      }
+    }
+    const priorKept = prior ? kept.get(prior.seq) : undefined;
+    const priorInput = prior && prev && prior.seq === prev.seq ? prev.input : priorKept?.input;
+    const priorLineage = prior ? lineageOf[prior.seq] ?? '' : '';
+    // One conversation: the same session (or cache key, user…) when the log names one; when the lineage is
+    // only guessed from the first segment, the request must continue the prior's conversation
+    const same =
+      prior !== undefined &&
+      (req.lineageSource === 'first-segment' && priorInput ? continues(priorInput, input) || (priorLineage === req.lineage && opensWithSummary(input)) : priorLineage === req.lineage);
+    const gapMs = prior?.lastUsed !== undefined && req.time !== undefined ? req.time - prior.lastUsed : undefined;
+    const ttl = opts.engine ? undefined : ttlFor(req, opts.ttlSeconds);
+    const copts = { ...(gapMs !== undefined ? { gapMs } : {}), ...(ttl !== undefined ? { ttlSeconds: ttl } : {}), sameLineage: same, rules };
+    let diff: PrefixDiff | undefined;
+    if (prior) {
+      if (priorInput) diff = 'compact' in priorInput ? compareCompact(priorInput as CompactInput, input, copts, count) : comparePrompts(priorInput, input, count, copts);
+      else diff = compareWithoutText(prior, totals[prior.seq] ?? 0, input, count, same);
+    }
+    const chainIds = index.add(indexed, found.ids);
+
     const entry: TimelineEntry = {
       index: req.index,
       file: req.file,
@@ -542,54 +669,74 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (req.model) entry.model = req.model;
     if (req.usage) entry.usage = req.usage;
     if (rec.notes) entry.notes = rec.notes;
+    if (prev && state?.prev === prev) entry.previous = prev.timelineIndex;
+    if (prior && prior.seq !== prev?.seq) entry.prior = { lineage: priorLineage, file: fileOf[prior.seq] ?? '', line: lineOf[prior.seq] ?? 0 };
 
-    let shared = 0;
-    if (prev) {
-      entry.previous = prev.timelineIndex;
-      const gapMs = req.time !== undefined && prev.time !== undefined ? req.time - prev.time : undefined;
-      const ttl = ttlFor(req, opts.ttlSeconds);
-      const copts = { ...(gapMs !== undefined ? { gapMs } : {}), ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) };
-      const diff: PrefixDiff = 'compact' in prev.input ? compareCompact(prev.input, input, copts, count) : comparePrompts(prev.input, input, count, copts);
-      shared = diff.cause === 'ttl-gap' ? Math.min(prev.total, counted) : diff.reusableTokens;
-      const ub = incomplete && (diff.cause === 'append-only' || diff.cause === 'identical') ? usageBreak(prev, rec, gapMs, ttl) : undefined;
+    const facts: RequestFacts = { incomplete, inShard: reported, chainIds };
+    if (scope !== undefined) facts.scope = scope;
+    if (prior && diff) {
+      entry.reusedTokens = diff.reusableTokens;
+      entry.lostTokens = diff.lostTokens;
+      // what the two share, whatever the TTL did to it (the replay decides what is still cached)
+      const sharedTokens = diff.cause === 'ttl-gap' ? Math.min(totals[prior.seq] ?? 0, counted) : diff.reusableTokens;
+      facts.prior = { seq: prior.seq, segments: diff.segment >= 0 && diff.cause !== 'ttl-gap' ? diff.segment : Math.min(prior.segments, links.length), tokens: sharedTokens };
       let div: TimelineDivergence | undefined;
-      let lost: number;
+      let lost = diff.lostTokens;
+      const ub = incomplete && prev && (diff.cause === 'append-only' || diff.cause === 'identical') ? usageBreak(prev, rec, gapMs, ttl, rules) : undefined;
       if (ub) {
         const { lost: l, ...d } = ub;
         div = d;
         lost = l;
         entry.reusedTokens = req.usage?.cacheReadTokens ?? 0;
-      } else if (incomplete && req.usage && prev.usage && !isBreak(diff.cause)) {
+      } else if (incomplete && req.usage && prev?.usage && !isBreak(diff.cause)) {
         // the body shows nothing new and usage shows no shrink: reuse is what the provider reported
         entry.reusedTokens = req.usage.cacheReadTokens ?? diff.reusableTokens;
         lost = 0;
-      } else {
-        entry.reusedTokens = diff.reusableTokens;
-        lost = diff.lostTokens;
-        if (isBreak(diff.cause)) {
-          div = { segment: diff.segment, label: diff.label, charOffset: diff.charOffset, tokenOffset: diff.tokenOffset, cause: diff.cause, excerpt: diff.excerpt };
-          if (diff.code) div.code = diff.code;
-        }
+      } else if (diff.cause !== 'append-only' && diff.cause !== 'identical') {
+        div = { segment: diff.segment, label: diff.label, charOffset: diff.charOffset, tokenOffset: diff.tokenOffset, cause: diff.cause, excerpt: diff.excerpt };
+        if (diff.code) div.code = diff.code;
       }
       entry.lostTokens = lost;
-      if (div) {
-        entry.divergence = div;
-        tl.breaks++;
-        const d = diagnosticFor(req, div, lost, approx, opts.rules);
-        if (d) diagnostics.push(d);
+      if (div) entry.divergence = div;
+      if (div && isBreak(div.cause)) {
+        if (state) state.timeline.breaks++;
+        // every shard finds every finding (its requests may be in any lineage); each is reported by the
+        // shard of its first request's lineage, so shards merge into the single run
+        const finding = lintBreak(req, div, lost, approx, { lineage: priorLineage }, gapMs, ttl);
+        if (finding) facts.finding = finding;
+        if (FIXABLE_CAUSES.has(div.cause) && div.segment >= 0 && priorInput) {
+          let best = { seq: prior.seq, segments: fixedShare(div.segment, div.cause, input, priorInput) };
+          // the previous request of the conversation may share more once the breaker is gone
+          if (prev && prev.seq !== prior.seq && k0 === div.segment) {
+            const n = fixedShare(div.segment, div.cause, input, prev.input);
+            if (n > best.segments) best = { seq: prev.seq, segments: n };
+          }
+          facts.fixed = { ...best, cause: div.cause };
+        }
       }
-    } else {
-      diagnostics.push(...timestampFindings(req, input, count, approx, opts.rules));
+      // A content break and an expired cache are both true of one request: a TTL gap is its own finding.
+      const expired = gapMs !== undefined && ttl !== undefined && gapMs / 1000 > ttl && diff.reusableTokens > 0;
+      if (expired && diff.cause !== 'ttl-gap' && div?.cause !== 'ttl-gap') {
+        const ttlDiv: TimelineDivergence = {
+          segment: 0,
+          label: 'whole prompt',
+          charOffset: 0,
+          tokenOffset: 0,
+          cause: 'ttl-gap',
+          excerpt: `${Math.round(gapMs / 1000)} s since the shared prefix was last used, over the ${ttl} s cache TTL`,
+        };
+        lintBreak(req, ttlDiv, diff.reusableTokens, approx, { lineage: priorLineage }, gapMs, ttl);
+      }
     }
 
     let chains: Map<number, BlockChain> | undefined;
     if (idCache && blockSizes.length > 0) {
-      const ids = req.segments.map((s) => (isSynthetic(s) ? new Uint32Array(0) : idCache.get(segmentHash(s), s.text)));
+      const ids = req.segments.map((s) => (isSynthetic(s) ? new Uint32Array(0) : idCache.get(run.hasher.segmentHash(s), s.text)));
       chains = new Map();
       const blocks: NonNullable<TimelineEntry['hashes']['blocks']> = {};
       for (const size of blockSizes) {
         const p = prev?.chains?.get(size);
-        const chain = blockChain(ids, size, p ? { chain: p, sharedTokens: shared } : undefined);
+        const chain = blockChain(ids, size, p && prior?.seq === prev?.seq ? { chain: p, sharedTokens: entry.reusedTokens } : undefined);
         chains.set(size, chain);
         const last = chain.hashes[chain.hashes.length - 1];
         blocks[String(size)] = { count: chain.hashes.length, reused: chain.reused, ...(last ? { last } : {}) };
@@ -597,25 +744,28 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       entry.hashes.blocks = blocks;
     }
 
-    store.add(req.lineage, entry);
-    const timelineIndex = state.count++;
-    opts.onRequest?.(req, input, entry, incomplete);
-    tl.tokens += entry.tokens;
-    tl.reusedTokens += entry.reusedTokens;
-    tl.lostTokens += entry.lostTokens;
-    // Keep only what the next comparison needs; the older request's texts are dropped here.
-    const textEnd = textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0);
-    const next: PrevState = { input, total: counted, timelineIndex };
+    opts.onRequest?.(req, input, entry, facts);
+    const next: PrevState = { seq, input, ids: chainIds, scope, total: counted, timelineIndex: state?.count ?? 0 };
     if (req.time !== undefined) next.time = req.time;
     if (req.usage) next.usage = req.usage;
     if (chains) next.chains = chains;
-    state.prev = next;
-    withText.delete(req.lineage);
-    withText.set(req.lineage, textEnd);
+    if (state) {
+      store.add(req.lineage, entry);
+      state.count++;
+      const tl = state.timeline;
+      tl.tokens += entry.tokens;
+      tl.reusedTokens += entry.reusedTokens;
+      tl.lostTokens += entry.lostTokens;
+      state.prev = next;
+    } else outOfShardPrev.set(req.lineage, next);
+    remember(seq, counted, req);
+    kept.delete(seq);
+    kept.set(seq, { input, lineage: req.lineage, end: textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0) });
   }
 
   const states = [...lineages.values()];
   const first = new Map(states.map((s) => [s.timeline, s.first]));
+  const diagnostics = [...groups.values()].filter((g) => inShard(g.first.req.lineage, opts.shard)).map(groupDiagnostic);
   const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx });
   return { analysis, timelines: store.transport() };
 }

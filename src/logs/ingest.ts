@@ -28,6 +28,8 @@ export interface IngestOptions {
   onFileNote?: (note: string, line?: number) => void;
   /** bytes of the file read so far, for the progress bar (line formats only) */
   onBytes?: (bytesRead: number) => void;
+  /** the cache scope of a JSONL record (--cache-scope), set on each request it holds */
+  scopeOf?: (record: unknown) => string | undefined;
 }
 
 /** Rejection reasons for things that look like logs but cannot be analyzed. */
@@ -149,6 +151,28 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const size = await stat(abs).then((st) => st.size, () => 0);
   const read = size >= READER_THREAD_BYTES ? readLinesThreaded : readLines;
+  function* recordOutputs(v: unknown, line: number): Generator<AdapterOutput> {
+    switch (format) {
+      case 'claude-code':
+        yield* cc!.record(v, line);
+        break;
+      case 'sharegpt':
+        yield* sharegptRecord(v, rel, line, ordinal++);
+        break;
+      case 'mtbench':
+        yield* mtbenchRecord(v, rel, line);
+        break;
+      case 'bfcl':
+        yield* bfclRecord(v, rel, line);
+        break;
+      case 'litellm':
+      case 'langfuse':
+        yield* observabilityRecord(v, rel, line);
+        break;
+      default:
+        yield bodyRecord(v, rel, line, format);
+    }
+  }
   for await (const rec of read(abs, { onIssue: (i) => issues.push(i), maxLineBytes, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) })) {
     if (rec.overLong !== undefined) {
       yield {
@@ -180,25 +204,14 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
       yield { kind: 'bad', line: rec.line, message: `record is nested more than ${maxDepth} levels deep (--max-depth); skipped` };
       continue;
     }
-    switch (format) {
-      case 'claude-code':
-        yield* cc!.record(v, rec.line);
-        break;
-      case 'sharegpt':
-        yield* sharegptRecord(v, rel, rec.line, ordinal++);
-        break;
-      case 'mtbench':
-        yield* mtbenchRecord(v, rel, rec.line);
-        break;
-      case 'bfcl':
-        yield* bfclRecord(v, rel, rec.line);
-        break;
-      case 'litellm':
-      case 'langfuse':
-        yield* observabilityRecord(v, rel, rec.line);
-        break;
-      default:
-        yield bodyRecord(v, rel, rec.line, format);
+    const outputs = recordOutputs(v, rec.line);
+    if (!opts.scopeOf) yield* outputs;
+    else {
+      const scope = opts.scopeOf(v);
+      for (const o of outputs) {
+        if (scope !== undefined && o.kind === 'request') o.request.scope = scope;
+        yield o;
+      }
     }
   }
   if (cc) yield* cc.end();

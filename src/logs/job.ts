@@ -3,6 +3,8 @@
 // with a bounded heap (src/logs/isolate.ts).
 import type { InputProblem } from '../errors.js';
 import { loadRules, ruleIndex } from '../engine/registry.js';
+import type { RuleSettings } from '../engine/rule.js';
+import type { Engine } from '../project/cache-params.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
 import { loadPriceTable, withConfigPrices } from '../project/prices.js';
@@ -19,8 +21,14 @@ export interface LogJob {
   tokenizerModel: string;
   model?: string;
   ttlSeconds?: number;
-  engine?: 'vllm' | 'sglang';
+  engine?: Engine;
   kvBudgetTokens?: number;
+  /** engine block or page size (--block-size, --page-size) */
+  blockTokens?: number;
+  /** --cache-scope: the field that splits the log into cache scopes */
+  cacheScope?: string;
+  /** the rule settings config resolves for each log file (plain data: the job may run in a worker) */
+  ruleSettings?: Record<string, [string, { severity: string; options?: Record<string, unknown> }][]>;
   priceFlag?: string;
   config?: { file: string; prices?: Record<string, unknown> };
   maxLineBytes?: number;
@@ -50,12 +58,16 @@ export async function runLogJob(job: LogJob, onProgress?: LogProgress): Promise<
 /** Runs a log job on the current thread, leaving timelines and projection rows as columns for the thread that prints them. */
 export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): Promise<CompactLogJobResult> {
   setRedaction(job.redact);
-  const lookup = ruleIndex(loadRules());
+  const rules = loadRules();
+  const lookup = ruleIndex(rules);
+  const settings = new Map<string, RuleSettings>();
+  for (const [file, entries] of Object.entries(job.ruleSettings ?? {})) settings.set(file, new Map(entries) as RuleSettings);
   const prices = withConfigPrices(loadPriceTable(), job.config?.prices, job.config?.file ?? 'config');
   const projector = new LogProjector(prices, {
     ...(job.engine ? { engine: job.engine } : {}),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
     ...(job.kvBudgetTokens !== undefined ? { kvBudgetTokens: job.kvBudgetTokens } : {}),
+    ...(job.blockTokens !== undefined ? { blockTokens: job.blockTokens } : {}),
     ...(job.model ? { model: job.model } : {}),
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
@@ -63,22 +75,34 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
+    ...(job.engine ? { engine: true } : {}),
     onProblem: (p) => problems.push(p),
     ...(job.maxLineBytes !== undefined ? { maxLineBytes: job.maxLineBytes } : {}),
     ...(job.maxDepth !== undefined ? { maxDepth: job.maxDepth } : {}),
     ...(job.workers !== undefined ? { workers: job.workers } : {}),
     ...(job.shard ? { shard: job.shard } : {}),
-    rules: (name) => lookup(name),
-    onRequest: (req, input, entry, incomplete) => projector.add(req, input, entry, incomplete),
+    rules,
+    settingsFor: (file) => settings.get(file),
+    ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
+    onRequest: (req, input, entry, facts) => projector.add(req, input, entry, facts),
     ...(onProgress ? { onProgress } : {}),
   });
   // summed on the thread that prints them, from rows packed here (see src/logs/job-result.ts)
-  const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id);
-  // each log finding learns what fixing it alone is worth, so findings can be sorted by money
-  const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f.savedMicro]));
+  // the findings this run reports (a shard reports those whose first request is in its lineages)
+  const reportedFindings = new Set(analysis.diagnostics.map((d) => `${d.file}\u0000${d.line}\u0000${d.code}`));
+  const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id, reportedFindings);
+  // each log finding learns what fixing it is worth, so findings can be sorted by money; and severity is
+  // certainty: a proven difference that costs no cached tokens (nothing after it is read from the cache)
+  // is not an error
+  const worth = new Map((projection?.byFinding ?? []).map((f) => [`${f.file}\u0000${f.line}\u0000${f.code}`, f]));
   for (const d of analysis.diagnostics) {
-    const v = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
-    if (v !== undefined) d.savedMicro = v;
+    const f = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
+    if (f) d.savedMicro = f.savedMicro;
+    const free = (f !== undefined && f.readDelta !== undefined && f.readDelta <= 0) || d.tokensAtRisk === 0;
+    if (free && d.severity === 'error') {
+      d.severity = 'warning';
+      d.message += '; it costs no cached tokens here (nothing after it is read from the cache), so it is not an error';
+    }
   }
   return { analysis, ...(projection ? { projection } : {}), problems, timelines };
 }

@@ -57,6 +57,8 @@ export interface TimelineTransport {
   /** what few entries have, by entry */
   notes: Map<number, string[]>;
   blocks: Map<number, Blocks>;
+  /** the nearest prior, where it is not the previous request of the lineage */
+  prior: Map<number, NonNullable<TimelineEntry['prior']>>;
 }
 
 /** Collects the entries of one analysis in arrival order (worker side). */
@@ -85,6 +87,7 @@ export class TimelineStore {
   private readonly records = new FlatRecords();
   private readonly notes = new Map<number, string[]>();
   private readonly blocks = new Map<number, Blocks>();
+  private readonly prior = new Map<number, NonNullable<TimelineEntry['prior']>>();
   /** some entry's tokens are approximate */
   approx = false;
 
@@ -119,6 +122,7 @@ export class TimelineStore {
     this.divergenceAt.push(e.divergence ? this.records.add(e.divergence) : NONE);
     if (e.notes) this.notes.set(seq, e.notes);
     if (h.blocks) this.blocks.set(seq, h.blocks);
+    if (e.prior) this.prior.set(seq, e.prior);
     if (e.approx) this.approx = true;
   }
 
@@ -158,6 +162,7 @@ export class TimelineStore {
       records: this.records.transport(),
       notes: this.notes,
       blocks: this.blocks,
+      prior: this.prior,
     };
   }
 }
@@ -209,6 +214,8 @@ function entryAt(t: TimelineTransport, links: Buffer, record: (k: number) => obj
   if (notes) e.notes = notes;
   const previous = t.previous[seq]!;
   if (previous !== NONE) e.previous = previous;
+  const prior = t.prior?.get(seq);
+  if (prior) e.prior = prior;
   const divergence = t.divergenceAt[seq]!;
   if (divergence !== NONE) e.divergence = record(divergence) as TimelineDivergence;
   return e;

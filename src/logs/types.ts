@@ -102,8 +102,13 @@ export interface TimelineEntry {
   line: number;
   time?: number;
   model?: string;
-  /** index (within this lineage's timeline) of the request this one was compared with */
+  /** index (within this lineage's timeline) of the previous request of the lineage */
   previous?: number;
+  /**
+   * the nearest prior — the earlier request, any session, sharing this one's longest prefix — when it is
+   * not the previous request of the lineage: reuse and divergence are measured against it
+   */
+  prior?: { lineage: string; file: string; line: number };
   /** prompt tokens (from usage when the body is incomplete, else counted) */
   tokens: number;
   /** tokens come from a stand-in tokenizer or from partial bodies: shown with ≈ */

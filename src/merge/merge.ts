@@ -208,7 +208,10 @@ export function mergeReports(inputs: readonly NamedReport[], version: string): R
   if (logs) {
     report.logs = logs;
     const projection = mergeProjection(inputs, new Map(logs.files.map((f, i) => [f.file, i])));
-    if (projection) report.projection = projection;
+    if (projection) {
+      report.projection = projection;
+      report.metrics = projection.metrics;
+    }
   }
   return report;
 }

@@ -1,15 +1,21 @@
-// First divergence between two consecutive prompts of a lineage, pure: where (segment, character, token),
-// what it costs (tokens reusable vs lost), a bounded redacted excerpt, and a classified cause that maps to
-// a rule code (CAUSE_RULES is the one place that mapping lives).
+// First divergence of a prompt from its nearest prior (the earlier request sharing its longest prefix),
+// pure: where (segment, character, token), what it costs (tokens reusable vs lost), a bounded redacted
+// excerpt, and a classified cause. Which rule reports a cause, and the patterns that tell a timestamp from
+// an id or an e-mail, are the rules' own (rules/*.yaml, through src/engine/pair.ts).
 import { diffChars, type ChangeObject } from 'diff';
 import type { KvRequest, Segment } from '../model.js';
 import { redact } from '../redact.js';
 import type { Tokenizer } from '../tokenize/index.js';
-import { canonicalForm, canonicalText, hashSegments, type SegmentHashes, type SegmentMemo } from './hash.js';
+import type { PairClassifier, PairRules } from '../engine/pair.js';
+import { canonicalForm, canonicalText, hashSegments, type SegmentHasher, type SegmentHashes, type SegmentMemo } from './hash.js';
 
 /** Why a prompt stopped sharing its prefix with the previous one (or why it did not). */
 export type DivergenceCause =
   | 'timestamp'
+  | 'environment'
+  | 'few-shot'
+  | 'line-endings'
+  | 'unicode-normalization'
   | 'identifier'
   | 'user-data'
   | 'whitespace'
@@ -26,130 +32,9 @@ export type DivergenceCause =
   | 'identical'
   | 'unknown';
 
-/**
- * Cause → rule. Causes without a rule are still shown as divergences: `settings-change` (tool_choice,
- * thinking, response format…: documented invalidators, not mistakes), `branch` (the previous request's
- * last message was replaced, i.e. a new question on a shared prefix, or a retry), `unknown`.
- */
-export const CAUSE_RULES: Readonly<Record<DivergenceCause, { ruleId: string; code: string } | undefined>> = {
-  timestamp: { ruleId: 'no-timestamp-in-prefix', code: 'KV101' },
-  identifier: { ruleId: 'no-identifier-in-prefix', code: 'KV103' },
-  'user-data': { ruleId: 'no-user-data-in-prefix', code: 'KV104' },
-  'tool-set-change': { ruleId: 'no-tool-set-change', code: 'KV107' },
-  'system-edit': { ruleId: 'no-system-edit', code: 'KV108' },
-  'model-change': { ruleId: 'no-model-change', code: 'KV109' },
-  'history-rewrite': { ruleId: 'no-history-rewrite', code: 'KV110' },
-  'tool-reorder': { ruleId: 'require-sorted-tools', code: 'KV201' },
-  'key-order': { ruleId: 'no-unstable-key-order', code: 'KV202' },
-  'ttl-gap': { ruleId: 'no-ttl-gap', code: 'KV305' },
-  whitespace: { ruleId: 'no-trailing-whitespace', code: 'KV402' },
-  'settings-change': undefined,
-  branch: undefined,
-  'append-only': undefined,
-  identical: undefined,
-  unknown: undefined,
-};
-
-/** Whitespace causes that are line-ending changes map to the CRLF rule instead of trailing whitespace. */
-export const CRLF_RULE = { ruleId: 'no-crlf', code: 'KV401' } as const;
-
-/** Causes that are not breaks: the new request reuses all of the previous one. */
+/** Causes that are not breaks: the new request reuses all of the prior one. */
 export function isBreak(cause: DivergenceCause): boolean {
-  return cause !== 'append-only' && cause !== 'identical';
-}
-
-// Volatile-value patterns. Deliberately strict (a weekday name alone, "10 AM", is not a timestamp) so
-// user-turn prose does not read as a clock.
-const MONTH = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
-const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*';
-/** Timestamps and dates: ISO, US/EU numeric, natural-language, clock times with seconds, epoch seconds/ms. */
-export const TIMESTAMP_PATTERNS: readonly RegExp[] = [
-  /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g,
-  /\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b/g,
-  new RegExp(`\\b${WEEKDAY},? ${MONTH}\\.? \\d{1,2}(?:,? \\d{4})?\\b`, 'g'),
-  new RegExp(`\\b${MONTH}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}\\b`, 'g'),
-  new RegExp(`\\b\\d{1,2} ${MONTH} \\d{4}\\b`, 'g'),
-  /\b\d{1,2}:\d{2}:\d{2}(?:\s?[AP]M)?\b/g,
-  /\b1[5-9]\d{8}(?:\d{3})?\b/g,
-];
-/** Identifiers: UUIDs, ULIDs, long hex, provider-prefixed ids. */
-export const IDENTIFIER_PATTERNS: readonly RegExp[] = [
-  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi,
-  /\b[0-7][0-9A-HJKMNP-TV-Z]{25}\b/g,
-  /\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi,
-  /\b(?:req|msg|resp|chatcmpl|call|toolu|run|thread|sess|session|trace|span|evt)[_-][A-Za-z0-9_-]{8,}\b/g,
-];
-/** Personal data: e-mail, home paths with a user name, phone numbers. */
-export const USER_DATA_PATTERNS: readonly RegExp[] = [
-  /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
-  /(?:\/Users\/|\/home\/|[A-Za-z]:\\Users\\)[A-Za-z0-9._-]+/g,
-  /(?<![\w.-])\+?\d{1,3}[ .-]?\(?\d{2,4}\)?[ .-]\d{3,4}[ .-]\d{3,4}(?![\w-])/g,
-];
-
-/**
- * Patterns joined into one alternation, so text is scanned once instead of once per pattern (a log's
- * first requests run every timestamp pattern over whole prompts). Same answer as trying each pattern:
- * the alternation matches first where the earliest pattern matches, and there, tries the patterns in
- * list order, as findPattern breaks ties. Only for lists whose patterns share their flags.
- */
-const joined = new WeakMap<readonly RegExp[], RegExp | null>();
-
-function joinedPattern(patterns: readonly RegExp[]): RegExp | null {
-  let re = joined.get(patterns);
-  if (re === undefined) {
-    const flags = patterns[0]?.flags;
-    re = flags !== undefined && patterns.every((p) => p.flags === flags) ? new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), flags) : null;
-    joined.set(patterns, re);
-  }
-  return re;
-}
-
-/** The first match of any pattern in text, with its offset (on a tie, the earlier pattern's). */
-export function findPattern(text: string, patterns: readonly RegExp[]): { index: number; match: string } | undefined {
-  const all = joinedPattern(patterns);
-  if (all) {
-    all.lastIndex = 0;
-    const m = all.exec(text);
-    return m ? { index: m.index, match: m[0] } : undefined;
-  }
-  let best: { index: number; match: string } | undefined;
-  for (const re of patterns) {
-    re.lastIndex = 0;
-    const m = re.exec(text);
-    if (m && (!best || m.index < best.index)) best = { index: m.index, match: m[0] };
-  }
-  return best;
-}
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-/** `\w` without the u flag: ASCII letters, digits and underscore. */
-const isWordChar = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const MONTH_PREFIXES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/**
- * False only when no TIMESTAMP_PATTERNS match is possible: every match holds a digit, `-`, `/`, `.` or
- * `:`, and a digit (ISO, numeric and clock forms), or a month name (the natural-language forms), or a
- * `1` after a non-word character followed by nine more digits (epoch seconds/ms). Each is found with
- * indexOf, memchr-fast, where the joined pattern runs its alternatives at every character: a log whose
- * requests all start lineages (every first prompt is scanned whole) spent ~1.2 s there on 200 MB.
- */
-export function mayHoldTimestamp(t: string): boolean {
-  for (const sep of ['-', '/', '.', ':']) {
-    for (let i = t.indexOf(sep, 1); i !== -1; i = t.indexOf(sep, i + 1)) if (isDigit(t.charCodeAt(i - 1)) && isDigit(t.charCodeAt(i + 1))) return true;
-  }
-  for (const m of MONTH_PREFIXES) if (t.includes(m)) return true;
-  for (let i = t.indexOf('1'); i !== -1; i = t.indexOf('1', i + 1)) {
-    if (i > 0 && isWordChar(t.charCodeAt(i - 1))) continue;
-    let k = i + 1;
-    while (k < i + 10 && isDigit(t.charCodeAt(k))) k++;
-    if (k === i + 10) return true;
-  }
-  return false;
-}
-
-/** findPattern(text, TIMESTAMP_PATTERNS), skipping texts that cannot hold one (see mayHoldTimestamp). */
-export function findTimestamp(text: string): { index: number; match: string } | undefined {
-  return mayHoldTimestamp(text) ? findPattern(text, TIMESTAMP_PATTERNS) : undefined;
+  return cause !== 'append-only' && cause !== 'identical' && cause !== 'branch';
 }
 
 /** A prompt as the diff needs it: segments with their hashes and token counts (synthetic = 0). */
@@ -180,10 +65,18 @@ export interface PrefixDiff {
 }
 
 export interface CompareOptions {
-  /** milliseconds between the two requests, when known */
+  /** milliseconds since the shared prefix was last used, when known */
   gapMs?: number;
   /** the cache TTL that applies, in seconds */
   ttlSeconds?: number;
+  /**
+   * the prior is an earlier request of the same conversation (default true). Across conversations a
+   * different question, a different system prompt, tool set or model is another prompt, not a break;
+   * only a proven volatile value, a reorder or a reformat in the shared part is.
+   */
+  sameLineage?: boolean;
+  /** the rules' classifiers and cause → rule mapping (src/engine/pair.ts); without them no literal is classified */
+  rules?: PairRules;
 }
 
 function sum(xs: readonly number[], end: number): number {
@@ -263,34 +156,68 @@ export function changeExcerpt(aText: string, bText: string, p: number): string {
   return redact(flat(`${before}${core}${after}`));
 }
 
-/** Does a pattern match text overlapping [start, end)? Looks at a window around the change only. */
-function matchesChange(text: string, start: number, end: number, patterns: readonly RegExp[]): boolean {
-  const ws = Math.max(0, start - 40);
-  const win = text.slice(ws, Math.min(text.length, Math.max(end, start + 1) + 40));
-  for (const re of patterns) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(win)) !== null) {
-      const a = ws + m.index;
-      const b = a + m[0].length;
-      if (a < Math.max(end, start + 1) && b > start) return true;
-      if (m[0].length === 0) re.lastIndex++;
-    }
-  }
-  return false;
+/** Cue words of few-shot examples: a block that holds one is an example. */
+const EXAMPLE_CUE = /\b(?:examples?|input|output|question|answer|q|a|user|assistant|human|ai)\s*[:>]|<\/?examples?>/i;
+
+/** Paragraphs (blank-line separated) of `text` from the one holding offset `p` on, trimmed. */
+function blocksFrom(text: string, p: number): string[] {
+  const start = Math.max(0, text.lastIndexOf('\n\n', p) + 1);
+  return text
+    .slice(start)
+    .split(/\n[ \t]*\n/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
-/** Classifies a change of text inside one segment by what changed: clock, id, personal data, spacing. */
-function classifyTextChange(a: Segment, b: Segment, p: number, keyOrderUnknown: boolean): DivergenceCause | undefined {
-  if (canonicalText(a.text) === canonicalText(b.text)) return 'whitespace';
+/**
+ * Few-shot examples that rotate: from the changed paragraph on, both texts are example blocks, some the
+ * same and in a different order or swapped for others from a pool. A different instruction is not.
+ */
+function isExampleRotation(a: string, b: string, p: number): boolean {
+  const ba = blocksFrom(a, p);
+  const bb = blocksFrom(b, p);
+  if (ba.length < 2 || bb.length < 2) return false;
+  const examplesA = ba.filter((x) => EXAMPLE_CUE.test(x));
+  const examplesB = bb.filter((x) => EXAMPLE_CUE.test(x));
+  if (examplesA.length < 2 || examplesB.length < 2) return false;
+  const inB = new Set(examplesB);
+  const shared = examplesA.filter((x) => inB.has(x)).length;
+  // the same examples in another order, or part of the set kept and part swapped
+  return shared >= 1 && (shared < examplesA.length || examplesA.some((x, k) => examplesB[k] !== x));
+}
+
+/** Texts that differ only in their line endings. */
+function lineEndingsOnly(a: string, b: string): boolean {
+  return (a.includes('\r') || b.includes('\r')) && a.replace(/\r\n?/g, '\n') === b.replace(/\r\n?/g, '\n');
+}
+
+/** Classifies a change of text inside one segment by what changed: clock, id, personal data, spacing, form. */
+function classifyTextChange(a: Segment, b: Segment, p: number, keyOrderUnknown: boolean, classifiers: readonly PairClassifier[]): DivergenceCause | undefined {
+  if (a.text.normalize('NFC') === b.text.normalize('NFC')) return 'unicode-normalization';
+  if (canonicalText(a.text) === canonicalText(b.text)) return lineEndingsOnly(a.text, b.text) ? 'line-endings' : 'whitespace';
   if (a.value !== undefined && b.value !== undefined && canonicalForm(a) === canonicalForm(b)) return keyOrderUnknown ? 'unknown' : 'key-order';
   const s = commonSuffix(a.text, b.text, p);
   const endA = a.text.length - s;
   const endB = b.text.length - s;
-  if (matchesChange(b.text, p, endB, TIMESTAMP_PATTERNS) || matchesChange(a.text, p, endA, TIMESTAMP_PATTERNS)) return 'timestamp';
-  if (matchesChange(b.text, p, endB, IDENTIFIER_PATTERNS) || matchesChange(a.text, p, endA, IDENTIFIER_PATTERNS)) return 'identifier';
-  if (matchesChange(b.text, p, endB, USER_DATA_PATTERNS) || matchesChange(a.text, p, endA, USER_DATA_PATTERNS)) return 'user-data';
+  for (const c of classifiers) if (c.matches(b.text, p, endB) || c.matches(a.text, p, endA)) return c.cause as DivergenceCause;
+  if (isExampleRotation(a.text, b.text, p)) return 'few-shot';
   return undefined;
+}
+
+/** Does a request's conversation open with a summary of an earlier one (an agent's compaction)? */
+export function opensWithSummary(x: DiffInput): boolean {
+  const first = x.segments.find((seg) => seg.level === 'messages' && seg.role === 'user');
+  return first !== undefined && COMPACTION.test(first.text.slice(0, 400));
+}
+
+/** Words an agent's compaction leaves in the message that replaces the history. */
+const COMPACTION = /\b(?:summar(?:y|ized|ised|ize)|compact(?:ed|ion)?|condensed|continued from|previous conversation|conversation so far|earlier in this conversation)\b/i;
+
+/** A change small enough to be a value dropped into a shared prompt (a name, a tenant), not another prompt. */
+function isSmallEdit(a: string, b: string, p: number): boolean {
+  const s = commonSuffix(a, b, p);
+  const longer = Math.max(a.length, b.length);
+  return a.length - s - p <= 64 && b.length - s - p <= 64 && p + s >= 0.8 * longer;
 }
 
 function toolsOf(x: DiffInput): Segment[] {
@@ -335,16 +262,13 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   let i = 0;
   while (i < n && a.hashes[i]?.rawChain === b.hashes[i]?.rawChain) i++;
   const totalA = sum(a.tokens, a.tokens.length);
+  const same = opts.sameLineage !== false;
   const done = (d: Omit<PrefixDiff, 'ruleId' | 'code' | 'lostTokens'> & { lostTokens?: number }): PrefixDiff => {
-    const rule = CAUSE_RULES[d.cause];
     const out: PrefixDiff = { ...d, lostTokens: d.lostTokens ?? Math.max(0, totalA - d.reusableTokens) };
+    const rule = isBreak(d.cause) ? opts.rules?.ruleFor(d.cause)?.rule : undefined;
     if (rule) {
-      out.ruleId = rule.ruleId;
+      out.ruleId = rule.id;
       out.code = rule.code;
-      if (d.cause === 'whitespace' && d.excerpt.includes('␍')) {
-        out.ruleId = CRLF_RULE.ruleId;
-        out.code = CRLF_RULE.code;
-      }
     }
     return out;
   };
@@ -363,8 +287,8 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
         excerpt: `${Math.round(gapS)} s since the previous request, over the ${opts.ttlSeconds} s cache TTL`,
       });
     }
-    const same = b.segments.length === a.segments.length;
-    return done({ segment: -1, label: '', charOffset: 0, tokenOffset: totalA, reusableTokens: totalA, cause: same ? 'identical' : 'append-only', excerpt: '' });
+    const identical = b.segments.length === a.segments.length;
+    return done({ segment: -1, label: '', charOffset: 0, tokenOffset: totalA, reusableTokens: totalA, cause: identical ? 'identical' : 'append-only', excerpt: '' });
   }
 
   if (i === n) {
@@ -392,27 +316,46 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   const base = { segment: i, label: sb.label, charOffset: p, tokenOffset, reusableTokens: tokenOffset };
 
   if (sa.role === 'model' || sb.role === 'model') {
-    return done({ ...base, cause: 'model-change', excerpt: redact(clip(`model ${sa.role === 'model' ? sa.text : '(none)'} → ${sb.role === 'model' ? sb.text : '(none)'}`, SIDE * 2)) });
+    return done({ ...base, cause: same ? 'model-change' : 'branch', excerpt: redact(clip(`model ${sa.role === 'model' ? sa.text : '(none)'} → ${sb.role === 'model' ? sb.text : '(none)'}`, SIDE * 2)) });
   }
   if (sa.role === 'settings' || sb.role === 'settings') {
-    return done({ ...base, cause: 'settings-change', excerpt: sameSlot ? changeExcerpt(sa.text, sb.text, p) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2)) });
+    return done({ ...base, cause: same ? 'settings-change' : 'branch', excerpt: sameSlot ? changeExcerpt(sa.text, sb.text, p) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2)) });
   }
   if (sa.level === 'tools' || sb.level === 'tools') {
     const t = classifyTools(a, b, i);
-    return done({ ...base, cause: t.cause, excerpt: t.excerpt ?? changeExcerpt(sa.text, sb.text, p) });
+    // another conversation with another tool set is another prompt; a reorder or reformat of the same tools is not
+    const cause = !same && t.cause === 'tool-set-change' ? 'branch' : t.cause;
+    return done({ ...base, cause, excerpt: t.excerpt ?? changeExcerpt(sa.text, sb.text, p) });
   }
   if (sa.role === 'server-state' || sb.role === 'server-state') {
-    return done({ ...base, cause: 'unknown', excerpt: 'history held server-side (previous_response_id) changed' });
+    return done({ ...base, cause: same ? 'unknown' : 'branch', excerpt: 'history held server-side (previous_response_id) changed' });
   }
   const excerpt = sameSlot ? changeExcerpt(sa.text, sb.text, p) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2));
-  const textCause = sameSlot ? classifyTextChange(sa, sb, p, !!(a.keyOrderUnknown || b.keyOrderUnknown)) : undefined;
-  if (textCause) return done({ ...base, cause: textCause, excerpt });
-  if (sa.level === 'system' || sb.level === 'system') return done({ ...base, cause: 'system-edit', excerpt });
-  // messages: the previous request's last message replaced, or a new conversation from the first
-  // message on (tools and system shared), is a branch; an earlier message changed is a rewrite
   const lastA = a.segments.length - 1;
-  const firstMessage = b.segments.findIndex((s) => s.level === 'messages' && s.role !== 'settings' && s.role !== 'server-state');
-  return done({ ...base, cause: i >= lastA || i === firstMessage ? 'branch' : 'history-rewrite', excerpt });
+  const lastB = b.segments.length - 1;
+  const firstMessage = b.segments.findIndex((x) => x.level === 'messages' && x.role !== 'settings' && x.role !== 'server-state');
+  const inMessages = sb.level === 'messages' && sa.level === 'messages';
+  // A new final turn is what a request adds, whatever it holds (a question with a date, an id, an e-mail):
+  // never a break, nor is the earlier request's last turn being replaced by it (a retry, a new question).
+  if (inMessages && (i >= lastB || i >= lastA)) return done({ ...base, cause: 'branch', excerpt });
+  // a different model response (another id, another answer) is another run of the conversation, not a
+  // value the application put in its prompt — unless the conversation went on past the earlier request
+  // with that response rewritten (an app editing or summarizing its history)
+  if (inMessages && (sa.role === 'assistant' || sb.role === 'assistant')) {
+    return done({ ...base, cause: same && b.segments.length > a.segments.length ? 'history-rewrite' : 'branch', excerpt });
+  }
+  const textCause = sameSlot ? classifyTextChange(sa, sb, p, !!(a.keyOrderUnknown || b.keyOrderUnknown), opts.rules?.classifiers ?? []) : undefined;
+  if (textCause) return done({ ...base, cause: textCause, excerpt });
+  if (sa.level === 'system' || sb.level === 'system') {
+    // across conversations a different system prompt is another prompt; a small edit of a shared one is not
+    const edit = same || (sameSlot && isSmallEdit(sa.text, sb.text, p));
+    return done({ ...base, cause: edit ? 'system-edit' : 'branch', excerpt });
+  }
+  if (!same) return done({ ...base, cause: 'branch', excerpt });
+  // the same conversation from its first message on: a compaction when the new first message summarizes
+  // the history, else a new conversation on a shared prefix; an earlier message changed is a rewrite
+  if (i === firstMessage) return done({ ...base, cause: COMPACTION.test(sb.text) ? 'history-rewrite' : 'branch', excerpt });
+  return done({ ...base, cause: 'history-rewrite', excerpt });
 }
 
 /** Token counts per segment; settings segments count zero (they are not prompt text). */
@@ -421,25 +364,37 @@ export function segmentTokens(segments: readonly Segment[], count: (text: string
 }
 
 /**
- * Builds the diff input of a request (hashes and token counts). With a memo, a segment whose raw hash was
- * seen before reuses its canonical hash and token count: each distinct text is tokenized once per run.
+ * Builds the diff input of a request (hashes and token counts). With a run's hasher and memo, a segment
+ * whose raw hash was seen before reuses its canonical hash and token count (each distinct text is
+ * tokenized once per run), and the input holds the earlier, equal string of a resent text (see
+ * SegmentHasher). The request itself is never changed.
  */
-export function diffInput(req: KvRequest, count: (text: string) => number, memo?: SegmentMemo): DiffInput {
-  const hashes = hashSegments(req.segments, memo);
-  const tokens = memo
+export function diffInput(req: KvRequest, count: (text: string) => number, run?: { hasher: SegmentHasher; memo: SegmentMemo }): DiffInput {
+  const hashes = run ? run.hasher.hashSegments(req.segments, run.memo) : hashSegments(req.segments);
+  const tokens = run
     ? req.segments.map((s, i) => {
         if (s.role === 'model' || s.role === 'settings' || s.role === 'server-state') return 0;
-        const e = memo.get(hashes[i]!.raw);
+        const e = run.memo.get(hashes[i]!.raw);
         return (e.tokens ??= count(s.text));
       })
     : segmentTokens(req.segments, count);
-  const out: DiffInput = { segments: req.segments, hashes, tokens };
+  let segments: readonly Segment[] = req.segments;
+  if (run) {
+    let copy: Segment[] | undefined;
+    req.segments.forEach((seg, i) => {
+      const t = run.hasher.internedText(seg);
+      if (t !== seg.text) (copy ??= req.segments.slice())[i] = { ...seg, text: t };
+    });
+    if (copy) segments = copy;
+  }
+  const out: DiffInput = { segments, hashes, tokens };
   if (req.keyOrderUnknown) out.keyOrderUnknown = true;
   return out;
 }
 
 /** Compares two requests (used by `kvlint diff a b`). */
 export function diffRequests(a: KvRequest, b: KvRequest, tokenizer: Tokenizer, opts: CompareOptions = {}): PrefixDiff {
+  // two requests named by the user are compared as one conversation unless said otherwise
   const count = (t: string): number => tokenizer.count(t);
   const o: CompareOptions = { ...opts };
   if (o.gapMs === undefined && a.time !== undefined && b.time !== undefined) o.gapMs = b.time - a.time;

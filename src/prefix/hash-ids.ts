@@ -37,6 +37,18 @@ export class HashIds {
     return this.count;
   }
 
+  /** The id of a hash already interned, or 0. */
+  find(hex: string): number {
+    writeHash(this.scratchBytes, 0, hex);
+    const s = this.scratch;
+    const mask = this.slots.length - 1;
+    for (let i = s[0]! & mask; ; i = (i + 1) & mask) {
+      const id = this.slots[i]!;
+      if (id === 0) return 0;
+      if (this.matches(id, s)) return id;
+    }
+  }
+
   id(hex: string): number {
     writeHash(this.scratchBytes, 0, hex);
     const s = this.scratch;

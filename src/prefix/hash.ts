@@ -12,74 +12,8 @@ function header(seg: Segment): string {
   return `${seg.level}\u0000${seg.role}\u0000`;
 }
 
-/** Raw hashes per segment object: the log pipeline asks for the same segment's hash more than once. */
-const rawHashes = new WeakMap<Segment, string>();
-
-/**
- * Hashes of recently seen texts, at most RECENT_CHARS of text in all (least recently seen dropped first).
- * A log resends the same system prompt and history on every request, each time as a new string from
- * JSON.parse. They are found by a fingerprint (length and a few sampled characters: V8 would hash a
- * whole key string, ~1 µs per KB) and confirmed by comparing the strings, which is as fast as memcmp;
- * SHA-256 would read and encode the whole text again. A fingerprint shared by two texts only costs a
- * recomputed hash. Hashes are of content only, so sharing them across runs in one process is harmless.
- */
-const recent = new Map<string, { text: string; header: string; hash: string }>();
-let recentChars = 0;
-const RECENT_CHARS = 2 * 1024 * 1024;
-/** Shorter texts cost little to hash and would crowd the map. */
-const RECENT_MIN = 256;
-
-function fingerprint(t: string): string {
-  const mid = t.length >> 1;
-  return `${t.length}\u0000${t.slice(0, 24)}${t.slice(mid, mid + 16)}${t.slice(-24)}`;
-}
-
-function rememberHash(key: string, text: string, head: string, hash: string): void {
-  const old = recent.get(key);
-  if (old) {
-    recent.delete(key);
-    recentChars -= old.text.length;
-  }
-  recent.set(key, { text, header: head, hash });
-  recentChars += text.length;
-  while (recentChars > RECENT_CHARS) {
-    const [oldest, e] = recent.entries().next().value as [string, { text: string }];
-    recent.delete(oldest);
-    recentChars -= e.text.length;
-  }
-}
-
-/**
- * SHA-256 of one segment (level, role and text), hex. Segments are treated as immutable, with one
- * exception: a segment whose text was seen recently is pointed at that earlier, equal string. The
- * fresh copy JSON.parse made then dies young instead of being kept (as the lineage's previous request)
- * long enough to be promoted to V8's old generation, where the 1 GB agent log spent seconds collecting.
- */
+/** SHA-256 of one segment (level, role and text), hex; stateless (a log run uses a SegmentHasher). */
 export function segmentHash(seg: Segment, text: string = seg.text): string {
-  if (text === seg.text) {
-    const known = rawHashes.get(seg);
-    if (known !== undefined) return known;
-    const head = header(seg);
-    let h: string | undefined;
-    if (text.length >= RECENT_MIN) {
-      const key = fingerprint(text);
-      const seen = recent.get(key);
-      const same = seen !== undefined && seen.text === text;
-      if (same) {
-        seg.text = seen.text;
-        // most recently seen last
-        recent.delete(key);
-        recent.set(key, seen);
-        if (seen.header === head) h = seen.hash;
-      }
-      if (h === undefined) {
-        h = createHash('sha256').update(head).update(text).digest('hex');
-        if (!same) rememberHash(key, text, head, h);
-      }
-    } else h = createHash('sha256').update(head).update(text).digest('hex');
-    rawHashes.set(seg, h);
-    return h;
-  }
   return createHash('sha256').update(header(seg)).update(text).digest('hex');
 }
 
@@ -175,58 +109,131 @@ export class SegmentMemo {
   }
 }
 
-/** Hashes every segment and the chained prefix through it, raw and canonical. */
-export function hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
-  let raw = SEED_HEX;
-  let canon = SEED_HEX;
-  const before = lastHashed;
-  let same = true; // every segment so far equals the one at its index in the previous call
-  const out = segments.map((seg, i) => {
-    const r = segmentHash(seg);
-    let c: string;
-    if (memo) {
-      const e = memo.get(r);
-      c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
-    } else c = segmentHash(seg, canonicalForm(seg));
-    const p = same ? before[i] : undefined;
-    if (p && p.raw === r && p.canonical === c && p.level === seg.level) {
-      raw = p.rawChain;
-      canon = p.canonicalChain;
-    } else {
-      same = false;
-      raw = nextLink(raw, r);
-      canon = nextLink(canon, c);
-    }
-    return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw, canonicalChain: canon };
-  });
-  lastHashed = out;
-  return out;
+/** Shorter texts cost little to hash and would crowd the recent-text map. */
+const RECENT_MIN = 256;
+/** Text kept to find a resent text's hash again (least recently seen dropped first). */
+const RECENT_CHARS = 2 * 1024 * 1024;
+/** Chain links kept, keyed by previous link and segment hash (~2 MB); the oldest go first. */
+const LINKS_MAX = 8 * 1024;
+const SEED_HEX = CHAIN_SEED.toString('hex');
+
+function fingerprint(t: string): string {
+  const mid = t.length >> 1;
+  return `${t.length}\u0000${t.slice(0, 24)}${t.slice(mid, mid + 16)}${t.slice(-24)}`;
 }
 
 /**
- * The previous call's hashes: consecutive requests of a session share their leading segments, whose
- * links are then copied from it (a string comparison each) rather than looked up in `links`.
+ * Hashes the segments of a run's requests, remembering what makes the next request cheap. All state is
+ * the instance's: a run owns one, and two runs in one process never see each other's texts.
+ *
+ * - A log resends the same system prompt and history on every request, each time as a new string from
+ *   JSON.parse. Recently seen texts are found by a fingerprint (length and a few sampled characters: V8
+ *   would hash a whole key string, ~1 µs per KB) and confirmed by comparing the strings, which is as fast
+ *   as memcmp; SHA-256 would read and encode the whole text again. `internedText` then gives the earlier,
+ *   equal string: a caller that keeps it instead of the fresh copy lets that copy die young rather than
+ *   be promoted to V8's old generation (the 1 GB agent log spent seconds collecting there).
+ * - Consecutive requests of a session share their leading segments, whose links are copied from the
+ *   previous call (a string comparison each) rather than recomputed.
+ * - Chain links already computed are memoized: a request that resends its lineage's prompt plus a new
+ *   turn would otherwise recompute every link of the shared prefix (~0.5 s on the 1 GB agent log).
  */
-let lastHashed: readonly SegmentHashes[] = [];
+export class SegmentHasher {
+  private readonly rawHashes = new WeakMap<Segment, string>();
+  private readonly interned = new WeakMap<Segment, string>();
+  private readonly recent = new Map<string, { text: string; header: string; hash: string }>();
+  private recentChars = 0;
+  private readonly links = new Map<string, string>();
+  private lastHashed: readonly SegmentHashes[] = [];
 
-const SEED_HEX = CHAIN_SEED.toString('hex');
-
-/**
- * Chain links already computed, keyed by previous link and segment hash: a request that resends its
- * lineage's prompt plus a new turn would otherwise recompute every link of the shared prefix (two
- * digests per segment, ~0.5 s on the 1 GB agent log). Bounded (8k links, ~2 MB); the oldest go first.
- */
-const links = new Map<string, string>();
-const LINKS_MAX = 8 * 1024;
-
-/** chainNext on hex strings, memoized. */
-function nextLink(prevHex: string, segHashHex: string): string {
-  const key = prevHex + segHashHex;
-  let link = links.get(key);
-  if (link === undefined) {
-    link = createHash('sha256').update(prevHex, 'hex').update(segHashHex, 'hex').digest('hex');
-    links.set(key, link);
-    if (links.size > LINKS_MAX) links.delete(links.keys().next().value as string);
+  /** SHA-256 of one segment (level, role and text), hex. Never changes the segment. */
+  segmentHash(seg: Segment): string {
+    const known = this.rawHashes.get(seg);
+    if (known !== undefined) return known;
+    const text = seg.text;
+    const head = header(seg);
+    let h: string | undefined;
+    if (text.length >= RECENT_MIN) {
+      const key = fingerprint(text);
+      const seen = this.recent.get(key);
+      const same = seen !== undefined && seen.text === text;
+      if (same) {
+        this.interned.set(seg, seen.text);
+        // most recently seen last
+        this.recent.delete(key);
+        this.recent.set(key, seen);
+        if (seen.header === head) h = seen.hash;
+      }
+      if (h === undefined) {
+        h = segmentHash(seg);
+        if (!same) this.remember(key, text, head, h);
+      }
+    } else h = segmentHash(seg);
+    this.rawHashes.set(seg, h);
+    return h;
   }
-  return link;
+
+  /** The earlier, equal string of a segment's text when one was seen recently, else its own text. */
+  internedText(seg: Segment): string {
+    return this.interned.get(seg) ?? seg.text;
+  }
+
+  private remember(key: string, text: string, head: string, hash: string): void {
+    const old = this.recent.get(key);
+    if (old) {
+      this.recent.delete(key);
+      this.recentChars -= old.text.length;
+    }
+    this.recent.set(key, { text, header: head, hash });
+    this.recentChars += text.length;
+    while (this.recentChars > RECENT_CHARS) {
+      const [oldest, e] = this.recent.entries().next().value as [string, { text: string }];
+      this.recent.delete(oldest);
+      this.recentChars -= e.text.length;
+    }
+  }
+
+  /** chainNext on hex strings, memoized. */
+  private nextLink(prevHex: string, segHashHex: string): string {
+    const key = prevHex + segHashHex;
+    let link = this.links.get(key);
+    if (link === undefined) {
+      link = createHash('sha256').update(prevHex, 'hex').update(segHashHex, 'hex').digest('hex');
+      this.links.set(key, link);
+      if (this.links.size > LINKS_MAX) this.links.delete(this.links.keys().next().value as string);
+    }
+    return link;
+  }
+
+  /** Hashes every segment and the chained prefix through it, raw and canonical. */
+  hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
+    let raw = SEED_HEX;
+    let canon = SEED_HEX;
+    const before = this.lastHashed;
+    let same = true; // every segment so far equals the one at its index in the previous call
+    const out = segments.map((seg, i) => {
+      const r = this.segmentHash(seg);
+      let c: string;
+      if (memo) {
+        const e = memo.get(r);
+        c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
+      } else c = segmentHash(seg, canonicalForm(seg));
+      const p = same ? before[i] : undefined;
+      if (p && p.raw === r && p.canonical === c && p.level === seg.level) {
+        raw = p.rawChain;
+        canon = p.canonicalChain;
+      } else {
+        same = false;
+        raw = this.nextLink(raw, r);
+        canon = this.nextLink(canon, c);
+      }
+      return { label: seg.label, level: seg.level, raw: r, canonical: c, rawChain: raw, canonicalChain: canon };
+    });
+    this.lastHashed = out;
+    return out;
+  }
+}
+
+/** Hashes every segment and the chained prefix through it, raw and canonical (one request, no memory). */
+export function hashSegments(segments: readonly Segment[], memo?: SegmentMemo): SegmentHashes[] {
+  return new SegmentHasher().hashSegments(segments, memo);
 }

@@ -2,11 +2,14 @@
 // defaults in data/prices.yaml: the regime (which simulator), prices per token, minimum length,
 // granularity and TTL. Nothing here is a literal: a value missing from the table is reported as assumed.
 import { KvlintError } from '../errors.js';
+import { isEngine, type Engine } from '../engines.js';
 import { findPriceRow, type PriceRow, type PriceTable } from './prices.js';
 import { picoPerToken, type Pico } from './money.js';
 
 /** Which cache model replays a target. */
-export type Regime = 'anthropic' | 'openai-auto' | 'openai-breakpoints' | 'gemini' | 'deepseek' | 'vllm' | 'sglang';
+export type Regime = 'anthropic' | 'openai-auto' | 'openai-breakpoints' | 'gemini' | 'deepseek' | Engine;
+
+export { ENGINES, isEngine, type Engine } from '../engines.js';
 
 /** Where a price came from, printed next to every figure computed with it. */
 export interface PriceRef {
@@ -121,25 +124,29 @@ export function cacheParams(table: PriceTable, opts: { model: string; provider?:
       assumptions.push(`price row ${row.model} has no cached-input price: reads priced as uncached input`);
     }
   }
-  if (regime === 'vllm' || regime === 'sglang') {
-    // a self-hosted engine bills nothing per token; the row only prices the equivalent API traffic
-  }
 
   const minRow = num(row.min_cacheable_tokens);
   let minTokens: number;
-  if (regime === 'vllm' || regime === 'sglang') minTokens = 0;
+  if (isEngine(regime)) minTokens = 0;
   else if (minRow !== undefined) minTokens = minRow;
   else {
     minTokens = fromDefault('min_cacheable_tokens') ?? 0;
     assumptions.push(`no minimum cacheable length for ${row.model} in the table: ${minTokens ? `${minTokens} tokens (provider default)` : 'none applied'}`);
   }
-  const granularity = regime === 'vllm' || regime === 'sglang' ? 1 : num(row.granularity_tokens) ?? fromDefault('granularity_tokens') ?? 1;
+  const granularity = isEngine(regime) ? 1 : num(row.granularity_tokens) ?? fromDefault('granularity_tokens') ?? 1;
   let ttlSeconds: number | undefined;
   if (regime === 'anthropic' || regime === 'openai-breakpoints') ttlSeconds = num(row.ttl_seconds_default) ?? fromDefault('ttl_seconds_default');
   else if (regime === 'openai-auto') {
     ttlSeconds = fromDefault('ttl_seconds_in_memory');
     if (ttlSeconds !== undefined) assumptions.push(`OpenAI in-memory retention taken as ${ttlSeconds} s (documented 5–10 min idle, ≤ 1 h); use --ttl for 24h retention`);
   } else if (regime === 'gemini') assumptions.push('Gemini implicit entries have no documented lifetime: not expired during the replay');
+  if (regime === 'openai-auto' || regime === 'openai-breakpoints') {
+    // providers.md §2.3: entries live on machines; routing hashes the first tokens (and prompt_cache_key)
+    assumptions.push(
+      'OpenAI: one cache per organization; requests that share a prefix are assumed routed to the machine that holds it (routing hashes the first tokens and prompt_cache_key); past ~15 requests a minute for one prefix and key, traffic spills to other machines and some of these reads miss',
+    );
+  }
+  if (isEngine(regime)) assumptions.push(`${regime}: one KV pool shared by every request of the log, evicted least recently used past --kv-budget (unbounded without it)`);
   else if (regime === 'deepseek') assumptions.push('DeepSeek entries last "hours to days": not expired during the replay');
   return {
     regime,

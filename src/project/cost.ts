@@ -18,6 +18,8 @@ export interface Totals {
   requests: number;
   /** requests that read at least one cached token */
   hits: number;
+  /** requests that write at least one token to the cache */
+  writers: number;
   inputTokens: number;
   readTokens: number;
   writeTokens: number;
@@ -29,6 +31,10 @@ export interface Totals {
   per1000: number;
   ttftP50Ms: number;
   ttftP95Ms: number;
+  /** sum of the requests' predicted TTFT, ms (the TTFT improvement compares sums: means of one set) */
+  ttftSumMs: number;
+  /** the same requests with no caching at all: cost (micro-dollars) and TTFT sum */
+  noCache: { cost: number; ttftSumMs: number };
 }
 
 export interface Priced {
@@ -63,6 +69,12 @@ export interface Outcome {
   ttftMs: number;
 }
 
+/** What a request would cost with no caching at all: every token at the input price, prefill from scratch. */
+export interface NoCache {
+  pico: number;
+  ttftMs: number;
+}
+
 /** A priced replay outcome as the report keeps it. */
 export function toOutcome(o: SimOutcome, p: Priced): Outcome {
   return {
@@ -82,6 +94,10 @@ export function toOutcome(o: SimOutcome, p: Priced): Outcome {
 export class TotalsAcc {
   requests = 0;
   hits = 0;
+  writers = 0;
+  ttftSum = 0;
+  private cold = 0n;
+  private coldTtft = 0;
   inputTokens = 0;
   readTokens = 0;
   writeTokens = 0;
@@ -94,12 +110,16 @@ export class TotalsAcc {
   /** each request's TTFT, for the percentiles */
   readonly ttfts: number[] = [];
 
-  /** Adds one request with outcome `x` and its output tokens. */
-  add(x: Outcome, outputTokens: number): void {
+  /** Adds one request with outcome `x`, its output tokens and, when known, its no-cache figures. */
+  add(x: Outcome, outputTokens: number, noCache?: NoCache): void {
     this.requests++;
     this.sum(x, 1);
     this.outputTokens += outputTokens;
     this.ttfts.push(x.ttftMs);
+    if (noCache) {
+      this.cold += BigInt(noCache.pico);
+      this.coldTtft += noCache.ttftMs;
+    }
   }
 
   /** Moves the sums from outcome `from` to `to`: the same request, in another scenario (TTFTs are not kept). */
@@ -115,6 +135,8 @@ export class TotalsAcc {
     this.r += big * BigInt(x.pico.read);
     this.o += big * BigInt(x.pico.output);
     if (x.read > 0) this.hits += sign;
+    if (x.write > 0) this.writers += sign;
+    this.ttftSum += sign * x.ttftMs;
     // token counts are integers: their sums are exact in any order
     this.inputTokens += sign * x.tokens;
     this.readTokens += sign * x.read;
@@ -131,6 +153,7 @@ export class TotalsAcc {
     return {
       requests: n,
       hits: this.hits + d.hits,
+      writers: this.writers + d.writers,
       inputTokens: this.inputTokens + d.inputTokens,
       readTokens: this.readTokens + d.readTokens,
       writeTokens: this.writeTokens + d.writeTokens,
@@ -141,6 +164,8 @@ export class TotalsAcc {
       per1000: n > 0 ? toMicro((all * 1000n) / BigInt(n)) : 0,
       ttftP50Ms: round1(percentileOfSorted(sorted, 50)),
       ttftP95Ms: round1(percentileOfSorted(sorted, 95)),
+      ttftSumMs: round1(this.ttftSum + d.ttftSum),
+      noCache: { cost: toMicro(this.cold), ttftSumMs: round1(this.coldTtft) },
     };
   }
 }
@@ -148,9 +173,9 @@ export class TotalsAcc {
 const ZERO = new TotalsAcc();
 
 /** Sums outcomes into Totals: `pick` gives each item's outcome, `output` its output tokens. */
-export function totalsOf<T>(items: Iterable<T>, pick: (x: T) => Outcome, output: (x: T) => number): Totals {
+export function totalsOf<T>(items: Iterable<T>, pick: (x: T) => Outcome, output: (x: T) => number, noCache?: (x: T) => NoCache | undefined): Totals {
   const acc = new TotalsAcc();
-  for (const item of items) acc.add(pick(item), output(item));
+  for (const item of items) acc.add(pick(item), output(item), noCache?.(item));
   return acc.totals();
 }
 

@@ -3,19 +3,22 @@
 // priced from the price rows and timed with the TTFT model. Also: predicted vs provider-reported cached
 // tokens, and the calibration of stand-in token counts against reported usage.
 //
-// "Fixed" means: a divergence whose cause is a fixable breaker (a timestamp, id or user datum moved after
-// the last cached token, whitespace normalized, keys or tools put in a fixed order) is treated as if the
-// request had kept the previous request's prefix through the segments that did not otherwise change.
-// Fixes only restore reuse within a lineage: the projection does not assume that fixing a per-session
-// value would also let different sessions share a prefix (conservative).
+// A cache is shared by all traffic in its scope: every request is replayed, in arrival order, through one
+// cache per scope and target, reading what its nearest prior (the earlier request, any session, sharing
+// its longest prefix) left there. "Fixed" replays the whole log with each breaker neutralized: a request
+// whose divergence is a fixable breaker (a timestamp, id or user datum moved after the last cached token,
+// whitespace or Unicode form normalized, keys, tools or examples put in a fixed order) shares its prior's
+// prefix through the segments that did not otherwise change — so requests of different sessions that would
+// share a prefix once the breaker is gone do share it.
 import type { KvRequest } from '../model.js';
 import type { DiffInput } from '../prefix/diff.js';
 import type { TimelineEntry } from '../logs/types.js';
+import type { RequestFacts } from '../logs/analyze.js';
 import { Replayer } from '../simulate/replay.js';
-import { HashIds } from '../prefix/hash-ids.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
-import { cacheParams, type CacheParams, type Regime } from './cache-params.js';
+import { cacheParams, isEngine, type CacheParams, type Engine, type Regime } from './cache-params.js';
 import { priceOutcome, refLabel, savings, toOutcome, totalsOf, type Outcome } from './cost.js';
+import { cost } from './money.js';
 import {
   summarizeProjection,
   type CalibrationEntry,
@@ -33,9 +36,6 @@ import { OUTCOME, outcomeAt, outcomeValues, RowBuilder, sameAsAt, unpackParts, t
 
 export type { Projection } from './projection-summary.js';
 
-/** Divergence causes a prompt change can remove, and so the projection can "fix". */
-export const FIXABLE_CAUSES: ReadonlySet<string> = new Set(['timestamp', 'identifier', 'user-data', 'whitespace', 'key-order', 'tool-reorder']);
-
 /**
  * Requests shorter than this are not used to calibrate stand-in counts: providers add a fixed overhead per
  * request (Anthropic's tool-use system prompt is a few hundred tokens, plus message framing) that a ratio
@@ -43,39 +43,16 @@ export const FIXABLE_CAUSES: ReadonlySet<string> = new Set(['timestamp', 'identi
  */
 const CALIBRATE_MIN_TOKENS = 1024;
 
-/** How many leading segments a fixed request shares with the previous one of its lineage. */
-function fixedShare(
-  d: { segment: number; cause: string },
-  r: SegmentIds,
-  prev: SegmentIds,
-): number {
-  const n = Math.min(r.seg.length, prev.seg.length);
-  let k = d.segment;
-  while (k < n) {
-    const same =
-      k === d.segment ||
-      r.seg[k] === prev.seg[k] ||
-      ((d.cause === 'key-order' || d.cause === 'whitespace') && r.canon[k] === prev.canon[k]) ||
-      (d.cause === 'tool-reorder' && r.tools[k] === 1 && prev.tools[k] === 1);
-    if (!same) break;
-    k++;
-  }
-  return k;
-}
-
-/** Per-segment facts of one request: raw and canonical segment hash (hex), 1 for a tool definition, chain id. */
-interface SegmentIds {
-  seg: readonly string[];
-  canon: readonly string[];
-  tools: readonly number[];
-  chain: readonly number[];
-}
+/** Findings priced one by one (each is a replay of the whole log); the others are covered by their rule's figure. */
+const FINDINGS_PRICED = 40;
 
 export interface ProjectionOptions {
   /** replay through a self-hosted engine instead of each request's provider */
-  engine?: 'vllm' | 'sglang';
+  engine?: Engine;
   ttlSeconds?: number;
   kvBudgetTokens?: number;
+  /** engine block or page size in tokens (--block-size, --page-size) */
+  blockTokens?: number;
   /** a model to price every request with (--model), instead of each request's own */
   model?: string;
   /** prices for models the table does not know (--price) */
@@ -86,15 +63,8 @@ export interface ProjectionOptions {
 export class LogProjector {
   /** every request in arrival order, as columns (see request-columns.ts for why) */
   private readonly recorded = new RequestColumns();
-  /** chain link → id, off the V8 heap (a Map of the hex strings kept every link's string alive) */
-  private readonly chains = new HashIds();
-  private readonly lastOfLineage = new Map<string, number>();
-  /**
-   * Per-segment hashes of the latest request of each lineage, needed only to work out how far a fixed
-   * next request would share its prefix. They are the analysis's own strings, compared directly: interning
-   * them (as the chains are) would keep a map entry for every distinct segment of the run.
-   */
-  private readonly lastSegments = new Map<string, SegmentIds>();
+  /** the finding (first occurrence's file, line, code) each request's break belongs to */
+  private readonly findingOf = new Map<number, string>();
 
   constructor(
     private readonly table: PriceTable,
@@ -102,18 +72,9 @@ export class LogProjector {
   ) {}
 
   /** Called by analyzeLogs for every request, in arrival order. */
-  add(req: KvRequest, input: DiffInput, entry: TimelineEntry, incomplete: boolean): void {
+  add(req: KvRequest, input: DiffInput, entry: TimelineEntry, facts: RequestFacts): void {
     let acc = 0;
     const cum = input.tokens.map((t) => (acc += t));
-    const prevSegs = this.lastSegments.get(req.lineage);
-    // links the previous request of the lineage shares (entry.hashes.from) have its ids: only new links are looked up
-    const shared = prevSegs && entry.previous !== undefined ? entry.hashes.from : 0;
-    const segs: SegmentIds = {
-      seg: input.hashes.map((h) => h.raw),
-      canon: input.hashes.map((h) => h.canonical),
-      tools: req.segments.map((x) => (x.level === 'tools' ? 1 : 0)),
-      chain: input.hashes.map((h, k) => (k < shared ? prevSegs!.chain[k]! : this.chains.id(h.rawChain))),
-    };
     const breakpoints: SimBreakpoint[] = [];
     const messageEnds: number[] = [];
     let implicitBreakpoint: number | undefined;
@@ -124,7 +85,6 @@ export class LogProjector {
         if (s.role === 'user' || s.role === 'tool' || s.role === 'tool_result') implicitBreakpoint = k;
       }
     });
-    const prevSeq = this.lastOfLineage.get(req.lineage);
     const rec: RecordedInput = {
       index: req.index,
       file: req.file,
@@ -133,57 +93,69 @@ export class LogProjector {
       provider: req.provider,
       model: this.opts.model ?? req.model ?? 'unknown',
       cum,
-      chain: segs.chain,
+      chain: Array.from(facts.chainIds),
       breakpoints,
       autoCache: req.autoCache === true,
       messageEnds,
-      sameAsPrev: entry.previous !== undefined ? entry.hashes.from : 0,
-      sharedWithPrev: entry.reusedTokens,
-      incomplete,
+      sharedSegments: facts.prior?.segments ?? 0,
+      sharedTokens: facts.prior?.tokens ?? 0,
+      incomplete: facts.incomplete,
+      inShard: facts.inShard,
       counted: entry.tokens,
     };
     if (req.time !== undefined) rec.time = req.time;
     if (implicitBreakpoint !== undefined) rec.implicitBreakpoint = implicitBreakpoint;
-    if (prevSeq !== undefined) rec.prevSeq = prevSeq;
+    if (facts.prior) rec.priorSeq = facts.prior.seq;
+    if (facts.scope !== undefined) rec.scope = facts.scope;
     if (entry.divergence && entry.divergence.segment >= 0) {
       const divergence: NonNullable<Recorded['divergence']> = { segment: entry.divergence.segment, cause: entry.divergence.cause };
       if (entry.divergence.code) divergence.code = entry.divergence.code;
       rec.divergence = divergence;
-      if (prevSegs && FIXABLE_CAUSES.has(entry.divergence.cause)) rec.fixedN = fixedShare(divergence, segs, prevSegs);
+    }
+    if (facts.fixed) {
+      rec.fixedN = facts.fixed.segments;
+      rec.fixedSeq = facts.fixed.seq;
     }
     if (req.usage) rec.usage = req.usage;
-    this.lastOfLineage.set(req.lineage, this.recorded.add(rec));
-    this.lastSegments.set(req.lineage, segs);
+    const seq = this.recorded.add(rec);
+    if (facts.finding) this.findingOf.set(seq, facts.finding);
   }
 
   /**
-   * The requests as they were (fix = never) or with the breakers `fix` accepts removed, in arrival order;
-   * only those in `only` (whole lineages, ascending) when given. Built one at a time as the replay takes
-   * them: a log of hundreds of thousands of requests is replayed several times, and holding every request
-   * of a run at once was what outgrew the capped worker's heap.
+   * The requests as they were (fix = never) or with the breakers `fix` accepts removed, in arrival order.
+   * Built one at a time as the replay takes them: a log of hundreds of thousands of requests is replayed
+   * several times, and holding every request of a run at once outgrew the capped worker's heap.
    */
-  private *simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, only?: readonly number[]): Generator<{ r: Recorded; sim: SimRequest }> {
-    /** chains a fix changed, by seq, until the lineage's next request has continued from them */
+  private *simRequests(fix: (r: Recorded) => boolean, calibration: Map<string, number>, lastUse: Int32Array): Generator<{ r: Recorded; sim: SimRequest }> {
+    /** chains a fix changed, by seq, until the last request that takes its prefix from them */
     const changed = new Map<number, Int32Array>();
     let fresh = -1; // negative ids never collide with interned ones
-    for (const seq of only ?? this.recorded.keys()) {
+    for (const seq of this.recorded.keys()) {
       const r = this.recorded.get(seq);
       let chain: ArrayLike<number> = r.chain;
-      let shared = r.sharedWithPrev;
-      if (r.prevSeq !== undefined) {
-        const prevChanged = changed.get(r.prevSeq);
-        changed.delete(r.prevSeq);
-        const n = r.fixedN !== undefined && fix(r) ? r.fixedN : r.sameAsPrev;
-        if (n !== r.sameAsPrev || prevChanged) {
-          const prevChain = prevChanged ?? this.recorded.chainOf(r.prevSeq);
-          const next = Int32Array.from(r.chain, (id, k) => (k < n ? (prevChain[k] ?? id) : id));
-          // after a fixed divergence the later ids must not match the unfixed history by accident
-          if (n > r.sameAsPrev) for (let k = n; k < next.length; k++) next[k] = fresh--;
+      let shared = r.sharedTokens;
+      let prior = r.priorSeq;
+      const fixing = r.fixedN !== undefined && r.fixedSeq !== undefined && fix(r);
+      const base = fixing ? r.fixedSeq : r.priorSeq;
+      if (base !== undefined) {
+        const n = fixing ? r.fixedN! : r.sharedSegments;
+        const baseChanged = changed.get(base);
+        if (fixing || baseChanged) {
+          const baseChain = baseChanged ?? this.recorded.chainOf(base);
+          const next = Int32Array.from(r.chain, (id, k) => (k < n ? (baseChain[k] ?? id) : id));
+          // past a fixed divergence the ids must not match the unfixed history by accident
+          if (fixing) for (let k = n; k < next.length; k++) next[k] = fresh--;
           chain = next;
           changed.set(seq, next);
-          if (n > r.sameAsPrev) shared = n > 0 ? (r.cum[n - 1] ?? 0) : 0;
+          if (fixing) {
+            prior = base;
+            shared = Math.max(shared, n > 0 ? (r.cum[n - 1] ?? 0) : 0);
+          }
         }
       }
+      // a changed chain is kept only while a later request may take its prefix from it
+      for (const s of [r.priorSeq, r.fixedSeq]) if (s !== undefined && lastUse[s] === seq) changed.delete(s);
+      if (lastUse[seq] === -1) changed.delete(seq);
       const factor = this.scale(r, calibration);
       const sim: SimRequest = {
         seq: r.seq,
@@ -192,17 +164,29 @@ export class LogProjector {
         chain,
         breakpoints: r.breakpoints,
         messageEnds: r.messageEnds,
-        sharedWithPrev: Math.round(shared * factor),
-        routeKey: r.lineage,
+        sharedWithPrior: Math.round(shared * factor),
       };
       if (r.autoCache) sim.autoCache = true;
       if (r.time !== undefined) sim.time = r.time;
       if (r.implicitBreakpoint !== undefined) sim.implicitBreakpoint = r.implicitBreakpoint;
-      if (r.prevSeq !== undefined) sim.prevSeq = r.prevSeq;
+      if (prior !== undefined) sim.priorSeq = prior;
+      if (r.scope !== undefined) sim.scope = r.scope;
       if (r.usage) sim.usage = r.usage;
       if (r.usage?.outputTokens !== undefined) sim.outputTokens = r.usage.outputTokens;
       yield { r, sim };
     }
+  }
+
+  /** For each seq, the last later request that takes its prefix from it (as prior or fixed prior); -1: none. */
+  private lastUses(): Int32Array {
+    const last = new Int32Array(this.recorded.length).fill(-1);
+    for (let seq = 0; seq < this.recorded.length; seq++) {
+      const p = this.recorded.priorOf(seq);
+      if (p >= 0) last[p] = seq;
+      const f = this.recorded.fixedSeqOf(seq);
+      if (f >= 0) last[f] = seq;
+    }
+    return last;
   }
 
   /**
@@ -252,7 +236,7 @@ export class LogProjector {
     const byModel = new Map<string, CalibrationEntry & { seen: Set<string> }>();
     for (const r of this.recorded) {
       const f = calibration.get(r.lineage);
-      if (f === undefined) continue;
+      if (f === undefined || !r.inShard) continue;
       let e = byModel.get(r.model);
       if (!e) {
         e = { model: r.model, lineages: 0, requests: 0, factorMin: f, factorMax: f, seen: new Set() };
@@ -280,7 +264,7 @@ export class LogProjector {
    * finish() up to the sums, with the per-request rows packed: what the log worker hands over, and the
    * main thread unpacks and sums (see src/logs/job-result.ts).
    */
-  finishPacked(approx: boolean, ruleIds: (code: string) => string | undefined): PackedProjection | undefined {
+  finishPacked(approx: boolean, ruleIds: (code: string) => string | undefined, reportedFindings?: ReadonlySet<string>): PackedProjection | undefined {
     if (this.recorded.length === 0) return undefined;
     const calibration = this.calibrate(approx);
     const engine = this.opts.engine;
@@ -292,7 +276,7 @@ export class LogProjector {
       let g = groups.get(key);
       if (!g) {
         g = { provider: r.provider, model: r.model, seqs: [] };
-        const regime = engine ? { regime: engine as Regime } : {};
+        const regime: { regime?: Regime } = engine ? { regime: engine } : {};
         try {
           g.params = cacheParams(this.table, { model: r.model, provider: r.provider, ...regime });
         } catch {
@@ -305,18 +289,23 @@ export class LogProjector {
     }
     const priced = [...groups.values()].filter((g) => g.params);
     const unpricedByModel = new Map<string, number>();
-    for (const g of groups.values()) if (!g.params) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + g.seqs.length);
-    const targets: ProjectionTarget[] = priced.map((g) => ({
+    // counts are of the requests this run reports (a shard's share), so shards add up to the single run
+    const reportedIn = (seqs: readonly number[]): number => seqs.reduce((n, x) => n + (this.recorded.inShard(x) ? 1 : 0), 0);
+    for (const g of groups.values()) if (!g.params && reportedIn(g.seqs) > 0) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + reportedIn(g.seqs));
+    // a KV budget smaller than one request evicts that request's own pages before the next can read them
+    const budget = this.opts.kvBudgetTokens;
+    let largest = 0;
+    if (engine && budget !== undefined) for (const r of this.recorded) largest = Math.max(largest, r.cum[r.cum.length - 1] ?? 0);
+    const budgetNote = engine && budget !== undefined && largest > budget ? [`--kv-budget ${budget} tokens is smaller than the largest request (${largest} tokens): such a request evicts its own pages`] : [];
+    const targets: ProjectionTarget[] = priced.filter((g) => reportedIn(g.seqs) > 0).map((g) => ({
       provider: g.provider,
       model: g.model,
       regime: g.params!.regime,
       price: refLabel(g.params!.ref),
-      requests: g.seqs.length,
-      assumptions: [...g.params!.assumptions],
+      requests: reportedIn(g.seqs),
+      assumptions: [...g.params!.assumptions, ...budgetNote],
     }));
 
-    // Per-finding runs replay one lineage (`only`, ascending): they touch only its requests, never all of
-    // them (filtering every priced request per run cost ~0.5 s for 600 findings on the 1 GB agent log).
     /** each request's target, by seq: an index into `priced`, -1 when unpriced */
     const groupOf = new Int32Array(this.recorded.length).fill(-1);
     priced.forEach((g, k) => {
@@ -325,16 +314,18 @@ export class LogProjector {
     const replayOpts = {
       ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
       ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
+      ...(this.opts.blockTokens !== undefined ? { blockTokens: this.opts.blockTokens } : {}),
     };
+    const lastUse = this.lastUses();
     /**
-     * Replays one scenario (all priced requests, or `only`) and hands each priced request's outcome to
-     * `each`, with why the simulation missed where it did; the caller keeps only what it needs (a log
-     * of many requests cannot hold every scenario's outcomes at once). Each target replays its own
-     * requests in arrival order, as a replay of its requests alone would.
+     * Replays one scenario over every request (the cache is shared by all traffic) and hands each priced
+     * request's outcome to `each`, with why the simulation missed where it did; the caller keeps only what
+     * it needs (a log of many requests cannot hold every scenario's outcomes at once). Each target replays
+     * its own requests in arrival order.
      */
-    const run = (fix: (r: Recorded) => boolean, each: (seq: number, o: Outcome, missed: string | undefined) => void, only?: readonly number[]): void => {
+    const run = (fix: (r: Recorded) => boolean, each: (seq: number, o: Outcome, missed: string | undefined) => void): void => {
       const replayers = priced.map((g) => new Replayer(g.params!, replayOpts));
-      for (const { r, sim: req } of this.simRequests(fix, calibration, only)) {
+      for (const { r, sim: req } of this.simRequests(fix, calibration, lastUse)) {
         const k = groupOf[r.seq]!;
         if (k < 0) continue;
         const g = priced[k]!;
@@ -364,7 +355,8 @@ export class LogProjector {
         if (!sameAsAt(o, nowRun, seq)) fixedRun.set(seq, o);
       },
     );
-    const kept = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
+    // rows for the requests this shard reports: the shards' rows together are the single run's
+    const kept = priced.flatMap((g) => g.seqs).filter((x) => this.recorded.inShard(x)).sort((a, b) => a - b);
     const rows = new RowBuilder();
     /** each seq's row (-1: not priced) */
     const rowOf = new Int32Array(this.recorded.length).fill(-1);
@@ -380,6 +372,23 @@ export class LogProjector {
         outputTokens: r.usage?.outputTokens ?? 0,
       };
       if (r.fixedN !== undefined && r.divergence?.code) row.breaker = r.divergence.code;
+      const k = groupOf[seq]!;
+      const params = priced[k]!.params!;
+      const tokens = nowRun[seq * OUTCOME]!;
+      row.noCache = {
+        pico: Number(cost(tokens, params.rates.input) + cost(row.outputTokens, params.rates.output)),
+        ttftMs: predictPrefillMs(ttft.shape, ttft.gpu.coefficients, 0, Math.max(1, tokens)),
+      };
+      const u = r.usage;
+      if (u && !r.incomplete && u.cacheWriteTokens !== undefined) row.reportedWrite = u.cacheWriteTokens;
+      if (u && totalOf(u) > 0) {
+        row.reportedInput = totalOf(u);
+        const w1h = u.cacheWrite1hTokens ?? 0;
+        const w5m = Math.max(0, (u.cacheWriteTokens ?? 0) - w1h);
+        row.reportedPico = Number(
+          cost(u.inputTokens ?? 0, params.rates.input) + cost(u.cacheReadTokens ?? 0, params.rates.read) + cost(w5m, params.rates.write5m) + cost(w1h, params.rates.write1h) + cost(row.outputTokens, params.rates.output),
+        );
+      }
       const reported = r.usage?.cacheReadTokens;
       if (reported !== undefined) {
         row.reported = reported;
@@ -410,42 +419,29 @@ export class LogProjector {
       );
     }
 
-    // Per finding: fixing one break alone, replayed on its lineage only (a provider's cache is per
-    // lineage, so other lineages cannot change). Engines share one cache across lineages: skipped there.
-    // Findings are taken a lineage at a time, so only one lineage's outcomes are ever objects here.
+    // Per finding (a rule at one place in the shared prefix, with all the requests it breaks): every
+    // break of that finding fixed, the rest as they are, replayed over all traffic. The findings that
+    // break the most requests are priced; each is one replay of the whole log.
     const byFinding: Finding[] = [];
-    if (!engine) {
-      const lineageSeqs = new Map<string, number[]>();
-      const findings = new Map<string, Recorded[]>();
-      for (const seq of this.recorded.keys()) {
-        const lineage = this.recorded.lineageOf(seq);
-        const list = lineageSeqs.get(lineage) ?? [];
-        list.push(seq);
-        lineageSeqs.set(lineage, list);
-        if (!breakCode(seq) || rowOf[seq]! < 0) continue;
-        const f = findings.get(lineage) ?? [];
-        f.push(this.recorded.get(seq));
-        findings.set(lineage, f);
-      }
-      /** an outcome with the output tokens it is priced with, as summarizeProjection sums rows */
-      const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
-      for (const [lineage, list] of findings) {
-        const only = lineageSeqs.get(lineage)!;
-        const pricedSeqs = only.filter((x) => rowOf[x]! >= 0);
-        const nowRows = pricedSeqs.map((x) => withOutput(x, outcomeAt(nowRun, x)));
-        const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
-        for (const r of list) {
-          const fixedOne = new Map<number, Outcome>();
-          run(
-            (x) => x.seq === r.seq,
-            (seq, o) => fixedOne.set(seq, o),
-            only,
-          );
-          const fixedRows = pricedSeqs.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: fixedOne.get(x) ?? nowRows[k]!.o }));
-          const saved = savings(base, totalsOf(fixedRows, (x) => x.o, (x) => x.outputTokens));
-          byFinding.push({ file: r.file, line: r.line, code: r.divergence!.code!, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms });
-        }
-      }
+    const members = new Map<string, number>();
+    for (const [seq, key] of this.findingOf) if (this.recorded.hasFix(seq) && (!reportedFindings || reportedFindings.has(key))) members.set(key, (members.get(key) ?? 0) + 1);
+    const pricedFindings = [...members].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FINDINGS_PRICED);
+    const pricedRows = kept.filter((x) => rowOf[x]! >= 0);
+    const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
+    const nowRows = pricedRows.map((x) => withOutput(x, outcomeAt(nowRun, x)));
+    const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
+    for (const [key] of pricedFindings) {
+      const fixedOne = new Map<number, Outcome>();
+      run(
+        (x) => this.findingOf.get(x.seq) === key,
+        (seq, o) => {
+          if (rowOf[seq]! >= 0 && !sameAsAt(o, nowRun, seq)) fixedOne.set(seq, o);
+        },
+      );
+      const fixedRows = pricedRows.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: fixedOne.get(x) ?? nowRows[k]!.o }));
+      const saved = savings(base, totalsOf(fixedRows, (x) => x.o, (x) => x.outputTokens));
+      const [file, line, code] = key.split('\u0000');
+      byFinding.push({ file: file!, line: Number(line), code: code!, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms, readDelta: fixedRows.reduce((n, x) => n + x.o.read, 0) - nowRows.reduce((n, x) => n + x.o.read, 0) });
     }
 
     const ids: Record<string, string> = {};
@@ -453,8 +449,10 @@ export class LogProjector {
       const id = ruleIds(code);
       if (id) ids[code] = id;
     }
-    const basis: ProjectionBasis = { requests: this.recorded.length, timed: 0, withOutput: 0, fromUsage: 0, atReported: 0 };
+    const basis: ProjectionBasis = { requests: 0, timed: 0, withOutput: 0, fromUsage: 0, atReported: 0 };
     for (const r of this.recorded) {
+      if (!r.inShard) continue;
+      basis.requests++;
       if (r.time !== undefined) basis.timed++;
       const u = r.usage;
       if (!u) continue;
@@ -491,7 +489,10 @@ export class LogProjector {
   /** The likeliest reason predicted and reported cached tokens differ by more than 5%; undefined within 5%. */
   private disagreement(r: Recorded, predicted: number, reported: number, calibrated: boolean, missed: string | undefined): string | undefined {
     if (Math.abs(predicted - reported) <= 0.05 * Math.max(predicted, reported)) return undefined;
-    if (reported > predicted && r.prevSeq === undefined) return 'the cache was already warm when the log starts (an earlier request is not in the log)';
+    // the provider read a prefix no earlier request of the log shares: a request outside the log wrote it
+    if (reported > predicted && (r.priorSeq === undefined || r.sharedTokens * this.scale(r, new Map()) < reported * 0.95)) {
+      return 'the cache was already warm when the log starts: no earlier request in the log shares the prefix the provider read';
+    }
     if (reported > predicted && !calibrated && r.provider !== 'openai') return 'stand-in token counts (no reported totals to calibrate them)';
     if (predicted > reported && (r.provider === 'openai' || r.provider === 'azure')) return 'OpenAI caching is best-effort: a request routed to another machine misses';
     if (missed) return `simulated ${missed}`;

@@ -6,6 +6,7 @@
 import { savings, TotalsAcc, type Outcome, type Savings, type Totals } from './cost.js';
 import type { List } from '../list.js';
 import type { Regime } from './cache-params.js';
+import { ReportedAcc, simulatedMetrics, type Metrics } from './metrics.js';
 import { compareStrings } from '../report.js';
 
 export type { Outcome } from './cost.js';
@@ -27,8 +28,15 @@ export interface ProjectedRequest {
   byRule?: Record<string, Outcome>;
   /** the rule code of this request's own fixable break */
   breaker?: string;
+  /** with no caching at all: every token at the input price, prefill from scratch */
+  noCache?: { pico: number; ttftMs: number };
   /** cached tokens the provider reported for this request */
   reported?: number;
+  /** tokens the provider reported writing to the cache, and its input tokens in all */
+  reportedWrite?: number;
+  reportedInput?: number;
+  /** the request priced at the usage the provider reported, pico-dollars */
+  reportedPico?: number;
   /** why `reported` cannot be compared with the prediction */
   notCompared?: string;
   /** the likeliest reason the prediction and the report differ by more than 5% */
@@ -92,11 +100,15 @@ export interface Finding {
   code: string;
   savedMicro: number;
   ttftP50Ms: number;
+  /** cached tokens read with this finding fixed, minus now: 0 means the break costs no cached tokens */
+  readDelta?: number;
 }
 
 export interface Projection {
   /** what the figures assume, in words (derived from `basis`, `targets` and `calibration`) */
   assumptions: string[];
+  /** the five cache metrics, simulated now and fixed, and from reported usage (src/project/metrics.ts) */
+  metrics: Metrics;
   /** one entry per (provider, model) replayed: the cache model and the price row used */
   targets: ProjectionTarget[];
   /** models that could not be priced, with the number of requests left out */
@@ -141,7 +153,7 @@ export function assumptionsFor(parts: Pick<ProjectionParts, 'targets' | 'basis' 
     );
   }
   if (b.atReported > 0) out.push('requests with reported usage are replayed at the token total the provider reported');
-  out.push('fixes restore reuse within a lineage only; sessions are not assumed to share prefixes they do not share today');
+  out.push('one cache per provider scope (a workspace or organization; --cache-scope splits a log), shared by every session: each request reads what its nearest prior — the earlier request sharing its longest prefix, in any session — left there; fixes are replayed across all traffic');
   out.push(`TTFT: ${parts.ttftBasis}`);
   return out;
 }
@@ -185,11 +197,13 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
   const ruleFixes = new Map<string, { delta: TotalsAcc; at: number[]; ttfts: number[] }>();
   const lineages = new Map<string, { now: TotalsAcc; fixed: TotalsAcc }>();
   const agreement = new AgreementAcc();
+  const reportedAcc = new ReportedAcc();
   let k = 0;
   for (const r of parts.requests) {
     const f = r.fixed ?? r.now;
-    nowAcc.add(r.now, r.outputTokens);
-    fixedAcc.add(f, r.outputTokens);
+    nowAcc.add(r.now, r.outputTokens, r.noCache);
+    fixedAcc.add(f, r.outputTokens, r.noCache);
+    reportedAcc.add(r);
     if (r.breaker) breaks.set(r.breaker, (breaks.get(r.breaker) ?? 0) + 1);
     if (r.byRule) {
       for (const [code, o] of Object.entries(r.byRule)) {
@@ -202,8 +216,8 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
     }
     let l = lineages.get(r.lineage);
     if (!l) lineages.set(r.lineage, (l = { now: new TotalsAcc(), fixed: new TotalsAcc() }));
-    l.now.add(r.now, r.outputTokens);
-    l.fixed.add(f, r.outputTokens);
+    l.now.add(r.now, r.outputTokens, r.noCache);
+    l.fixed.add(f, r.outputTokens, r.noCache);
     agreement.add(r);
     k++;
   }
@@ -234,8 +248,11 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
   const targets = [...parts.targets].sort((a, b) => compareStrings(a.provider, b.provider) || compareStrings(a.model, b.model));
   const unpriced = [...parts.unpriced].sort((a, b) => compareStrings(a.model, b.model));
   const calibration = [...parts.calibration].sort((a, b) => compareStrings(a.model, b.model));
+  const reported = reportedAcc.result();
+  const metrics: Metrics = { now: simulatedMetrics(nowT), fixed: simulatedMetrics(fixedT), ...(reported ? { reported, reportedRequests: reportedAcc.requests } : {}) };
   return {
     assumptions: targets.length > 0 ? assumptionsFor({ ...parts, targets, calibration }) : [],
+    metrics,
     targets,
     unpriced,
     ttftBasis: parts.ttftBasis,

@@ -22,16 +22,21 @@ export interface Recorded {
   cum: ArrayLike<number>;
   /** interned raw chain id through each segment */
   chain: ArrayLike<number>;
-  /** leading segments a fixed request shares with the previous one, when its divergence is fixable */
+  /** with its breaker fixed, the request shares its first `fixedN` segments with request `fixedSeq` */
   fixedN?: number;
+  fixedSeq?: number;
   breakpoints: SimBreakpoint[];
   autoCache: boolean;
   messageEnds: number[];
   implicitBreakpoint?: number;
-  /** leading segments equal to the previous request of the lineage (no fix needed) */
-  sameAsPrev: number;
-  sharedWithPrev: number;
-  prevSeq?: number;
+  /** the nearest prior (the earlier request, any session, sharing the longest prefix), whole segments and tokens shared with it */
+  priorSeq?: number;
+  sharedSegments: number;
+  sharedTokens: number;
+  /** cache scope (--cache-scope) */
+  scope?: string;
+  /** reported in this shard (priced into the rows); every request is replayed either way */
+  inShard: boolean;
   divergence?: { segment: number; cause: string; code?: string };
   usage?: ReportedUsage;
   incomplete: boolean;
@@ -44,6 +49,7 @@ export type RecordedInput = Omit<Recorded, 'seq' | 'cum' | 'chain'> & { cum: rea
 const NONE = -1;
 const AUTO_CACHE = 1;
 const INCOMPLETE = 2;
+const OUT_OF_SHARD = 4;
 const MESSAGE_END = 1;
 
 /** Every recorded request, in arrival order (seq = position). */
@@ -59,10 +65,13 @@ export class RequestColumns {
   private readonly time = float64();
   private readonly flags = uint8();
   private readonly fixedN = int32();
+  private readonly fixedSeq = int32();
   private readonly implicitBreakpoint = int32();
-  private readonly sameAsPrev = int32();
-  private readonly sharedWithPrev = float64();
-  private readonly prevSeq = int32();
+  private readonly sharedSegments = int32();
+  private readonly sharedTokens = float64();
+  private readonly priorSeq = int32();
+  /** string id, NONE when the log is one scope */
+  private readonly scope = int32();
   private readonly counted = float64();
   /** start of each request's segments in the per-segment columns (one more entry than requests) */
   private readonly segStart = int32();
@@ -96,12 +105,14 @@ export class RequestColumns {
     this.provider.push(this.strings.id(r.provider));
     this.model.push(this.strings.id(r.model));
     this.time.push(r.time ?? NaN);
-    this.flags.push((r.autoCache ? AUTO_CACHE : 0) | (r.incomplete ? INCOMPLETE : 0));
+    this.flags.push((r.autoCache ? AUTO_CACHE : 0) | (r.incomplete ? INCOMPLETE : 0) | (r.inShard ? 0 : OUT_OF_SHARD));
     this.fixedN.push(r.fixedN ?? NONE);
+    this.fixedSeq.push(r.fixedSeq ?? NONE);
     this.implicitBreakpoint.push(r.implicitBreakpoint ?? NONE);
-    this.sameAsPrev.push(r.sameAsPrev);
-    this.sharedWithPrev.push(r.sharedWithPrev);
-    this.prevSeq.push(r.prevSeq ?? NONE);
+    this.sharedSegments.push(r.sharedSegments);
+    this.sharedTokens.push(r.sharedTokens);
+    this.priorSeq.push(r.priorSeq ?? NONE);
+    this.scope.push(r.scope !== undefined ? this.strings.id(r.scope) : NONE);
     this.counted.push(r.counted);
     let e = 0; // messageEnds ascend
     for (let k = 0; k < r.cum.length; k++) {
@@ -134,6 +145,15 @@ export class RequestColumns {
   }
   hasFix(seq: number): boolean {
     return this.fixedN.data[seq] !== NONE;
+  }
+  inShard(seq: number): boolean {
+    return (this.flags.data[seq]! & OUT_OF_SHARD) === 0;
+  }
+  priorOf(seq: number): number {
+    return this.priorSeq.data[seq]!;
+  }
+  fixedSeqOf(seq: number): number {
+    return this.fixedSeq.data[seq]!;
   }
 
   /** seq 0…length-1 */
@@ -176,19 +196,25 @@ export class RequestColumns {
       breakpoints,
       autoCache: (flags & AUTO_CACHE) !== 0,
       messageEnds,
-      sameAsPrev: this.sameAsPrev.data[seq]!,
-      sharedWithPrev: this.sharedWithPrev.data[seq]!,
+      sharedSegments: this.sharedSegments.data[seq]!,
+      sharedTokens: this.sharedTokens.data[seq]!,
       incomplete: (flags & INCOMPLETE) !== 0,
+      inShard: (flags & OUT_OF_SHARD) === 0,
       counted: this.counted.data[seq]!,
     };
     const time = this.time.data[seq]!;
     if (!Number.isNaN(time)) r.time = time;
     const fixedN = this.fixedN.data[seq]!;
-    if (fixedN !== NONE) r.fixedN = fixedN;
+    if (fixedN !== NONE) {
+      r.fixedN = fixedN;
+      r.fixedSeq = this.fixedSeq.data[seq]!;
+    }
+    const scope = this.scope.data[seq]!;
+    if (scope !== NONE) r.scope = s[scope]!;
     const ib = this.implicitBreakpoint.data[seq]!;
     if (ib !== NONE) r.implicitBreakpoint = ib;
-    const prev = this.prevSeq.data[seq]!;
-    if (prev !== NONE) r.prevSeq = prev;
+    const prior = this.priorSeq.data[seq]!;
+    if (prior !== NONE) r.priorSeq = prior;
     const usage = this.usages.get(seq);
     if (usage) r.usage = usage;
     const d = this.divergences.get(seq);

@@ -17,7 +17,7 @@ export interface RowTransport {
   strings: string[];
   /** file, lineage, provider, model, breaker, notCompared, reason: string ids (NONE when absent) */
   ids: Int32Array;
-  /** index, line, outputTokens, reported (NaN when absent) */
+  /** index, line, outputTokens, reported, noCache pico, noCache ttftMs, reportedWrite, reportedInput, reportedPico (NaN when absent) */
   nums: Float64Array;
   /** `now` of every row, then the `fixed` outcomes in row order */
   outcomes: Float64Array;
@@ -28,7 +28,7 @@ export interface RowTransport {
 }
 
 const IDS = 7;
-const NUMS = 4;
+const NUMS = 9;
 
 /** An outcome's numbers in column order. */
 export function outcomeValues(o: Outcome): number[] {
@@ -85,7 +85,7 @@ export class RowBuilder {
   add(r: RowFields, now: ArrayLike<number>, fixed?: Outcome): number {
     const id = (s: string | undefined): number => (s === undefined ? NONE : this.strings.id(s));
     for (const s of [r.file, r.lineage, r.provider, r.model, r.breaker, r.notCompared, r.reason]) this.ids.push(id(s));
-    for (const n of [r.index, r.line, r.outputTokens, r.reported ?? NaN]) this.nums.push(n);
+    for (const n of [r.index, r.line, r.outputTokens, r.reported ?? NaN, r.noCache?.pico ?? NaN, r.noCache?.ttftMs ?? NaN, r.reportedWrite ?? NaN, r.reportedInput ?? NaN, r.reportedPico ?? NaN]) this.nums.push(n);
     for (let k = 0; k < OUTCOME; k++) this.now.push(now[k]!);
     this.hasFixed.push(fixed ? 1 : 0);
     if (fixed) for (const v of outcomeValues(fixed)) this.fixed.push(v);
@@ -125,8 +125,16 @@ function rowAt(t: RowTransport, fixedAt: Int32Array, k: number): ProjectedReques
   if (t.hasFixed[k]) row.fixed = outcomeAt(t.outcomes, fixedAt[k]!);
   const breaker = str(t.ids[i + 4]!);
   if (breaker !== undefined) row.breaker = breaker;
+  const coldPico = t.nums[n + 4]!;
+  if (!Number.isNaN(coldPico)) row.noCache = { pico: coldPico, ttftMs: t.nums[n + 5]! };
   const reported = t.nums[n + 3]!;
   if (!Number.isNaN(reported)) row.reported = reported;
+  const reportedWrite = t.nums[n + 6]!;
+  if (!Number.isNaN(reportedWrite)) row.reportedWrite = reportedWrite;
+  const reportedInput = t.nums[n + 7]!;
+  if (!Number.isNaN(reportedInput)) row.reportedInput = reportedInput;
+  const reportedPico = t.nums[n + 8]!;
+  if (!Number.isNaN(reportedPico)) row.reportedPico = reportedPico;
   const notCompared = str(t.ids[i + 5]!);
   if (notCompared !== undefined) row.notCompared = notCompared;
   const reason = str(t.ids[i + 6]!);

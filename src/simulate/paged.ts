@@ -1,10 +1,15 @@
-// A paged prefix cache with LRU eviction under a KV budget, the core of the vLLM and SGLang models.
-// Pages are keyed by the whole prefix through them (vLLM: hash of parent hash + the block's token ids,
-// providers.md §6.1), so two requests share page k exactly when they share the first (k+1)·size tokens.
-// Only full pages are cached. Freed pages join an LRU queue; among the pages of one request the tail is
-// evicted first (they are touched tail-first, so the head is the most recently used).
+// A paged prefix cache with LRU eviction under a KV budget, the core of the engine models (vLLM, SGLang,
+// TGI, TensorRT-LLM). Pages are keyed by the whole prefix through them (vLLM: hash of parent hash + the
+// block's token ids, providers.md §6.1), so two requests share page k exactly when they share the first
+// (k+1)·size tokens. Only full pages are cached. Freed pages join an LRU queue; among the pages of one
+// request the tail is evicted first (they are touched tail-first, so the head is the most recently used).
+//
+// One pool serves every request of the run. A request's nearest prior (the earlier request sharing its
+// longest prefix, from the prefix index) donates the keys of the pages they share; every other page gets
+// a new key. A request's keys are stored as (prior, pages taken from it, its first own key), so the pool
+// remembers every request — an unbounded cache never forgets — in a few numbers each.
 import { IntLru } from './lru.js';
-import { sharedTokens } from './prefix.js';
+import { SeqColumns } from './seq-columns.js';
 import type { SimOutcome, SimRequest } from './types.js';
 
 export interface PagedParams {
@@ -16,46 +21,59 @@ export interface PagedParams {
    * logits of the last prompt token); with page size 1 (SGLang) that is the last token
    */
   recomputeLastPage: boolean;
-  /** earlier requests kept as candidates for page sharing (a bound on work) */
-  maxCandidates?: number;
 }
+
+const PRIOR = 0;
+/** pages taken from the prior */
+const TAKEN = 1;
+/** the key of its first own page */
+const FIRST = 2;
+/** its full pages */
+const FULL = 3;
 
 export class PagedCache {
   /** cached page keys in LRU order (page keys are small integers handed out in sequence) */
   private readonly lru = new IntLru();
-  private readonly pages = new Map<number, number[]>();
-  private readonly candidates: SimRequest[] = [];
+  private readonly cols = new SeqColumns(4, -1);
   private nextKey = 1;
   evictions = 0;
 
   constructor(private readonly p: PagedParams) {}
 
+  /** The page keys of `seq`'s pages [0, upto), written into `keys`. */
+  private keysOf(seq: number, upto: number, keys: Int32Array): void {
+    let s = seq;
+    let end = upto;
+    while (end > 0 && s >= 0) {
+      const taken = this.cols.get(TAKEN, s);
+      const first = this.cols.get(FIRST, s);
+      for (let k = Math.max(0, taken); k < end; k++) keys[k] = first + (k - taken);
+      end = Math.min(end, taken);
+      s = this.cols.get(PRIOR, s);
+    }
+  }
+
   step(r: SimRequest, sharedWithEarlier: number): SimOutcome {
     const size = this.p.pageTokens;
     const total = r.cum[r.cum.length - 1] ?? 0;
     const full = Math.floor(total / size);
-    // the earlier request sharing the most tokens donates its page keys for the shared full pages
-    let donor: SimRequest | undefined;
-    let shared = 0;
-    for (const c of this.candidates) {
-      const s = sharedTokens(c, r);
-      if (s > shared) {
-        shared = s;
-        donor = c;
-      }
-    }
-    const donorKeys = donor ? (this.pages.get(donor.seq) ?? []) : [];
-    const keys: number[] = [];
-    const sharedPages = Math.min(Math.floor(shared / size), donorKeys.length, full);
-    for (let k = 0; k < full; k++) keys.push(k < sharedPages ? (donorKeys[k] as number) : this.nextKey++);
+    const donor = r.priorSeq ?? -1;
+    const shared = donor >= 0 ? (r.sharedWithPrior ?? 0) : 0;
+    const sharedPages = donor >= 0 ? Math.max(0, Math.min(Math.floor(shared / size), this.cols.get(FULL, donor), full)) : 0;
+    const keys = new Int32Array(full);
+    if (sharedPages > 0) this.keysOf(donor, sharedPages, keys);
+    const first = this.nextKey;
+    for (let k = sharedPages; k < full; k++) keys[k] = this.nextKey++;
+    this.cols.set(PRIOR, r.seq, sharedPages > 0 ? donor : -1);
+    this.cols.set(TAKEN, r.seq, sharedPages);
+    this.cols.set(FIRST, r.seq, first);
+    this.cols.set(FULL, r.seq, full);
     let hitPages = 0;
-    while (hitPages < keys.length && this.lru.has(keys[hitPages] as number)) hitPages++;
+    while (hitPages < full && this.lru.has(keys[hitPages]!)) hitPages++;
     let read = hitPages * size;
     if (read >= total && this.p.recomputeLastPage) read = Math.max(0, read - size);
     // touch tail first so that, among this request's pages, the tail is evicted first
-    for (let k = keys.length - 1; k >= 0; k--) {
-      this.lru.touch(keys[k] as number);
-    }
+    for (let k = full - 1; k >= 0; k--) this.lru.touch(keys[k]!);
     const cap = this.p.capacityPages;
     if (cap !== undefined) {
       while (this.lru.size > cap) {
@@ -63,13 +81,7 @@ export class PagedCache {
         this.evictions++;
       }
     }
-    this.pages.set(r.seq, keys);
-    this.candidates.push(r);
-    if (this.candidates.length > (this.p.maxCandidates ?? 64)) {
-      const old = this.candidates.shift();
-      if (old) this.pages.delete(old.seq);
-    }
-    const written = Math.max(0, keys.length * size - read);
+    const written = Math.max(0, full * size - read);
     const out: SimOutcome = { seq: r.seq, total, read, write5m: written, write1h: 0, uncached: Math.max(0, total - read - written) };
     const could = Math.max(sharedWithEarlier, shared);
     if (could > read) {

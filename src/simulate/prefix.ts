@@ -1,7 +1,6 @@
-// Shared-prefix length between two simulated requests. Prefix ids compare whole segments (binary search:
-// equal ids at a boundary imply equal ids at every earlier one); when the two are consecutive requests of
-// one lineage the diff's token-exact count also applies, so a timestamp inside a segment keeps the text
-// before it.
+// Shared-prefix length between two simulated requests by their prefix ids (binary search: equal ids at a
+// boundary imply equal ids at every earlier one). The replay itself reads the token-exact count the prefix
+// index measured against each request's nearest prior (SimRequest.sharedWithPrior).
 import type { SimRequest } from './types.js';
 
 /** Number of leading segments whose prefix ids agree. */
@@ -24,7 +23,7 @@ export function totalOf(r: SimRequest): number {
 export function sharedTokens(a: SimRequest, b: SimRequest): number {
   const s = sharedSegments(a, b);
   let t = s > 0 ? (b.cum[s - 1] ?? 0) : 0;
-  if (b.prevSeq === a.seq && b.sharedWithPrev !== undefined) t = Math.max(t, b.sharedWithPrev);
-  if (a.prevSeq === b.seq && a.sharedWithPrev !== undefined) t = Math.max(t, a.sharedWithPrev);
+  if (b.priorSeq === a.seq && b.sharedWithPrior !== undefined) t = Math.max(t, b.sharedWithPrior);
+  if (a.priorSeq === b.seq && a.sharedWithPrior !== undefined) t = Math.max(t, a.sharedWithPrior);
   return Math.min(t, totalOf(a), totalOf(b));
 }

@@ -1,13 +1,13 @@
-// Replays requests in arrival order through one target's cache model. Provider caches are scoped per
-// lineage (what one session or cache key can reuse); an engine's cache is one pool shared by every
-// request, because its KV budget is.
-import type { CacheParams } from '../project/cache-params.js';
+// Replays requests in arrival order through one target's cache model. A cache is shared by all traffic
+// in its scope (providers.md §9.1): Anthropic's workspace, OpenAI's organization, an engine's one KV pool.
+// A log holds one scope unless --cache-scope splits it; lineages are never a boundary.
+import { isEngine, type CacheParams } from '../project/cache-params.js';
 import { AnthropicCache } from './anthropic.js';
 import { DeepSeekCache } from './deepseek.js';
 import { GeminiImplicitCache } from './gemini.js';
 import { OpenAiAutoCache, OpenAiBreakpointCache } from './openai.js';
-import { sharedTokens } from './prefix.js';
-import { SglangCache } from './sglang.js';
+import { SglangCache, TgiCache } from './sglang.js';
+import { TrtllmCache } from './trtllm.js';
 import type { ReplayOptions, SimOutcome, SimRequest } from './types.js';
 import { VllmCache } from './vllm.js';
 
@@ -17,6 +17,7 @@ interface Stepper {
 
 function makeStepper(params: CacheParams, opts: ReplayOptions): Stepper {
   const ttl = opts.ttlSeconds ?? params.ttlSeconds;
+  const budget = opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {};
   switch (params.regime) {
     case 'anthropic':
       return new AnthropicCache({
@@ -41,46 +42,40 @@ function makeStepper(params: CacheParams, opts: ReplayOptions): Stepper {
     case 'deepseek':
       return new DeepSeekCache({ minTokens: params.minTokens, granularity: params.granularity, ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) });
     case 'vllm':
-      return new VllmCache(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {});
+      return new VllmCache({ ...budget, ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}) });
+    case 'trtllm':
+      return new TrtllmCache({ ...budget, ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}) });
     case 'sglang':
-      return new SglangCache(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {});
+      return new SglangCache({ ...budget, ...(opts.blockTokens !== undefined ? { pageTokens: opts.blockTokens } : {}) });
+    case 'tgi':
+      return new TgiCache({ ...budget, ...(opts.blockTokens !== undefined ? { pageTokens: opts.blockTokens } : {}) });
   }
 }
 
 /**
  * One target's cache, fed requests in arrival order (`seq` ascending) one at a time: a caller can build
  * each request as it goes instead of holding all of them (a log of many requests, replayed several times).
+ * One cache per scope; an engine's pool is one whatever the scope.
  */
 export class Replayer {
-  private readonly global: Stepper | undefined;
   private readonly scoped = new Map<string, Stepper>();
-  /** the latest request of each lineage, which the next one is compared with */
-  private readonly bySeq = new Map<number, SimRequest>();
+  private readonly engine: boolean;
 
   constructor(
     private readonly params: CacheParams,
     private readonly opts: ReplayOptions = {},
   ) {
-    const engine = params.regime === 'vllm' || params.regime === 'sglang';
-    this.global = engine ? makeStepper(params, opts) : undefined;
+    this.engine = isEngine(params.regime);
   }
 
   step(r: SimRequest): SimOutcome {
-    let s = this.global;
+    const scope = this.engine ? '' : (r.scope ?? '');
+    let s = this.scoped.get(scope);
     if (!s) {
-      const scope = r.routeKey ?? r.lineage;
-      s = this.scoped.get(scope);
-      if (!s) {
-        s = makeStepper(this.params, this.opts);
-        this.scoped.set(scope, s);
-      }
+      s = makeStepper(this.params, this.opts);
+      this.scoped.set(scope, s);
     }
-    const prev = r.prevSeq !== undefined ? this.bySeq.get(r.prevSeq) : undefined;
-    const sharedWithEarlier = prev ? sharedTokens(prev, r) : 0;
-    const out = s.step(r, sharedWithEarlier);
-    this.bySeq.set(r.seq, r);
-    if (prev) this.bySeq.delete(prev.seq); // only the latest request of a lineage is needed
-    return out;
+    return s.step(r, r.sharedWithPrior ?? 0);
   }
 }
 

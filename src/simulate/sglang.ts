@@ -3,6 +3,22 @@
 // exactly its longest cached token prefix, minus the last token, which is always computed.
 import { PagedCache } from './paged.js';
 
+/**
+ * TGI 3 (providers.md §6.3): prefix caching on by default, one cache per replica, with the flashinfer
+ * attention backend's radix trie at one token per block (its paged-attention backends use 16: pass
+ * --page-size). Modelled as SGLang's token-granular pool.
+ */
+export class TgiCache extends PagedCache {
+  constructor(opts: { kvBudgetTokens?: number; pageTokens?: number }) {
+    const size = opts.pageTokens ?? 1;
+    super({
+      pageTokens: size,
+      recomputeLastPage: true,
+      ...(opts.kvBudgetTokens !== undefined ? { capacityPages: Math.floor(opts.kvBudgetTokens / size) } : {}),
+    });
+  }
+}
+
 export class SglangCache extends PagedCache {
   constructor(opts: { kvBudgetTokens?: number; pageTokens?: number }) {
     const size = opts.pageTokens ?? 1;

@@ -31,14 +31,14 @@ export interface SimRequest {
   /** TTL of the automatic breakpoint */
   autoTtl?: '5m' | '1h';
   /**
-   * tokens this request shares with the previous request of its lineage, counted to the token (the diff
-   * finds the divergence inside a segment; prefix ids only see whole segments)
+   * seq of the nearest prior: the earlier request (any session) that shares this one's longest prefix,
+   * from the prefix index (src/prefix/prefix-index.ts)
    */
-  sharedWithPrev?: number;
-  /** seq of the previous request of the lineage */
-  prevSeq?: number;
-  /** routing key (OpenAI prompt_cache_key, else the lineage) */
-  routeKey?: string;
+  priorSeq?: number;
+  /** tokens shared with the nearest prior, counted to the token (prefix ids only see whole segments) */
+  sharedWithPrior?: number;
+  /** cache scope (--cache-scope); requests of different scopes never share */
+  scope?: string;
   usage?: ReportedUsage;
   /** output tokens for pricing (from reported usage), when known */
   outputTokens?: number;
@@ -76,4 +76,6 @@ export interface ReplayOptions {
   ttlSeconds?: number;
   /** KV budget for engines, in tokens (--kv-budget); undefined = unbounded */
   kvBudgetTokens?: number;
+  /** engine block (vLLM, TensorRT-LLM) or page (SGLang, TGI) size in tokens (--block-size, --page-size) */
+  blockTokens?: number;
 }

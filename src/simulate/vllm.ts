@@ -1,7 +1,6 @@
 // vLLM automatic prefix caching (v1 engine, providers.md §6.1): 16-token blocks in a hash chain, full blocks
 // only, a full hit still recomputes the last block, LRU eviction of free blocks. `--kv-budget` bounds the
-// cache in tokens (rounded down to whole blocks); a budget in bytes is converted with the model shape's
-// KV bytes per token (2 · layers · kv_heads · head_dim · 2 bytes in bf16).
+// cache in tokens (rounded down to whole blocks); `--block-size` sets the block size as the server does.
 import { PagedCache } from './paged.js';
 
 /** vLLM's DEFAULT_BLOCK_SIZE (providers.md §6.1, vllm/config/cache.py). */

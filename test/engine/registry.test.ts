@@ -56,16 +56,16 @@ describe('loadRules', () => {
     ['wrong type', 'no-crlf', GOOD.replace('recommended: true', 'recommended: yes please'), /'recommended' must be true or false/, 5],
     ['unknown check', 'no-crlf', GOOD.replace('check: line-endings', 'check: line-ending'), /unknown check 'line-ending'/, 9],
     ['category does not match the code', 'no-crlf', GOOD.replace('category: hygiene', 'category: waste'), /does not match code KV401/, 3],
-    ['unknown messageId', 'no-crlf', GOOD.replace('  crlf: "', '  crlfs: "'), /message 'crlfs' is not one check/, 11],
-    ['unknown message placeholder', 'no-crlf', GOOD.replace('{{count}} CRLF', '{{n}} CRLF'), /uses \{\{n\}\}/, 11],
+    ['unknown messageId', 'no-crlf', GOOD.replace('  crlf: "', '  crlfs: "'), /message 'crlfs' is not one check/, 12],
+    ['unknown message placeholder', 'no-crlf', GOOD.replace('{{count}} CRLF', '{{n}} CRLF'), /uses \{\{n\}\}/, 12],
     ['bad option', 'no-crlf', GOOD.replace('positional: true', 'with:\n  strict: true\npositional: true'), /unknown option 'strict'/, 10],
     ['invalid YAML', 'no-crlf', GOOD.replace('code: KV401', 'code: [KV401'), /invalid YAML/, 3],
-    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 16],
-    ['fixable rule without fix', 'no-crlf', GOOD.replace(/^fix: .*\n/m, ''), /needs 'fix'/, 14],
-    ['fix on a rule that fixes nothing', 'no-crlf', GOOD.replace('fixable: safe', 'fixable: none'), /fixable: none has none/, 15],
-    ['maxSeverity for an unknown message', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  nope: info\nfixable: safe'), /maxSeverity names message 'nope'/, 14],
-    ['maxSeverity that is not a severity', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  crlf: low\nfixable: safe'), /must be error, warning or info/, 14],
-    ['defersTo that is not a list', 'no-crlf', GOOD.replace('messages:', 'defersTo: KV101\nmessages:'), /'defersTo' must be a list/, 11],
+    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 18],
+    ['fixable rule without fix', 'no-crlf', GOOD.replace(/^fix: .*\n/m, ''), /needs 'fix'/, 16],
+    ['fix on a rule that fixes nothing', 'no-crlf', GOOD.replace('fixable: safe', 'fixable: none'), /fixable: none has none/, 17],
+    ['maxSeverity for an unknown message', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  nope: info\nfixable: safe'), /maxSeverity names message 'nope'/, 16],
+    ['maxSeverity that is not a severity', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  crlf: low\nfixable: safe'), /must be error, warning or info/, 16],
+    ['defersTo that is not a list', 'no-crlf', GOOD.replace('cause:', 'defersTo: KV101\ncause:'), /'defersTo' must be a list/, 11],
   ];
   for (const [what, name, text, message, line] of cases) {
     it(`rejects a rule file with ${what} (KVE202 with file and line)`, () => {
@@ -85,7 +85,7 @@ describe('loadRules', () => {
 
   it('rejects a rule that defers to an unknown rule', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvlint-rules-'));
-    writeFileSync(join(dir, 'no-crlf.yaml'), GOOD.replace('messages:', 'defersTo: [no-such-rule]\nmessages:'));
+    writeFileSync(join(dir, 'no-crlf.yaml'), GOOD.replace('cause:', 'defersTo: [no-such-rule]\ncause:'));
     try {
       expect(() => loadRules(dir)).toThrow(/defers to 'no-such-rule', which is not a rule/);
     } finally {

@@ -1,10 +1,11 @@
 // The CI step summary: appended to $GITHUB_STEP_SUMMARY in --format github, or to --step-summary FILE;
-// findings, tokens at risk and the logs' prefix reuse, in Markdown; nothing when neither is set.
+// findings, tokens at risk, the logs' shared prefixes and the cache metrics, in Markdown; nothing when neither is set.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatStepSummary } from '../../src/formatters/summary.js';
+import { formatMetric } from '../../src/project/metrics.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
 import type { Report } from '../../src/report.js';
 import { kvlint, repoRoot } from '../helpers/cli.js';
@@ -29,7 +30,9 @@ describe('step summary', () => {
     const logs = json.logs as LogAnalysis;
     expect(md).toContain(`| findings | ${json.summary.errors} errors, ${json.summary.warnings} warnings`);
     expect(md).toContain(`| cacheable tokens at risk | ≈${json.summary.tokensAtRisk.toLocaleString('en-US')} |`);
-    expect(md).toContain(`| prefix reuse (hit rate) | ${((100 * logs.summary.reusedTokens) / logs.summary.tokens).toFixed(1)}%`);
+    expect(md).toContain(`| prompt tokens sharing a prefix with an earlier request | ≈${logs.summary.reusedTokens.toLocaleString('en-US')} of`);
+    // the cache metrics, from the one definition every format uses
+    if (json.metrics) expect(md).toContain(`| cache hit rate | ${formatMetric(json.metrics.now.cacheHitRate)} simulated now`);
     expect(md).toMatch(/\| error \| \[KV1\d\d\]\(https:\/\/github\.com\/kvlint\/kvlint#kv1\d\d\) \|/);
   });
 

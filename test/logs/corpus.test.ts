@@ -110,13 +110,13 @@ describe.skipIf(!existsSync(corpus))('request logs from the shared corpus', () =
     expect(a.lineages[0]!.requests[2]!.divergence).toBeUndefined();
   });
 
-  it('crewai_inject_date: the injected date is a KV101 finding on the record line', async () => {
+  it('crewai_inject_date: a date injected into the final user turn of the only request is not a break', async () => {
+    // "Current Date: 2025-05-21" sits in the last user message of the one request in the cassette: nothing
+    // after it is cached, and no other request shows it varying, so it costs nothing (a new final turn is
+    // never a break, whatever it holds)
     const a = await run('logs/crewai_inject_date.yaml');
-    expect(a.diagnostics).toHaveLength(1);
-    const d = a.diagnostics[0]!;
-    expect(d).toMatchObject({ code: 'KV101', line: 78, segment: 'messages[1] user' });
-    expect(d.message).toMatch(/'2025-05-21'/);
-    expect(d.tokenOffset).toBeGreaterThan(50);
+    expect(a.diagnostics).toEqual([]);
+    expect(a.summary.requests).toBe(1);
   });
 
   it('openllmetry_openai_prompt_caching_gzip: base64+gzip response bodies give cached tokens', async () => {

@@ -48,6 +48,11 @@ describe('kvlint merge of --shard reports', () => {
     expect(m.code).toBe(wholeCode);
   });
 
+  it('with one engine pool for all traffic, the shards still merge into the single run', () => {
+    const { whole, files } = shards(['fixtures/logs'], 2, ['--engine', 'vllm']);
+    expect(kvlint(['merge', ...files, '-f', 'json']).stdout).toBe(whole);
+  });
+
   it('every format of the merged report matches one run, exit code included', () => {
     const { files } = shards(inputs, 3);
     for (const format of ['stylish', 'sarif', 'github', 'html']) {
@@ -84,10 +89,11 @@ describe('kvlint merge of --shard reports', () => {
     expect(r.problems.length).toBeGreaterThan(0);
   });
 
-  it('merges reports of separate runs over different files like one run over both', () => {
+  it('merges reports of separate runs over different files like one run that keeps their caches apart', () => {
     const a = 'fixtures/logs/anthropic-bodies.jsonl';
     const b = 'fixtures/logs/cassette.yaml';
-    const one = kvlint([a, b, '-f', 'json']);
+    // separate runs are separate caches: one run over both, each file its own cache scope
+    const one = kvlint([a, b, '--cache-scope', ':file', '-f', 'json']);
     const ra = path.join(tmp, 'a.json');
     const rb = path.join(tmp, 'b.json');
     kvlint([a, '-f', 'json', '-o', ra]);
@@ -137,10 +143,7 @@ describe('what merge refuses (exit 2, saying why)', () => {
     expect(kvlint(['merge', path.join(tmp, 'absent.json')]).code).toBe(2);
   });
 
-  it('--shard with --engine (one cache shared by all lineages) or a baseline (counted over the whole run)', () => {
-    const e = kvlint(['fixtures/logs', '--engine', 'vllm', '--shard', '1/2']);
-    expect(e.code).toBe(2);
-    expect(e.stderr).toMatch(/--shard cannot be combined with --engine/);
+  it('a baseline in a shard (counted over the whole run), or a shard number out of range', () => {
     const b = kvlint(['fixtures/templates', '--update-baseline', '--baseline', path.join(tmp, 'b.json'), '--shard', '1/2']);
     expect(b.code).toBe(2);
     const b2 = kvlint(['fixtures/templates', '--baseline', path.join(tmp, 'b.json'), '--shard', '1/2']);

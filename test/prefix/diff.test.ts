@@ -5,7 +5,10 @@ import { normalizeAnthropic } from '../../src/logs/api/anthropic.js';
 import { splitLines } from '../../src/logs/read.js';
 import type { KvRequest } from '../../src/model.js';
 import { blockChain } from '../../src/prefix/blocks.js';
-import { CAUSE_RULES, changeExcerpt, comparePrompts, diffInput, diffRequests, type DivergenceCause } from '../../src/prefix/diff.js';
+import { changeExcerpt, comparePrompts, diffInput, diffRequests, type CompareOptions, type DivergenceCause, type PrefixDiff } from '../../src/prefix/diff.js';
+import { pairRules } from '../../src/engine/pair.js';
+import { loadRules } from '../../src/engine/registry.js';
+import { DIVERGENCE_CAUSES } from '../../src/checks/divergence.js';
 import { hashSegments } from '../../src/prefix/hash.js';
 import { loadTokenizer, type Tokenizer } from '../../src/tokenize/index.js';
 
@@ -27,7 +30,10 @@ function req(body: Record<string, unknown>, time?: number): KvRequest {
   return r;
 }
 const msgs = (...texts: string[]) => texts.map((t, i) => ({ role: i % 2 ? 'assistant' : 'user', content: t }));
-const cause = (a: KvRequest, b: KvRequest): DivergenceCause => diffRequests(a, b, tk).cause;
+const rules = pairRules(loadRules());
+/** the comparison the log analyzer makes: the rules' own patterns classify the change */
+const compare = (a: KvRequest, b: KvRequest, o: CompareOptions = {}): PrefixDiff => diffRequests(a, b, tk, { rules, ...o });
+const cause = (a: KvRequest, b: KvRequest): DivergenceCause => compare(a, b).cause;
 
 describe('comparePrompts causes', () => {
   it('append-only, identical, branch', () => {
@@ -45,10 +51,13 @@ describe('comparePrompts causes', () => {
     const base = (s: string) => req({ system: s, messages: msgs('hi') });
     expect(cause(base('Today is 2025-05-21. Be kind.'), base('Today is 2025-05-22. Be kind.'))).toBe('timestamp');
     expect(cause(base('Session 1b4e28ba-2fa1-11d2-883f-0016d3cca427 ok'), base('Session 6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b ok'))).toBe('identifier');
-    expect(cause(base('User: ann@example.com'), base('User: bob@example.com'))).toBe('user-data');
+    expect(cause(base('User: ann.lee@gmail.com'), base('User: bob.k@outlook.com'))).toBe('user-data');
     expect(cause(base('Be kind. \nok'), base('Be kind.\nok'))).toBe('whitespace');
-    const crlf = diffRequests(base('a\nb'), base('a\r\nb'), tk);
-    expect([crlf.cause, crlf.code]).toEqual(['whitespace', 'KV401']);
+    const crlf = compare(base('a\nb'), base('a\r\nb'));
+    expect([crlf.cause, crlf.code]).toEqual(['line-endings', 'KV401']);
+    expect(compare(base('Café'.normalize('NFC')), base('Café'.normalize('NFD'))).code).toBe('KV405');
+    // without the rules nothing is classified as a literal: the patterns are the rules'
+    expect(diffRequests(base('Today is 2025-05-21. Be kind.'), base('Today is 2025-05-22. Be kind.'), tk).cause).toBe('system-edit');
   });
   it('tool reorder, tool set change, key order, settings change', () => {
     const a = req({ messages: msgs('hi') });
@@ -66,7 +75,7 @@ describe('comparePrompts causes', () => {
   it('ttl gap when the prefix is shared but the gap exceeds the TTL', () => {
     const a = req({ messages: msgs('hi') }, 0);
     const b = req({ messages: msgs('hi', 'yo', 'q') }, 301_000);
-    const d = diffRequests(a, b, tk, { ttlSeconds: 300 });
+    const d = compare(a, b, { ttlSeconds: 300 });
     expect([d.cause, d.code, d.reusableTokens]).toEqual(['ttl-gap', 'KV305', 0]);
   });
   it('positions: char offset inside the segment, token offset in the prompt, reusable + lost = previous', () => {
@@ -106,8 +115,16 @@ describe('comparePrompts causes', () => {
     const whole = changeExcerpt(a, b, base.length + 4);
     expect(whole).toMatch(/You \[-triage support tickets[^\]]*queue-\]\{\+write release notes/);
   });
-  it('every cause with a rule names a KV code', () => {
-    for (const r of Object.values(CAUSE_RULES)) if (r) expect(r.code).toMatch(/^KV\d{3}$/);
+  it('across conversations, another question, system prompt, tool set or model is another prompt, not a break', () => {
+    const other = { sameLineage: false };
+    expect(compare(req({ messages: msgs('hi') }), req({ messages: msgs('a different question') }), other).cause).toBe('branch');
+    expect(compare(req({ system: 'You write poems about the sea and nothing else.', messages: msgs('hi') }), req({ system: 'You are a SQL assistant. Answer with one query.', messages: msgs('hi') }), other).cause).toBe('branch');
+    expect(compare(req({ messages: msgs('hi') }), req({ model: 'claude-opus-4-6', messages: msgs('hi') }), other).cause).toBe('branch');
+    expect(compare(req({ messages: msgs('hi') }), req({ tools: [TOOLS[0]], messages: msgs('hi') }), other).cause).toBe('branch');
+    // a volatile value in the shared part is a break whoever sent the request
+    const base = (s: string) => req({ system: s, messages: msgs('hi') });
+    expect(compare(base('Today is 2025-05-21. Be kind.'), base('Today is 2025-05-22. Be kind.'), other).cause).toBe('timestamp');
+    expect(compare(req({ messages: msgs('hi') }), req({ tools: [TOOLS[1], TOOLS[0]], messages: msgs('hi') }), other).cause).toBe('tool-reorder');
   });
 });
 
@@ -179,22 +196,14 @@ describe('comparePrompts without a tokenizer', () => {
   });
 });
 
-describe('cause → rule mapping agrees with the rule files', () => {
-  it('names existing rules with their codes, and every session rule cause maps back to it', async () => {
-    const { loadRules, ruleIndex } = await import('../../src/engine/registry.js');
-    const { DIVERGENCE_CAUSES } = await import('../../src/checks/divergence.js');
-    const rules = loadRules();
-    const find = ruleIndex(rules);
-    for (const [cause, r] of Object.entries(CAUSE_RULES)) {
-      if (!r) continue;
-      const rule = find(r.ruleId);
-      expect(rule, `${cause} → ${r.ruleId}`).toBeDefined();
-      expect(rule!.code, cause).toBe(r.code);
-      expect(DIVERGENCE_CAUSES as readonly string[], cause).toContain(cause);
+describe('cause → rule mapping lives in the rule files', () => {
+  it('every classified cause is named by exactly one rule, and every rule cause is one the classifier gives', () => {
+    const all = loadRules();
+    for (const c of DIVERGENCE_CAUSES) {
+      const named = all.filter((r) => r.cause === c);
+      expect(named.map((r) => r.code), c).toHaveLength(1);
+      expect(rules.ruleFor(c)?.rule.code).toBe(named[0]!.code);
     }
-    for (const rule of rules.filter((x) => x.scope === 'session')) {
-      const cause = rule.with['cause'] as DivergenceCause;
-      expect(CAUSE_RULES[cause]?.ruleId, rule.id).toBe(rule.id);
-    }
+    for (const r of all) if (r.cause !== undefined) expect(DIVERGENCE_CAUSES as readonly string[], r.id).toContain(r.cause);
   });
 });

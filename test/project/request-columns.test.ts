@@ -16,22 +16,25 @@ const record: fc.Arbitrary<RecordedInput> = fc
     model: fc.constantFrom('claude-sonnet-4-5', 'gpt-4o', 'unknown'),
     time: optional(fc.integer({ min: 0, max: 4_000_000_000_000 })),
     segments: fc.array(fc.record({ tokens: fc.nat(100_000), chain: fc.integer({ min: -5, max: 1_000_000 }), end: fc.boolean() }), { maxLength: 40 }),
-    fixedN: optional(fc.nat(40)),
+    fixed: optional(fc.record({ n: fc.nat(40), seq: fc.nat(100) })),
     breakpoints: fc.array(fc.record({ segment: fc.nat(40), ttl: fc.constantFrom('5m' as const, '1h' as const) }), { maxLength: 4 }),
     autoCache: fc.boolean(),
     implicitBreakpoint: optional(fc.nat(40)),
-    sameAsPrev: fc.nat(40),
-    sharedWithPrev: fc.nat(10_000_000),
-    prevSeq: optional(fc.nat(100)),
+    sharedSegments: fc.nat(40),
+    sharedTokens: fc.nat(10_000_000),
+    priorSeq: optional(fc.nat(100)),
+    scope: optional(fc.constantFrom('org-a', 'org-b')),
+    inShard: fc.boolean(),
     divergence: optional(fc.record({ segment: fc.nat(40), cause: fc.constantFrom('timestamp', 'branch'), code: optional(fc.constantFrom('KV101', 'KV203')) })),
     usage: optional(fc.record({ inputTokens: fc.nat(), cacheReadTokens: optional(fc.nat()) })),
     incomplete: fc.boolean(),
     counted: fc.nat(10_000_000),
   })
-  .map(({ segments, ...r }) => {
+  .map(({ segments, fixed, ...r }) => {
     let acc = 0;
     const out: RecordedInput = {
       ...r,
+      ...(fixed ? { fixedN: fixed.n, fixedSeq: fixed.seq } : {}),
       cum: segments.map((s) => (acc += s.tokens)),
       chain: segments.map((s) => s.chain),
       messageEnds: segments.flatMap((s, k) => (s.end ? [k] : [])),
@@ -80,8 +83,9 @@ describe('RequestColumns', () => {
         breakpoints: i % 2 ? [{ segment: 2, ttl: '1h' }] : [],
         autoCache: false,
         messageEnds: [1, 2],
-        sameAsPrev: 1,
-        sharedWithPrev: i,
+        sharedSegments: 1,
+        sharedTokens: i,
+        inShard: true,
         incomplete: false,
         counted: i + 2,
       });

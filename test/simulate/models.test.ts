@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicCache } from '../../src/simulate/anthropic.js';
 import { DeepSeekCache } from '../../src/simulate/deepseek.js';
 import { GeminiImplicitCache } from '../../src/simulate/gemini.js';
 import { OpenAiAutoCache, OpenAiBreakpointCache } from '../../src/simulate/openai.js';
-import { SglangCache } from '../../src/simulate/sglang.js';
+import { SglangCache, TgiCache } from '../../src/simulate/sglang.js';
+import { TrtllmCache } from '../../src/simulate/trtllm.js';
 import { VllmCache } from '../../src/simulate/vllm.js';
 import type { SimRequest } from '../../src/simulate/types.js';
 import { cacheParams } from '../../src/project/cache-params.js';
@@ -14,8 +15,40 @@ const sonnet = cacheParams(table, { model: 'claude-sonnet-4-6' });
 const anthropicParams = { minTokens: sonnet.minTokens, maxBreakpoints: sonnet.maxBreakpoints, lookback: sonnet.lookback, ttlSeconds: sonnet.ttlSeconds ?? 0, ttl1hSeconds: 3600 };
 
 let seq = 0;
-/** A request of `sizes` segments; ids name segment contents, the prefix id chains them. */
+/** the requests of the current test: the prefix index's job, done by brute force */
+const history: SimRequest[] = [];
+beforeEach(() => {
+  history.length = 0;
+});
+
+/**
+ * A request of `sizes` segments; ids name segment contents, the prefix id chains them. Its nearest prior
+ * is the latest earlier request of the test sharing the most leading segments (what the prefix index
+ * gives the replay), unless `extra` names one.
+ */
 function req(sizes: number[], ids: string[], extra: Partial<SimRequest> = {}): SimRequest {
+  const r = build(sizes, ids, extra);
+  if (extra.priorSeq === undefined) {
+    let best = 0;
+    let prior: SimRequest | undefined;
+    for (const h of history) {
+      let k = 0;
+      while (k < h.chain.length && k < r.chain.length && h.chain[k] === r.chain[k]) k++;
+      if (k > 0 && k >= best) {
+        best = k;
+        prior = h;
+      }
+    }
+    if (prior) {
+      r.priorSeq = prior.seq;
+      r.sharedWithPrior = Math.min(r.cum[best - 1]!, prior.cum[prior.cum.length - 1]!);
+    }
+  }
+  history.push(r);
+  return r;
+}
+
+function build(sizes: number[], ids: string[], extra: Partial<SimRequest> = {}): SimRequest {
   const cum: number[] = [];
   const chain: number[] = [];
   let t = 0;
@@ -149,6 +182,7 @@ describe('Gemini and DeepSeek', () => {
     const c = new GeminiImplicitCache({ minTokens: p.minTokens, granularity: p.granularity });
     c.step(req([2000, 5], ['s', 'a']), 0);
     expect(c.step(req([2000, 5], ['s', 'b']), 2000).read).toBe(0);
+    history.length = 0; // a new cache: its requests' priors are its own
     const c2 = new GeminiImplicitCache({ minTokens: p.minTokens, granularity: p.granularity });
     c2.step(req([3000, 5], ['s', 'a']), 0);
     expect(c2.step(req([3000, 5], ['s', 'b']), 3000).read).toBe(3000);
@@ -187,6 +221,7 @@ describe('vLLM and SGLang', () => {
     c.step(req([64, 1], ['B', 'x']), 0); // fills the 4-block budget, evicting A
     expect(c.step(req([64, 1], ['A', 'y']), 64).read).toBe(0);
     expect(c.evictions).toBeGreaterThan(0);
+    history.length = 0;
     const big = new VllmCache({ kvBudgetTokens: 1024 });
     big.step(req([64, 1], ['A', 'x']), 0);
     big.step(req([64, 1], ['B', 'x']), 0);
@@ -205,5 +240,41 @@ describe('vLLM and SGLang', () => {
     c.step(req([100], ['A']), 0);
     c.step(req([100], ['B']), 0); // 80 of A's tokens must go: its tail, so its first 20 survive
     expect(c.step(req([100, 3], ['A', 'z']), 100).read).toBe(20);
+  });
+});
+
+describe('engines: one pool, no candidate window', () => {
+  it('an unbounded vLLM pool reads a prefix seen 1,000 requests earlier', () => {
+    const c = new VllmCache({});
+    c.step(req([160, 5], ['tenant-0', 'q']), 0);
+    for (let t = 1; t <= 1000; t++) c.step(req([160, 5], [`tenant-${t}`, 'q']), 0);
+    expect(c.step(req([160, 5], ['tenant-0', 'q2']), 160).read).toBe(160);
+  });
+
+  it('TensorRT-LLM shares only full 128-token blocks and recomputes the last one on a full hit', () => {
+    const c = new TrtllmCache({});
+    c.step(req([300], ['s']), 0);
+    expect(c.step(req([300, 10], ['s', 'a']), 300).read).toBe(256);
+    // a full repeat of a 256-token prompt: both blocks hit, the last is computed again
+    history.length = 0;
+    const d = new TrtllmCache({});
+    d.step(req([256], ['p']), 0);
+    expect(d.step(req([256], ['p']), 256).read).toBe(128);
+  });
+
+  it('TGI reuses to the token like SGLang; --page-size changes the granularity', () => {
+    const c = new TgiCache({});
+    c.step(req([100, 7], ['s', 'a']), 0);
+    expect(c.step(req([100, 7], ['s', 'b']), 100).read).toBe(100);
+    history.length = 0;
+    const paged = new TgiCache({ pageTokens: 16 });
+    paged.step(req([100, 7], ['s', 'a']), 0);
+    expect(paged.step(req([100, 7], ['s', 'b']), 100).read).toBe(96);
+  });
+
+  it('a vLLM block size from --block-size', () => {
+    const c = new VllmCache({ blockTokens: 32 });
+    c.step(req([100, 7], ['s', 'a']), 0);
+    expect(c.step(req([100, 7], ['s', 'b']), 100).read).toBe(96);
   });
 });
