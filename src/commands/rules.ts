@@ -23,7 +23,9 @@ export async function runRules(opts: { format: 'table' | 'json' }, io: Io): Prom
     return 0;
   }
   const head = ['code', 'id', 'category', 'severity', 'scope', 'fix', 'summary'];
-  const rows = rules.map((r) => [r.code, r.id, r.category, r.severity, r.scope, r.fixable === 'none' ? '' : r.fixable, r.docs.summary]);
+  // `error/warning`: certain findings are errors, suspicions warnings (the rule's maxSeverity)
+  const severity = (r: (typeof rules)[number]) => [r.severity, ...new Set(Object.values(r.maxSeverity))].join('/');
+  const rows = rules.map((r) => [r.code, r.id, r.category, severity(r), r.scope, r.fixable === 'none' ? '' : r.fixable, r.docs.summary]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -124,6 +124,24 @@ describe('settings', () => {
   });
 });
 
+describe('one finding per place', () => {
+  const doc = makeDoc([{ level: 'system', text: 'Today is {{ now() }}.\nYou are a travel assistant. Help the user plan trips.' }]);
+  const rs = only('no-clock-placeholder', 'no-volatile-before-stable');
+  it('folds KV106 into KV102 on the same placeholder, naming it', () => {
+    const ds = lintPrompt(doc, rs, new Map(), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.severity, d.alsoRules])).toEqual([['KV102', 'error', ['no-volatile-before-stable']]]);
+    expect(ds[0]?.message).toMatch(/\(also KV106 no-volatile-before-stable\)$/);
+  });
+  it('keeps the higher severity of the two', () => {
+    const ds = lintPrompt(doc, rs, new Map([['no-clock-placeholder', { severity: 'warning' }]]), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.severity])).toEqual([['KV102', 'error']]);
+  });
+  it('reports KV106 itself when the specific rule is off', () => {
+    const ds = lintPrompt(doc, rs, new Map([['no-clock-placeholder', { severity: 'off' }]]), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.alsoRules])).toEqual([['KV106', undefined]]);
+  });
+});
+
 describe('determinism', () => {
   it('returns the same sorted diagnostics whatever the rule order', () => {
     const doc = makeDoc([
