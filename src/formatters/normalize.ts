@@ -38,6 +38,7 @@ const DIAGNOSTIC_KEYS = [
   'request',
   'savedMicro',
   'affected',
+  'providerConfirmed',
   'note',
   'occurrences',
   'fix',
