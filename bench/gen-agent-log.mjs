@@ -32,7 +32,7 @@ function text(rand, words) {
  * Writes about `bytes` bytes to `path`. Options: systemTokens (≈ words × 1.3), turnsPerSession.
  * Returns { bytes, requests, sessions }.
  */
-export async function generateAgentLog(path, bytes, { systemWords = 15000, turnsPerSession = 12, seed = 42 } = {}) {
+export async function generateAgentLog(path, bytes, { systemWords = 15000, turnsPerSession = 12, seed = 42, stampEvery = 0 } = {}) {
   const rand = rng(seed);
   const systems = Array.from({ length: 4 }, (_, i) => `You are build agent ${i}. ${text(rand, systemWords)}`);
   const tools = Array.from({ length: 12 }, (_, i) => ({
@@ -47,7 +47,9 @@ export async function generateAgentLog(path, bytes, { systemWords = 15000, turns
   while (written < bytes) {
     session++;
     const sys = systems[session % systems.length];
-    const breaker = session % 17 === 0 ? 'timestamp' : session % 23 === 0 ? 'reorder' : undefined;
+    // stampEvery: a per-request timestamp at the TOP of the system prompt in every n-th session (the
+    // breaker-heavy workload), on top of the usual few breakers
+    const breaker = stampEvery > 0 && session % stampEvery === 0 ? 'stamp-top' : session % 17 === 0 ? 'timestamp' : session % 23 === 0 ? 'reorder' : undefined;
     const messages = [];
     const t0 = Date.UTC(2026, 10, 1) + session * 3_600_000;
     for (let turn = 0; turn < turnsPerSession && written < bytes; turn++) {
@@ -55,6 +57,7 @@ export async function generateAgentLog(path, bytes, { systemWords = 15000, turns
       let system = sys;
       let toolList = tools;
       if (breaker === 'timestamp') system = `${sys}\nCurrent time: ${new Date(t0 + turn * 20_000).toISOString()}`;
+      if (breaker === 'stamp-top') system = `Current time: ${new Date(t0 + turn * 20_000).toISOString()}\n${sys}`;
       if (breaker === 'reorder' && turn % 2 === 1) toolList = [...tools].reverse();
       const body = {
         model: 'claude-sonnet-4-6',
@@ -113,6 +116,30 @@ export async function generateUniqueLog(path, bytes, { seed = 7 } = {}) {
   out.end();
   await once(out, 'finish');
   return { bytes: written, requests };
+}
+
+/**
+ * A stateless multi-user app: `count` requests, each from a different user and the only request of its
+ * session (one of 8 shared system prompts, then the user's own question): every cache read is across users.
+ */
+export async function generateUsersLog(path, count = 100_000, { seed = 13 } = {}) {
+  const rand = rng(seed);
+  const systems = Array.from({ length: 8 }, (_, i) => `You are service ${i}. ${text(rand, 200)}`);
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  for (let i = 0; i < count; i++) {
+    const body = {
+      model: 'gpt-4.1',
+      user: `user-${i}`,
+      messages: [
+        { role: 'system', content: systems[i % systems.length] },
+        { role: 'user', content: `${i}: ${text(rand, 60)}` },
+      ],
+    };
+    if (!out.write(`${JSON.stringify(body)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { requests: count };
 }
 
 /**

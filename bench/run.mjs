@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statSync, existsSync } from 'node:fs';
-import { generateAgentLog, generatePeerLog, generateUniqueLog } from './gen-agent-log.mjs';
+import { generateAgentLog, generatePeerLog, generateUniqueLog, generateUsersLog } from './gen-agent-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench', 'out');
@@ -141,6 +141,17 @@ if (uniqueMb > 0) {
   uniqueRow = { ...logWorkload(`unique ${fmt(uniqueMb)} MB`, file, [], { n: 2, report: join(out, `unique-${uniqueMb}.report.json`) }), textMb, tokRate };
 }
 
+// Breaker-heavy: the agent log with a per-request timestamp at the top of the ~20k-token system prompt in
+// every 7th session — most requests of those sessions diverge at the first characters, and each divergence
+// is found, classified and priced. BENCH_BREAKERS_MB=0 skips it.
+let breakerRow;
+const breakersMb = Number(process.env.BENCH_BREAKERS_MB ?? 100);
+if (breakersMb > 0) {
+  const file = join(out, `breakers-${breakersMb}.jsonl`);
+  if (!existsSync(file) || Math.abs(statSync(file).size - breakersMb * 1e6) > breakersMb * 1e4) await generateAgentLog(file, breakersMb * 1e6, { stampEvery: 7 });
+  breakerRow = logWorkload(`breakers ${fmt(breakersMb)} MB`, file, [], { n: 2, report: join(out, `breakers-${breakersMb}.report.json`) });
+}
+
 // The peer workload: 10,000 requests of ~2,000 tokens replayed through the vLLM cache model, end to end.
 let peerRow;
 if (process.env.BENCH_PEER !== '0') {
@@ -161,6 +172,15 @@ for (const count of (process.env.BENCH_MANY ?? '30000,100000').split(',').map(Nu
   manyRows.push({ count, ...logWorkload(`many ${fmt(count / 1000)}k requests`, file, ['--price', 'input=0.1'], { n: 1, report: join(out, `many-${count}.report.json`), requests: count }) });
 }
 
+// A stateless multi-user app: one-request sessions, every request a different user, read across users
+// from the one shared cache. Two sizes give what each further 1,000 requests costs. BENCH_USERS=0 skips it.
+const userRows = [];
+for (const count of (process.env.BENCH_USERS ?? '30000,100000').split(',').map(Number).filter((n) => n > 0)) {
+  const file = join(out, `users-${count}.jsonl`);
+  if (!existsSync(file)) await generateUsersLog(file, count);
+  userRows.push({ count, ...logWorkload(`users ${fmt(count / 1000)}k one-request sessions`, file, [], { n: 1, report: join(out, `users-${count}.report.json`), requests: count }) });
+}
+
 const w = [44, 12, 18, 12, 16, 12];
 const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i] ?? 10)).join(' ');
 console.log(`kvlint benchmark — node ${process.version}, median of repeated cold runs after a warm-up (min–max)\n`);
@@ -168,7 +188,7 @@ console.log(line(['workload', 'wall ms', 'range ms', 'peak RSS', 'target', 'vs f
 for (const [name, m, target, ratio] of rows) {
   console.log(line([name, fmt(m.ms, 1), `${fmt(m.min, 0)}–${fmt(m.max, 0)}`, `${fmt(m.rss, 0)} MiB`, target, ratio]));
 }
-const logTable = [...logRows, ...(uniqueRow ? [uniqueRow] : []), ...(peerRow ? [peerRow] : []), ...manyRows];
+const logTable = [...logRows, ...(breakerRow ? [breakerRow] : []), ...(uniqueRow ? [uniqueRow] : []), ...(peerRow ? [peerRow] : []), ...manyRows, ...userRows];
 if (logTable.length) {
   console.log('\nrequest logs, each next to the read + split + JSON.parse floor of the same file (bench/floor.mjs) measured in this run');
   console.log('  agent: every request resends a ~20k-token system prompt and tools, breakers in some sessions; unique: no two');
@@ -207,6 +227,16 @@ if (manyRows.length > 1) {
   const a = manyRows[0];
   const b = manyRows[manyRows.length - 1];
   console.log(`\nmany small requests: memory grows with the number of requests; each further 1,000 requests: ${fmt((b.lint.rss - a.lint.rss) / ((b.count - a.count) / 1000), 2)} MiB of peak RSS, ${fmt((b.lint.ms - a.lint.ms) / ((b.count - a.count) / 1000), 0)} ms`);
+}
+if (breakerRow) {
+  const rate = breakerRow.mb / (breakerRow.lint.ms / 1000);
+  const floorRate = breakerRow.mb / (breakerRow.parse.ms / 1000);
+  console.log(`\nbreaker-heavy log: ${fmt((rate / floorRate) * 100, 0)}% of its read + parse floor (target ≥ 40%)`);
+}
+if (userRows.length > 1) {
+  const a = userRows[0];
+  const b = userRows[userRows.length - 1];
+  console.log(`\none-request sessions: each further 1,000 requests: ${fmt((b.lint.rss - a.lint.rss) / ((b.count - a.count) / 1000), 2)} MiB of peak RSS (target ≤ 1 MiB), ${fmt((b.lint.ms - a.lint.ms) / ((b.count - a.count) / 1000), 0)} ms`);
 }
 if (uniqueRow) {
   const s = uniqueRow.lint.ms / 1000;

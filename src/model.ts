@@ -117,6 +117,26 @@ export interface ReportedUsage {
   outputTokens?: number;
 }
 
+/**
+ * What the provider itself said about a cache miss, normalized from Anthropic's
+ * `diagnostics.cache_miss_reason` and OpenAI Responses' `prompt_cache_diagnostics` (providers.md §9.2-9.3).
+ * `type` is the provider's own tag (`model_changed`, `system_changed`, `messages_changed`, … or
+ * `cache_miss`, `cache_hit`, `comparison_response_not_found`, `unavailable`); `none` when Anthropic
+ * found no divergence (`cache_miss_reason: null`); null while the provider's comparison was still
+ * running (inconclusive). It says what the provider compared, not whether the cache hit: read it with
+ * the reported usage.
+ */
+export interface ProviderCacheDiagnostics {
+  provider: 'anthropic' | 'openai';
+  type: string | null;
+  /** tokens the provider says would have been read had the prefix matched */
+  missedTokens?: number;
+  /** OpenAI: tokens of the comparison response that this request could have reused */
+  reusableTokens?: number;
+  /** OpenAI: what changed (model, tools, settings or input) */
+  reason?: string;
+}
+
 /** One request as sent to a provider, normalized from any log format. */
 export interface KvRequest {
   /** source file and 1-based line of the record (for a YAML cassette, the line where the interaction starts) */
@@ -140,6 +160,8 @@ export interface KvRequest {
   /** top-level automatic caching (Anthropic top-level cache_control) */
   autoCache?: boolean;
   usage?: ReportedUsage;
+  /** the provider's own cache diagnostics, when the logged response carries them */
+  diagnostics?: ProviderCacheDiagnostics;
   /** key order of the body is unknown (e.g. pydantic-ai parsed_body sorts keys) */
   keyOrderUnknown?: boolean;
   /** request id from the provider or the log */
@@ -191,6 +213,8 @@ export interface Diagnostic {
   occurrences?: { file: string; line: number; request: number }[];
   /** how the finding was established when it was inferred rather than read from the bodies */
   note?: string;
+  /** log findings: the provider's own cache diagnostics reported a miss where it broke */
+  providerConfirmed?: boolean;
   fix?: Fix[];
   /** `--fix` repairs this finding by rewriting the file as a whole (a JSON tool-file sort) rather than with `fix` edits */
   fixable?: boolean;

@@ -183,12 +183,17 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   if (deep) return { kind: 'problem', problem: deep };
   if (sniffPrompt(f.rel, read.text)) return { kind: 'prompt', rel: f.rel, file: read, explicit: f.explicit };
   if (!f.explicit) return { kind: 'skip' }; // a package.json met while walking a folder is not ours
+  // a JSON file that nearly matched a log format says which, and what it lacked
+  const { explainUnrecognized } = await import('./logs/sniff.js');
+  const near = explainUnrecognized(read.text);
   return {
     kind: 'problem',
     problem: {
       code: 'KVE305',
       file: f.rel,
-      message: `unknown format: not a prompt template, tool definition file or request log kvlint can read`,
+      message: near
+        ? `unknown format: ${near}`
+        : `unknown format: not a prompt template, tool definition file or request log kvlint can read`,
     },
   };
 }

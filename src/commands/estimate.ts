@@ -7,7 +7,7 @@ import type { Totals } from '../project/cost.js';
 import { refLabel } from '../project/cost.js';
 import { estimate } from '../project/estimate.js';
 import { formatUsd } from '../project/money.js';
-import { loadPriceTable } from '../project/prices.js';
+import { findPriceRow, loadPriceTable } from '../project/prices.js';
 import { findShape, loadTtftData, ttftModelFor } from '../project/ttft.js';
 import { DEFAULT_MODEL } from '../run.js';
 import { reportFatal } from './fatal.js';
@@ -25,6 +25,8 @@ export interface EstimateCliOptions {
   kvBudget?: number;
   blockSize?: number;
   pageSize?: number;
+  /** Gemini explicit caching (cachedContent) instead of the implicit cache */
+  explicitCache?: boolean;
   ttl?: number;
   gpu?: string;
   json?: boolean;
@@ -42,6 +44,16 @@ export async function runEstimate(opts: EstimateCliOptions, io: Io): Promise<num
     const row = opts.price ? priceRowFromFlag(opts.price, opts.provider ?? 'anthropic') : undefined;
     const regime: Regime | undefined = opts.engine;
     const params = cacheParams(table, { model, ...(opts.provider ? { provider: opts.provider } : {}), ...(row ? { row } : {}), ...(regime ? { regime } : {}) });
+    let storage: number | undefined;
+    if (opts.explicitCache) {
+      if (params.regime !== 'gemini') throw new KvlintError('KVE101', `--explicit-cache prices Gemini's cachedContent; ${model} is cached by the ${params.regime} model`, { hint: 'pick a Gemini model with -m, e.g. -m gemini-2.5-pro' });
+      const priceRow = row ?? findPriceRow(table, model);
+      const v = priceRow?.cache_storage_per_mtok_hour;
+      if (typeof v !== 'number') {
+        throw new KvlintError('KVE101', `the price row of ${model} has no storage price for explicit caching`, { hint: 'pass --price input=…,cache_read=…,storage=<USD per million token-hours>, or pick a row that has one (gemini-2.5-pro)' });
+      }
+      storage = v;
+    }
     const data = loadTtftData();
     const engineShape = opts.engine ? (opts.model ? findShape(data, opts.model) : undefined) : undefined;
     const tm = ttftModelFor({ engine: Boolean(opts.engine), ...(engineShape ? { shape: engineShape } : {}), ...(opts.gpu ? { gpu: opts.gpu } : {}) });
@@ -59,6 +71,7 @@ export async function runEstimate(opts: EstimateCliOptions, io: Io): Promise<num
         ...(opts.ttl !== undefined ? { ttlSeconds: opts.ttl } : {}),
         ...(opts.kvBudget !== undefined ? { kvBudgetTokens: opts.kvBudget } : {}),
         ...(blockTokens !== undefined ? { blockTokens } : {}),
+        ...(storage !== undefined ? { explicitStoragePerMtokHour: storage } : {}),
       },
     );
     if (opts.engine && opts.model && !engineShape) e.assumptions.push(`'${opts.model}' has no shape in data/model-shapes.yaml: TTFT uses ${tm.shape.name}`);

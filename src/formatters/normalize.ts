@@ -39,6 +39,7 @@ const DIAGNOSTIC_KEYS = [
   'savedMicro',
   'alsoRules',
   'affected',
+  'providerConfirmed',
   'note',
   'occurrences',
   'fix',

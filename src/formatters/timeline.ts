@@ -4,6 +4,7 @@
 // named. Counts from stand-in tokenizers or partial bodies carry ≈.
 import type { ChalkInstance } from 'chalk';
 import { some } from '../list.js';
+import { describeProviderDiagnostics } from '../logs/provider-diagnostics.js';
 import type { LineageView, LogView, TimelineEntry } from '../logs/types.js';
 
 function n(v: number, approx: boolean): string {
@@ -59,7 +60,7 @@ function lineageTable(l: LineageView, chalk: ChalkInstance, readOf: ReadOf | und
   let k = 0;
   for (const r of reqs) {
     cellsOf(r).forEach((cell, c) => (widths[c] = Math.max(widths[c]!, [...cell].length)));
-    keep[k] = k === 0 || k === reqs.length - 1 || r.divergence !== undefined ? 1 : 0;
+    keep[k] = k === 0 || k === reqs.length - 1 || r.divergence !== undefined || (r.providerDiagnostics !== undefined && r.providerDiagnostics.type !== 'none' && r.providerDiagnostics.type !== 'cache_hit') ? 1 : 0;
     if (r.approx) approx = true;
     k++;
   }
@@ -82,6 +83,7 @@ function lineageTable(l: LineageView, chalk: ChalkInstance, readOf: ReadOf | und
       const read = readOf?.(r.file, r.index);
       if (read !== undefined && read < r.reusedTokens) out.push(indent + chalk.dim(`shared ${n(r.reusedTokens, r.approx)} · read ${n(read, r.approx)}: the cache model reads only up to a live cache entry (breakpoint, minimum, TTL, granularity)`));
       if (r.divergence?.excerpt) out.push(indent + chalk.dim(r.divergence.excerpt));
+      if (r.providerDiagnostics) out.push(indent + chalk.dim(describeProviderDiagnostics(r.providerDiagnostics)));
       k++;
       continue;
     }
@@ -112,6 +114,12 @@ export function renderTimeline(logs: LogView, chalk: ChalkInstance, readOf?: Rea
   const shown = tables.slice(0, MAX_LINEAGE_TABLES);
   const out: string[] = [];
   for (const l of shown) out.push(...lineageTable(l, chalk, readOf));
+  const pd = logs.summary.providerDiagnostics;
+  if (pd) {
+    out.push(chalk.dim(`provider cache diagnostics vs kvlint's cause: the same change on ${pd.agree.toLocaleString('en-US')} of ${pd.compared.toLocaleString('en-US')} requests`));
+    for (const d of pd.disagreements.slice(0, 5)) out.push(chalk.dim(`  ${d.file}:${d.line}  provider: ${d.provider}; kvlint: ${d.kvlint}`));
+    out.push('');
+  }
   const rest = logs.lineages.filter((l) => !shown.includes(l));
   if (rest.length > 0) {
     const approx = rest.some((l) => some(l.requests, (r) => r.approx));

@@ -20,6 +20,7 @@ import { loadRules } from '../engine/registry.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
 import { getPath, isSynthetic } from './api/common.js';
 import { Batcher } from './batcher.js';
+import { countAgreement, emptyAgreement, providerLevel } from './provider-diagnostics.js';
 import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
 import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
 import { totalInput } from './usage.js';
@@ -164,6 +165,8 @@ interface FindingGroup {
   sessions: Set<string>;
   lost: number;
   approx: boolean;
+  /** the provider's own diagnostics reported a miss at one of its requests */
+  confirmed: boolean;
 }
 
 /** The TTL that applies to a request, in seconds, or undefined when no TTL gap is modelled. */
@@ -399,6 +402,7 @@ function groupDiagnostic(g: FindingGroup): Diagnostic {
   if (div.segment >= 0) d.segment = div.label;
   if (div.note) d.note = div.note;
   if (g.approx) d.approx = true;
+  if (g.confirmed) d.providerConfirmed = true;
   return d;
 }
 
@@ -441,6 +445,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
   const outOfShardPrev = new Map<string, PrevState>();
   const index = new PrefixIndex((seq, k) => kept.get(seq)?.input.segments[k]?.text);
   const groups = new Map<string, FindingGroup>();
+  const agreement = emptyAgreement();
   let nextSeq = 0;
   let textRead = 0;
   const textBudget = opts.textBudget ?? TEXT_BUDGET;
@@ -494,6 +499,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         ...(opts.cacheScope !== undefined && opts.cacheScope !== FILE_SCOPE ? { scopeOf: (record: unknown) => scopeOf(record, opts.cacheScope!) } : {}),
         onFileNote: (n) => notes.push(n),
         onBytes: (n) => (fileBytes = n),
+        siblings: inputs,
       })) {
         if (out.kind === 'skip') {
           summary.skipped[out.reason] = (summary.skipped[out.reason] ?? 0) + 1;
@@ -573,13 +579,17 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     const key = `${rule.code}\u0000${div.label}\u0000${lineInSegment}`;
     let g = groups.get(key);
     if (!g) {
-      g = { rule, severity, messageId, first: { req, div }, occurrences: [], sessions: new Set(), lost: 0, approx };
+      g = { rule, severity, messageId, first: { req, div }, occurrences: [], sessions: new Set(), lost: 0, approx, confirmed: false };
       groups.set(key, g);
     }
     g.occurrences.push({ file: req.file, line: req.line, request: req.index, lineage: req.lineage });
     g.sessions.add(req.lineage);
     g.lost += lost;
     if (approx) g.approx = true;
+    if (req.diagnostics) {
+      const said = providerLevel(req.diagnostics);
+      if (said !== undefined && said !== 'none') g.confirmed = true;
+    }
     return `${g.first.req.file}\u0000${g.first.req.line}\u0000${rule.code}`;
   }
 
@@ -669,6 +679,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (req.model) entry.model = req.model;
     if (req.usage) entry.usage = req.usage;
     if (rec.notes) entry.notes = rec.notes;
+    if (req.diagnostics) entry.providerDiagnostics = req.diagnostics;
     if (prev && state?.prev === prev) entry.previous = prev.timelineIndex;
     if (prior && prior.seq !== prev?.seq) entry.prior = { lineage: priorLineage, file: fileOf[prior.seq] ?? '', line: lineOf[prior.seq] ?? 0 };
 
@@ -698,6 +709,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       }
       entry.lostTokens = lost;
       if (div) entry.divergence = div;
+      if (req.diagnostics && reported) countAgreement(agreement, req.diagnostics, div, div && div.segment >= 0 ? input.segments[div.segment]?.level : undefined, req);
       if (div && isBreak(div.cause)) {
         if (state) state.timeline.breaks++;
         // every shard finds every finding (its requests may be in any lineage); each is reported by the
@@ -766,6 +778,6 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
   const states = [...lineages.values()];
   const first = new Map(states.map((s) => [s.timeline, s.first]));
   const diagnostics = [...groups.values()].filter((g) => inShard(g.first.req.lineage, opts.shard)).map(groupDiagnostic);
-  const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx });
+  const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx }, agreement);
   return { analysis, timelines: store.transport() };
 }

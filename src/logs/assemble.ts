@@ -4,6 +4,7 @@ import type { InputProblem } from '../errors.js';
 import type { Diagnostic } from '../model.js';
 import { compareDiagnostics } from '../report.js';
 import type { LineageTimeline, LogAnalysis, LogFileSummary } from './types.js';
+import { DISAGREEMENTS_KEPT, type ProviderAgreement } from './provider-diagnostics.js';
 
 /**
  * What the order and the sums need when the timelines' entries are not in `requests` yet (they are still
@@ -14,8 +15,22 @@ export interface CompactFacts {
   approx: boolean;
 }
 
+/** Provider diagnostics agreement with its disagreements in file order, the first few kept. */
+function orderAgreement(a: ProviderAgreement | undefined, fileOrder: Map<string, number>): ProviderAgreement | undefined {
+  if (!a || a.compared === 0) return undefined;
+  const disagreements = [...a.disagreements].sort((x, y) => (fileOrder.get(x.file) ?? -1) - (fileOrder.get(y.file) ?? -1) || x.line - y.line).slice(0, DISAGREEMENTS_KEPT);
+  return { compared: a.compared, agree: a.agree, disagreements };
+}
+
 /** Lineages by their first request (file order, then place in file); findings by position; sums recounted. */
-export function assembleAnalysis(files: LogFileSummary[], lineages: LineageTimeline[], diagnostics: Diagnostic[], problems: InputProblem[], compact?: CompactFacts): LogAnalysis {
+export function assembleAnalysis(
+  files: LogFileSummary[],
+  lineages: LineageTimeline[],
+  diagnostics: Diagnostic[],
+  problems: InputProblem[],
+  compact?: CompactFacts,
+  providerDiagnostics?: ProviderAgreement,
+): LogAnalysis {
   const fileOrder = new Map(files.map((f, i) => [f.file, i]));
   const firstOf = compact?.first ?? ((t: LineageTimeline) => t.requests[0]);
   const first = (t: LineageTimeline): [number, number] => {
@@ -44,6 +59,7 @@ export function assembleAnalysis(files: LogFileSummary[], lineages: LineageTimel
       lostTokens: timelines.reduce((a, t) => a + t.lostTokens, 0),
       approx: compact ? compact.approx : timelines.some((t) => t.requests.some((r) => r.approx)),
       skipped,
+      ...(orderAgreement(providerDiagnostics, fileOrder) ? { providerDiagnostics: orderAgreement(providerDiagnostics, fileOrder)! } : {}),
     },
   };
 }

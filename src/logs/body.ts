@@ -2,8 +2,8 @@
 // gzip, pydantic-ai `parsed_body`, and server-sent-event streams.
 import { gunzipSync } from 'node:zlib';
 import { isObject } from './api/common.js';
-import { parseSseEvents, usageFromResponse, usageFromSse } from './usage.js';
-import type { ReportedUsage } from '../model.js';
+import { cacheDiagnosticsFrom, cacheDiagnosticsFromSse, parseSseEvents, usageFromResponse, usageFromSse } from './usage.js';
+import type { ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 
 /** A decoded body: its JSON value when it is JSON, its SSE events when it is a stream, else its text. */
 export interface DecodedBody {
@@ -56,5 +56,12 @@ export function decodeBody(body: unknown, parsed?: unknown): DecodedBody {
 export function usageFromDecoded(d: DecodedBody): ReportedUsage | undefined {
   if (d.json !== undefined) return usageFromResponse(d.json);
   if (d.events) return usageFromSse(d.events);
+  return undefined;
+}
+
+/** The provider's cache diagnostics in a decoded response body (JSON or SSE). */
+export function diagnosticsFromDecoded(d: DecodedBody): ProviderCacheDiagnostics | undefined {
+  if (d.json !== undefined) return cacheDiagnosticsFrom(d.json);
+  if (d.events) return cacheDiagnosticsFromSse(d.events);
   return undefined;
 }

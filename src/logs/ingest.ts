@@ -3,12 +3,15 @@
 import { KvlintError } from '../errors.js';
 import { bodyRecord, parsePairsDocument } from './formats/bodies.js';
 import { createClaudeCodeAdapter } from './formats/claude-code.js';
+import { createCodexAdapter } from './formats/codex.js';
+import { createLangfuseIngestionAdapter } from './formats/langfuse-ingestion.js';
+import { BATCH_COUNTERPART, createBatchInputAdapter, createBatchResultsAdapter, isBatchFormat, isBatchResults, readBatchIds, readBatchResults, type BatchFormat } from './formats/batch.js';
 import { bfclRecord, mtbenchRecord, sharegptRecord } from './formats/conversations.js';
 import { parseHar } from './formats/har.js';
 import { observabilityRecord } from './formats/observability.js';
 import { parseSpans } from './formats/spans.js';
 import { parseVcrJson, parseVcrYaml } from './formats/vcr.js';
-import { documentItems } from './json-positions.js';
+import { arrayElementLines, documentItems } from './json-positions.js';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_DOCUMENT_LIMIT, readDocument, readHead, readLines, readLinesThreaded, type StreamIssue } from './read.js';
 import { sniffLog } from './sniff.js';
@@ -17,7 +20,7 @@ import { DEFAULT_LIMITS, findExcessDepth, formatSize, valueDepthExceeds } from '
 import type { AdapterOutput, LogFormat } from './types.js';
 
 /** Formats read line by line (never whole). */
-const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
+const LINE_FORMATS: ReadonlySet<LogFormat> = new Set(['request-jsonl', 'request-response-pairs', 'claude-code', 'codex-rollout', 'openai-batch', 'openai-batch-output', 'anthropic-batch', 'anthropic-batch-results', 'langfuse-ingestion', 'mtbench', 'bfcl', 'sharegpt', 'litellm', 'langfuse']);
 
 export interface IngestOptions {
   documentLimit?: number;
@@ -30,6 +33,43 @@ export interface IngestOptions {
   onBytes?: (bytesRead: number) => void;
   /** the cache scope of a JSONL record (--cache-scope), set on each request it holds */
   scopeOf?: (record: unknown) => string | undefined;
+  /** the other files of the run: a batch input pairs with the results files among them, and back */
+  siblings?: ReadonlyArray<{ abs: string; rel: string }>;
+}
+
+/**
+ * Formats of the run's files as batch files see them, by path, size and modification time: a batch
+ * split into many input and output files would otherwise sniff every file once per batch file.
+ */
+const siblingFormats = new Map<string, LogFormat | undefined>();
+
+async function siblingFormat(s: { abs: string; rel: string }, maxLineBytes: number | undefined): Promise<LogFormat | undefined> {
+  const st = await stat(s.abs).catch(() => undefined);
+  const key = `${s.abs}\u0000${st?.size ?? -1}\u0000${st?.mtimeMs ?? -1}`;
+  if (siblingFormats.has(key)) return siblingFormats.get(key);
+  const format = await detectLogFormat(s.abs, s.rel, maxLineBytes).catch(() => undefined);
+  if (siblingFormats.size >= 4096) siblingFormats.clear(); // bounded: a long-lived process meets many files
+  siblingFormats.set(key, format);
+  return format;
+}
+
+type LineAdapter = { record(v: unknown, line: number): AdapterOutput[]; end?(): { notes: string[] } };
+
+/**
+ * The adapter of a batch file. An input file reads the results among the run's other files first (by
+ * custom_id); a results file only checks its ids against the inputs, since the inputs' requests carry
+ * the results. A results file given alone is refused: it holds no prompt.
+ */
+async function batchAdapter(rel: string, format: BatchFormat, opts: IngestOptions): Promise<LineAdapter> {
+  const want = BATCH_COUNTERPART[format];
+  const files: Array<{ abs: string; rel: string }> = [];
+  for (const s of opts.siblings ?? []) {
+    if (s.rel === rel) continue;
+    if ((await siblingFormat(s, opts.maxLineBytes)) === want) files.push(s);
+  }
+  if (isBatchResults(format)) return createBatchResultsAdapter(rel, files.length ? await readBatchIds(files, opts.maxLineBytes) : undefined);
+  const results = files.length ? await readBatchResults(files, opts.maxLineBytes) : undefined;
+  return createBatchInputAdapter(rel, format as 'openai-batch' | 'anthropic-batch', results);
 }
 
 /** Rejection reasons for things that look like logs but cannot be analyzed. */
@@ -131,6 +171,31 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
       else for (const it of doc.items) yield* observabilityRecord(it.value, rel, it.line);
       return;
     }
+    case 'openai-batch':
+    case 'openai-batch-output':
+    case 'anthropic-batch':
+    case 'anthropic-batch-results': {
+      // a pretty-printed batch: the Message Batches create body `{requests: […]}`, or an array of lines
+      const adapter = await batchAdapter(rel, format, opts);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else if (doc.items.length === 1 && doc.items[0]!.value !== null && typeof doc.items[0]!.value === 'object' && Array.isArray((doc.items[0]!.value as { requests?: unknown }).requests)) {
+        const reqs = (doc.items[0]!.value as { requests: unknown[] }).requests;
+        const lines = arrayElementLines(text, 'requests');
+        for (const [i, r] of reqs.entries()) yield* adapter.record(r, lines[i] ?? 1);
+      } else for (const it of doc.items) yield* adapter.record(it.value, it.line);
+      for (const n of adapter.end?.().notes ?? []) opts.onFileNote?.(n);
+      return;
+    }
+    case 'langfuse-ingestion': {
+      const adapter = createLangfuseIngestionAdapter(rel);
+      const doc = documentItems(text);
+      if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
+      else if (doc.items.length === 1) yield* adapter.record(doc.items[0]!.value, 1, arrayElementLines(text, 'batch'));
+      else for (const it of doc.items) yield* adapter.record(it.value, it.line);
+      yield* adapter.end();
+      return;
+    }
     case 'sharegpt': {
       const doc = documentItems(text);
       if ('error' in doc) yield { kind: 'bad', line: 1, message: doc.error };
@@ -145,7 +210,9 @@ export async function* ingestLog(abs: string, rel: string, format: LogFormat, op
 
 async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: IngestOptions): AsyncGenerator<AdapterOutput> {
   const issues: StreamIssue[] = [];
-  const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : undefined;
+  const cc = format === 'claude-code' ? createClaudeCodeAdapter(rel) : format === 'codex-rollout' ? createCodexAdapter(rel) : undefined;
+  const batch = isBatchFormat(format) ? await batchAdapter(rel, format, opts) : undefined;
+  const ingestion = format === 'langfuse-ingestion' ? createLangfuseIngestionAdapter(rel) : undefined;
   let ordinal = 0;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_LIMITS.maxLineBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
@@ -154,7 +221,17 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
   function* recordOutputs(v: unknown, line: number): Generator<AdapterOutput> {
     switch (format) {
       case 'claude-code':
+      case 'codex-rollout':
         yield* cc!.record(v, line);
+        break;
+      case 'openai-batch':
+      case 'openai-batch-output':
+      case 'anthropic-batch':
+      case 'anthropic-batch-results':
+        yield* batch!.record(v, line);
+        break;
+      case 'langfuse-ingestion':
+        yield* ingestion!.record(v, line);
         break;
       case 'sharegpt':
         yield* sharegptRecord(v, rel, line, ordinal++);
@@ -215,6 +292,8 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
     }
   }
   if (cc) yield* cc.end();
+  for (const n of batch?.end?.().notes ?? []) opts.onFileNote?.(n);
+  if (ingestion) yield* ingestion.end();
   for (const i of issues) {
     opts.onFileNote?.(i.message, i.line);
     yield { kind: 'bad', line: i.line + 1, message: i.message };

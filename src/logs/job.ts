@@ -7,10 +7,12 @@ import type { RuleSettings } from '../engine/rule.js';
 import type { Engine } from '../project/cache-params.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
-import { loadPriceTable, withConfigPrices } from '../project/prices.js';
+import { canonicalModelId, loadPriceTable, withConfigPrices } from '../project/prices.js';
 import { setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
+import { batchPriceNote } from './batch-prices.js';
+import { isBatchFormat } from './formats/batch.js';
 import { openLogJobResult, type CompactLogJobResult } from './job-result.js';
 import type { LogView } from './types.js';
 import type { Shard } from '../shard.js';
@@ -72,6 +74,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
   const problems: InputProblem[] = [];
+  /** (provider, canonical model) of requests sent through a Batch API */
+  const batched = new Set<string>();
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
     tokenizer: await loadTokenizer(job.tokenizerModel),
     ...(job.ttlSeconds !== undefined ? { ttlSeconds: job.ttlSeconds } : {}),
@@ -84,13 +88,20 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     rules,
     settingsFor: (file) => settings.get(file),
     ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
-    onRequest: (req, input, entry, facts) => projector.add(req, input, entry, facts),
+    onRequest: (req, input, entry, facts) => {
+      if (isBatchFormat(req.format) && req.model) batched.add(`${req.provider}\u0000${canonicalModelId(req.model)}`);
+      projector.add(req, input, entry, facts);
+    },
     ...(onProgress ? { onProgress } : {}),
   });
   // summed on the thread that prints them, from rows packed here (see src/logs/job-result.ts)
   // the findings this run reports (a shard reports those whose first request is in its lineages)
   const reportedFindings = new Set(analysis.diagnostics.map((d) => `${d.file}\u0000${d.line}\u0000${d.code}`));
   const projection = projector.finishPacked(analysis.summary.approx, (code) => lookup(code)?.id, reportedFindings);
+  // batches are billed at their own rates: each batched model's target says what the table knows of them
+  for (const t of projection?.targets ?? []) {
+    if (batched.has(`${t.provider}\u0000${canonicalModelId(t.model)}`)) t.assumptions.push(batchPriceNote(prices, t.provider, t.model));
+  }
   // each log finding learns what fixing it is worth, so findings can be sorted by money; and severity is
   // certainty: a proven difference that costs no cached tokens (nothing after it is read from the cache)
   // is not an error
@@ -98,7 +109,8 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   for (const d of analysis.diagnostics) {
     const f = worth.get(`${d.file}\u0000${d.line}\u0000${d.code}`);
     if (f) d.savedMicro = f.savedMicro;
-    const free = (f !== undefined && f.readDelta !== undefined && f.readDelta <= 0) || d.tokensAtRisk === 0;
+    // the replay says fixing it reads nothing more, and the provider did not say otherwise
+    const free = !d.providerConfirmed && ((f !== undefined && f.readDelta !== undefined && f.readDelta <= 0) || d.tokensAtRisk === 0);
     if (free && d.severity === 'error') {
       d.severity = 'warning';
       d.message += '; it costs no cached tokens here (nothing after it is read from the cache), so it is not an error';

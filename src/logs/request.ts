@@ -1,6 +1,6 @@
 // Turning a normalized body plus its log context into a KvRequest, including the lineage choice.
 import { createHash } from 'node:crypto';
-import type { KvRequest, ReportedUsage } from '../model.js';
+import type { KvRequest, ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 import { segmentHash } from '../prefix/hash.js';
 import { redactKey } from '../redact.js';
 import { isSynthetic, type NormalizedBody } from './api/common.js';
@@ -15,6 +15,7 @@ export interface RequestContext {
   lineage?: [source: string, value: string];
   requestId?: string;
   usage?: ReportedUsage;
+  diagnostics?: ProviderCacheDiagnostics;
   keyOrderUnknown?: boolean;
   notes?: string[];
   events?: LogEvent[];
@@ -61,6 +62,7 @@ export function makeRequestRecord(nb: NormalizedBody, ctx: RequestContext): Requ
   if (ctx.time !== undefined && Number.isFinite(ctx.time)) req.time = ctx.time;
   if (nb.autoCache) req.autoCache = true;
   if (ctx.usage) req.usage = ctx.usage;
+  if (ctx.diagnostics) req.diagnostics = ctx.diagnostics;
   if (ctx.keyOrderUnknown) req.keyOrderUnknown = true;
   if (ctx.requestId) req.requestId = ctx.requestId;
   const rec: RequestRecord = { kind: 'request', request: req };

@@ -11,7 +11,7 @@
 import { Buffer } from 'node:buffer';
 import { FlatRecords, flatRecordReader, float64, int32, StringIds, uint8, type FlatRecordsTransport } from '../columns.js';
 import { bytesOf, HASH_BYTES, writeHash } from '../prefix/hash-ids.js';
-import type { ReportedUsage } from '../model.js';
+import type { ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 import { LazyList } from '../list.js';
 import type { LineageTimeline, LogAnalysis, LogView, TimelineDivergence, TimelineEntry } from './types.js';
 
@@ -56,6 +56,8 @@ export interface TimelineTransport {
   records: FlatRecordsTransport;
   /** what few entries have, by entry */
   notes: Map<number, string[]>;
+  /** the provider's cache diagnostics, by entry (few logs carry them) */
+  providerDiagnostics: Map<number, ProviderCacheDiagnostics>;
   blocks: Map<number, Blocks>;
   /** the nearest prior, where it is not the previous request of the lineage */
   prior: Map<number, NonNullable<TimelineEntry['prior']>>;
@@ -86,6 +88,7 @@ export class TimelineStore {
   private readonly divergenceAt = int32();
   private readonly records = new FlatRecords();
   private readonly notes = new Map<number, string[]>();
+  private readonly providerDiagnostics = new Map<number, ProviderCacheDiagnostics>();
   private readonly blocks = new Map<number, Blocks>();
   private readonly prior = new Map<number, NonNullable<TimelineEntry['prior']>>();
   /** some entry's tokens are approximate */
@@ -121,6 +124,7 @@ export class TimelineStore {
     this.usageAt.push(e.usage ? this.records.add(e.usage) : NONE);
     this.divergenceAt.push(e.divergence ? this.records.add(e.divergence) : NONE);
     if (e.notes) this.notes.set(seq, e.notes);
+    if (e.providerDiagnostics) this.providerDiagnostics.set(seq, e.providerDiagnostics);
     if (h.blocks) this.blocks.set(seq, h.blocks);
     if (e.prior) this.prior.set(seq, e.prior);
     if (e.approx) this.approx = true;
@@ -161,6 +165,7 @@ export class TimelineStore {
       divergenceAt: this.divergenceAt.used(),
       records: this.records.transport(),
       notes: this.notes,
+      providerDiagnostics: this.providerDiagnostics,
       blocks: this.blocks,
       prior: this.prior,
     };
@@ -212,6 +217,8 @@ function entryAt(t: TimelineTransport, links: Buffer, record: (k: number) => obj
   if (usage !== NONE) e.usage = record(usage) as ReportedUsage;
   const notes = t.notes.get(seq);
   if (notes) e.notes = notes;
+  const pd = t.providerDiagnostics.get(seq);
+  if (pd) e.providerDiagnostics = pd;
   const previous = t.previous[seq]!;
   if (previous !== NONE) e.previous = previous;
   const prior = t.prior?.get(seq);

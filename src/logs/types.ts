@@ -1,9 +1,10 @@
 // Shapes of the request-log pipeline: detected formats, what adapters emit, and the analysis result
 // (per file, per lineage timeline, diagnostics) that formatters and `report.logs` carry.
 import type { InputProblem } from '../errors.js';
-import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
+import type { Diagnostic, KvRequest, ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 import type { DivergenceCause } from '../prefix/diff.js';
 import type { List } from '../list.js';
+import type { ProviderAgreement } from './provider-diagnostics.js';
 
 /** Every log format kvlint recognizes from content. `response-stream` is recognized only to be rejected. */
 export type LogFormat =
@@ -15,6 +16,12 @@ export type LogFormat =
   | 'openinference-spans'
   | 'vercel-ai-spans'
   | 'claude-code'
+  | 'codex-rollout'
+  | 'openai-batch'
+  | 'openai-batch-output'
+  | 'anthropic-batch'
+  | 'anthropic-batch-results'
+  | 'langfuse-ingestion'
   | 'sharegpt'
   | 'mtbench'
   | 'bfcl'
@@ -119,6 +126,8 @@ export interface TimelineEntry {
   lostTokens: number;
   divergence?: TimelineDivergence;
   usage?: ReportedUsage;
+  /** what the provider said about a cache miss of this request (KvRequest.diagnostics) */
+  providerDiagnostics?: ProviderCacheDiagnostics;
   notes?: string[];
   /**
    * The chained prefix hashes through each segment, delta-encoded against the previous request of the
@@ -173,6 +182,8 @@ export interface LogAnalysis {
     approx: boolean;
     /** skipped records over all files, by reason */
     skipped: Record<string, number>;
+    /** the provider's own cache diagnostics against kvlint's cause, where the log carries them */
+    providerDiagnostics?: ProviderAgreement;
   };
 }
 

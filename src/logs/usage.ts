@@ -1,7 +1,7 @@
 // Token usage from every field name providers and tracers use (providers.md §1.7, §2.5, §3.3, §4, Bedrock,
 // OTel GenAI, OpenInference, Vercel AI SDK), normalized to one meaning: `inputTokens` is the UNCACHED
 // input (Anthropic semantics), so total prompt tokens = inputTokens + cacheReadTokens + cacheWriteTokens.
-import type { ReportedUsage } from '../model.js';
+import type { ProviderCacheDiagnostics, ReportedUsage } from '../model.js';
 import { isObject } from './api/common.js';
 
 function num(v: unknown): number | undefined {
@@ -35,6 +35,8 @@ export function totalInput(u: ReportedUsage): number {
  */
 export function usageFromObject(u: unknown): ReportedUsage | undefined {
   if (!isObject(u)) return undefined;
+  const native = nativeUsage(u);
+  if (native) return native;
   // Gemini: promptTokenCount includes cached tokens.
   if ('promptTokenCount' in u || 'cachedContentTokenCount' in u) {
     const prompt = pick(u, 'promptTokenCount');
@@ -86,9 +88,46 @@ export function usageFromObject(u: unknown): ReportedUsage | undefined {
   return undefined;
 }
 
+/**
+ * OpenRouter's native counts (providers.md §9.4): `native_tokens_prompt_details.cached_tokens` and the
+ * other `native_tokens_*` fields are what the upstream provider reported and billed, so where they are
+ * present they win over the normalized `prompt_tokens_details.cached_tokens`. The prompt total counts
+ * cached tokens, as OpenRouter's normalized `prompt_tokens` does. Undefined when there are none.
+ */
+function nativeUsage(u: Record<string, unknown>): ReportedUsage | undefined {
+  const details = isObject(u.native_tokens_prompt_details) ? u.native_tokens_prompt_details : undefined;
+  const read = (details ? pick(details, 'cached_tokens') : undefined) ?? pick(u, 'native_tokens_cached');
+  const write = details ? pick(details, 'cache_write_tokens') : undefined;
+  const prompt = pick(u, 'native_tokens_prompt');
+  const output = pick(u, 'native_tokens_completion');
+  if (read === undefined && prompt === undefined) return undefined;
+  // fields the native ones leave out come from the normalized usage beside them
+  const rest = { ...u };
+  for (const k of Object.keys(rest)) if (k.startsWith('native_tokens_')) delete rest[k];
+  const base = usageFromObject(rest) ?? {};
+  const baseTotal = base.inputTokens !== undefined ? totalInput(base) : undefined;
+  const total = prompt ?? baseTotal;
+  const r = read ?? base.cacheReadTokens;
+  const w = write ?? base.cacheWriteTokens;
+  return clean({
+    inputTokens: total !== undefined ? total - (r ?? 0) - (w ?? 0) : undefined,
+    cacheReadTokens: r,
+    cacheWriteTokens: w,
+    outputTokens: output ?? base.outputTokens,
+  });
+}
+
 /** Usage from a whole response body (JSON object): `usage`, `usageMetadata`, or `response.usage`. */
 export function usageFromResponse(body: unknown): ReportedUsage | undefined {
   if (!isObject(body)) return undefined;
+  // OpenRouter generation records keep the native counts beside `usage`, not inside it
+  const native = Object.keys(body).filter((k) => k.startsWith('native_tokens_'));
+  if (native.length > 0) {
+    const merged: Record<string, unknown> = isObject(body.usage) ? { ...body.usage } : {};
+    for (const k of native) merged[k] = body[k];
+    const u = usageFromObject(merged);
+    if (u) return u;
+  }
   return (
     usageFromObject(body.usage) ??
     usageFromObject(body.usageMetadata) ??
@@ -160,4 +199,51 @@ export function usageFromAttributes(a: Record<string, unknown>): ReportedUsage |
     cacheWriteTokens: write,
     outputTokens: output,
   });
+}
+
+function count(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined ? Math.max(0, n) : undefined;
+}
+
+/**
+ * The provider's own cache diagnostics in a response body (providers.md §9.2-9.3): Anthropic
+ * `diagnostics.cache_miss_reason` (on the message, or on `message_start`'s message when streamed) and
+ * OpenAI Responses `prompt_cache_diagnostics` (on the response, or `response.completed`'s response).
+ * Undefined when the body has neither.
+ */
+export function cacheDiagnosticsFrom(body: unknown): ProviderCacheDiagnostics | undefined {
+  if (!isObject(body)) return undefined;
+  const d = body.diagnostics;
+  if (isObject(d) && 'cache_miss_reason' in d) {
+    const r = d.cache_miss_reason;
+    if (r === null) return { provider: 'anthropic', type: 'none' };
+    if (isObject(r)) {
+      const out: ProviderCacheDiagnostics = { provider: 'anthropic', type: typeof r.type === 'string' ? r.type : null };
+      const missed = count(r.cache_missed_input_tokens);
+      if (missed !== undefined) out.missedTokens = missed;
+      return out;
+    }
+  }
+  const p = body.prompt_cache_diagnostics;
+  if (isObject(p)) {
+    const out: ProviderCacheDiagnostics = { provider: 'openai', type: typeof p.type === 'string' ? p.type : null };
+    const missed = count(p.cache_missed_tokens);
+    if (missed !== undefined) out.missedTokens = missed;
+    const reusable = count(p.comparison_reusable_tokens);
+    if (reusable !== undefined) out.reusableTokens = reusable;
+    if (typeof p.reason === 'string') out.reason = p.reason;
+    return out;
+  }
+  // wrappers: a stored response under `response` / `message` (Batch results, streamed events)
+  if (isObject(body.response)) return cacheDiagnosticsFrom(body.response);
+  if (isObject(body.message)) return cacheDiagnosticsFrom(body.message);
+  return undefined;
+}
+
+/** Cache diagnostics in a streamed response: the last event that carries them. */
+export function cacheDiagnosticsFromSse(events: readonly unknown[]): ProviderCacheDiagnostics | undefined {
+  let out: ProviderCacheDiagnostics | undefined;
+  for (const ev of events) out = cacheDiagnosticsFrom(ev) ?? out;
+  return out;
 }

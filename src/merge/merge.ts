@@ -10,6 +10,7 @@ import { KvlintError, type InputProblem } from '../errors.js';
 import { assembleAnalysis } from '../logs/assemble.js';
 import type { LineageTimeline, LogAnalysis, LogFileSummary } from '../logs/types.js';
 import type { Diagnostic } from '../model.js';
+import { mergeAgreements } from '../logs/provider-diagnostics.js';
 import {
   summarizeProjection,
   type CalibrationEntry,
@@ -143,7 +144,8 @@ function mergeLogs(inputs: readonly NamedReport[], sharded: boolean): LogAnalysi
     parts.map((p) => p.logs.problems),
     sharded,
   );
-  return assembleAnalysis([...files.values()], lineages, diagnostics, problems);
+  const agreements = parts.flatMap((p) => (p.logs.summary.providerDiagnostics ? [p.logs.summary.providerDiagnostics] : []));
+  return assembleAnalysis([...files.values()], lineages, diagnostics, problems, undefined, agreements.length ? mergeAgreements(agreements) : undefined);
 }
 
 function mergeProjection(inputs: readonly NamedReport[], fileOrder: Map<string, number>): Projection | undefined {
@@ -170,7 +172,11 @@ function mergeProjection(inputs: readonly NamedReport[], fileOrder: Map<string, 
         throw new KvlintError('KVE101', `${name} prices ${t.model} with ${t.price} (${t.regime}), another report with ${got.price} (${got.regime})`, {
           hint: 'merge reports run with the same prices and options',
         });
-      } else got.requests += t.requests;
+      } else {
+        got.requests += t.requests;
+        // a note that holds for some of the target's requests (e.g. those sent through a Batch API) may be in any shard
+        for (const a of t.assumptions) if (!got.assumptions.includes(a)) got.assumptions.push(a);
+      }
     }
     for (const u of p.unpriced) unpriced.set(u.model, (unpriced.get(u.model) ?? 0) + u.requests);
     for (const c of p.calibration) {

@@ -265,7 +265,9 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   const same = opts.sameLineage !== false;
   const done = (d: Omit<PrefixDiff, 'ruleId' | 'code' | 'lostTokens'> & { lostTokens?: number }): PrefixDiff => {
     const out: PrefixDiff = { ...d, lostTokens: d.lostTokens ?? Math.max(0, totalA - d.reusableTokens) };
-    const rule = isBreak(d.cause) ? opts.rules?.ruleFor(d.cause)?.rule : undefined;
+    // a rule turned off by config names nothing, in the timeline as in the findings
+    const pair = isBreak(d.cause) ? opts.rules?.ruleFor(d.cause) : undefined;
+    const rule = pair && pair.severity !== 'off' ? pair.rule : undefined;
     if (rule) {
       out.ruleId = rule.id;
       out.code = rule.code;

@@ -176,6 +176,7 @@ export function priceRowFromFlag(spec: string, provider = 'anthropic'): PriceRow
     cache_write_5m: 'cache_write_5m_per_mtok',
     cache_write_1h: 'cache_write_1h_per_mtok',
     cache_read: 'cache_read_per_mtok',
+    storage: 'cache_storage_per_mtok_hour',
     min: 'min_cacheable_tokens',
   };
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {

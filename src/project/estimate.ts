@@ -13,7 +13,7 @@ import { replay } from '../simulate/replay.js';
 import type { SimOutcome, SimRequest } from '../simulate/types.js';
 import { isEngine, type CacheParams } from './cache-params.js';
 import { priceOutcome, round1, savings, toOutcome, type Outcome, type Savings, type Totals } from './cost.js';
-import { toMicro } from './money.js';
+import { cost, toMicro } from './money.js';
 import { predictPrefillMs, type ModelShape } from './ttft-model.js';
 import type { GpuCalibration } from './ttft.js';
 import { VLLM_BLOCK_TOKENS } from '../simulate/vllm.js';
@@ -144,13 +144,59 @@ function repeatedTotals(first: Outcome, steady: Outcome, n: number, output: numb
   };
 }
 
+/** Gemini explicit caching's default lifetime: one hour when the cache is created without a TTL (providers.md §3.2). */
+export const EXPLICIT_DEFAULT_TTL_S = 3600;
+
+/**
+ * Gemini explicit caching (`cachedContent`, providers.md §3.2): the prefix is put in a cache object once
+ * (billed as input), every request reads it at the cached price — the first one too — and the object is
+ * billed for storage per token-hour while it exists: its TTL, or the workload's span when that is longer
+ * (the TTL is extended to cover it). Storage is added to the write cost.
+ */
+function explicitEstimate(w: Workload, params: CacheParams, storagePerMtokHour: number, ttft: { shape: ModelShape; gpu: GpuCalibration }, ttlSeconds: number | undefined): Estimate {
+  const out = w.outputTokens ?? 0;
+  const total = w.prefixTokens + w.suffixTokens;
+  if (w.prefixTokens < params.minTokens) {
+    throw new KvlintError('KVE101', `an explicit cache needs at least ${params.minTokens.toLocaleString('en-US')} tokens for ${params.ref.model}; --prefix-tokens is ${w.prefixTokens.toLocaleString('en-US')}`);
+  }
+  const ttl = ttlSeconds ?? EXPLICIT_DEFAULT_TTL_S;
+  const span = w.intervalSeconds !== undefined ? (w.requests - 1) * w.intervalSeconds : 0;
+  const hours = Math.max(ttl, span) / 3600;
+  // pico-dollars: tokens × hours × (USD per M token-hours) × 1e6 pico per micro
+  const storagePico = BigInt(Math.round(w.prefixTokens * hours * storagePerMtokHour * 1e6));
+  const ms = (read: number): number => predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(read, total - 1), Math.max(1, total - read));
+  const each: SimOutcome = { seq: 1, total, read: w.prefixTokens, write5m: 0, write1h: 0, uncached: w.suffixTokens };
+  const steady = toOutcome(each, priceOutcome(each, params, out, ms(w.prefixTokens)));
+  const create = cost(w.prefixTokens, params.rates.input) + storagePico;
+  const first: Outcome = { ...steady, write: w.prefixTokens, pico: { ...steady.pico, write: Number(create) } };
+  const cold = (): Outcome => {
+    const c: SimOutcome = { seq: 0, total, read: 0, write5m: 0, write1h: 0, uncached: total };
+    return toOutcome(c, priceOutcome(c, params, out, predictPrefillMs(ttft.shape, ttft.gpu.coefficients, 0, total)));
+  };
+  const colds: [Outcome, Outcome] = [cold(), cold()];
+  const uncached = repeatedTotals(colds[0], colds[1], w.requests - 1, out, colds);
+  const cached = repeatedTotals(first, steady, w.requests - 1, out, colds);
+  const assumptions = [
+    ...params.assumptions.filter((a) => !a.startsWith('Gemini implicit')),
+    `Gemini explicit cache: the ${w.prefixTokens.toLocaleString('en-US')}-token prefix is cached once (billed as input) and stored for ${hours.toFixed(2)} h at $${storagePerMtokHour} per million token-hours = ${formatMicro(storagePico)} (in the write cost); every request reads it`,
+  ];
+  if (ttlSeconds === undefined) assumptions.push(`no --ttl: the cache lives ${EXPLICIT_DEFAULT_TTL_S / 3600} h (the API's default), or as long as the workload when that is longer`);
+  if (w.outputTokens === undefined) assumptions.push('no --output-tokens: output not priced');
+  return { workload: w, uncached, cached, savings: savings(uncached, cached), assumptions };
+}
+
+function formatMicro(pico: bigint): string {
+  return `$${(Number(toMicro(pico)) / 1e6).toFixed(4)}`;
+}
+
 export function estimate(
   w: Workload,
   params: CacheParams,
   ttft: { shape: ModelShape; gpu: GpuCalibration },
-  opts: { ttlSeconds?: number; kvBudgetTokens?: number; blockTokens?: number } = {},
+  opts: { ttlSeconds?: number; kvBudgetTokens?: number; blockTokens?: number; explicitStoragePerMtokHour?: number } = {},
 ): Estimate {
   validateWorkload(w);
+  if (opts.explicitStoragePerMtokHour !== undefined) return explicitEstimate(w, params, opts.explicitStoragePerMtokHour, ttft, opts.ttlSeconds);
   const out = w.outputTokens ?? 0;
   const [first, steady] = isEngine(params.regime)
     ? engineOutcomes(w, params, opts)

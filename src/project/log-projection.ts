@@ -426,7 +426,8 @@ export class LogProjector {
     const members = new Map<string, number>();
     for (const [seq, key] of this.findingOf) if (this.recorded.hasFix(seq) && (!reportedFindings || reportedFindings.has(key))) members.set(key, (members.get(key) ?? 0) + 1);
     const pricedFindings = [...members].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FINDINGS_PRICED);
-    const pricedRows = kept.filter((x) => rowOf[x]! >= 0);
+    // a finding's worth is over all traffic, the other shards' requests included: a fix changes what they read too
+    const pricedRows = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
     const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
     const nowRows = pricedRows.map((x) => withOutput(x, outcomeAt(nowRun, x)));
     const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
@@ -435,7 +436,7 @@ export class LogProjector {
       run(
         (x) => this.findingOf.get(x.seq) === key,
         (seq, o) => {
-          if (rowOf[seq]! >= 0 && !sameAsAt(o, nowRun, seq)) fixedOne.set(seq, o);
+          if (!sameAsAt(o, nowRun, seq)) fixedOne.set(seq, o);
         },
       );
       const fixedRows = pricedRows.map((x, k) => ({ outputTokens: nowRows[k]!.outputTokens, o: fixedOne.get(x) ?? nowRows[k]!.o }));

@@ -142,6 +142,10 @@ const PRICE_FIELDS = [
   'min_cacheable_tokens',
   'granularity_tokens',
   'ttl_seconds_default',
+  // Batch API rates, where a source gives them (src/logs/batch-prices.ts notes them)
+  'batch_input_per_mtok',
+  'batch_cache_read_per_mtok',
+  'batch_output_per_mtok',
 ] as const;
 
 /**

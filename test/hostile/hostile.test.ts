@@ -31,8 +31,12 @@ function runJson(args: string[], cwd: string): { report: JsonReport; code: numbe
   return { report: JSON.parse(r.stdout) as JsonReport, code: r.code, stderr: r.stderr };
 }
 
-/** Expected outcome per committed file: the problem (code, line, message) or the records that survive. */
-const CASES: Array<{ file: string; code?: string; line?: number; message?: RegExp; requests?: number; skipped?: Record<string, number>; format?: string }> = [
+/**
+ * Expected outcome per committed file: the problem (code, line, message) or the records that survive.
+ * `with` names files read in the same run (a batch results file is read with its input file), and
+ * `pairedRequests` the requests of that input file that must still be there.
+ */
+const CASES: Array<{ file: string; with?: string[]; code?: string; line?: number; message?: RegExp; requests?: number; pairedRequests?: number; skipped?: Record<string, number>; format?: string }> = [
   { file: 'utf16le.txt', format: 'text' },
   { file: 'utf16be.md', format: 'markdown' },
   { file: 'invalid-utf8.txt', code: 'KVE303', line: 2, message: /not valid UTF-8: invalid byte 0xe9 at line 2, column 4/ },
@@ -54,6 +58,35 @@ const CASES: Array<{ file: string; code?: string; line?: number; message?: RegEx
   { file: 'special-tokens.jsonl', requests: 2 },
   { file: 'special-tokens.txt', format: 'text' },
   { file: 'proto-keys.yaml', format: 'request' },
+  // newer log formats: a cut-off last line and a malformed record each cost one line, nothing around them
+  { file: 'codex-rollout-cut-off.jsonl', code: 'KVE306', line: 8, message: /last line is cut off/, requests: 2 },
+  { file: 'codex-rollout-malformed.jsonl', code: 'KVE306', line: 6, message: /invalid JSON/, requests: 2 },
+  { file: 'openai-batch-input.jsonl', requests: 3 },
+  { file: 'openai-batch-cut-off.jsonl', code: 'KVE306', line: 3, message: /last line is cut off/, requests: 2 },
+  { file: 'openai-batch-malformed.jsonl', code: 'KVE306', line: 2, message: /invalid JSON/, requests: 3 },
+  {
+    file: 'openai-batch-output-malformed.jsonl',
+    with: ['openai-batch-input.jsonl'],
+    code: 'KVE306',
+    line: 2,
+    message: /invalid JSON/,
+    pairedRequests: 3,
+    skipped: { 'batch result (read with its request, paired by custom_id)': 2 },
+  },
+  { file: 'anthropic-batch-requests.jsonl', requests: 3 },
+  { file: 'anthropic-batch-cut-off.jsonl', code: 'KVE306', line: 3, message: /last line is cut off/, requests: 2 },
+  { file: 'anthropic-batch-malformed.jsonl', code: 'KVE306', line: 2, message: /batch request q-x has no params object/, requests: 3 },
+  {
+    file: 'anthropic-batch-results-cut-off.jsonl',
+    with: ['anthropic-batch-requests.jsonl'],
+    code: 'KVE306',
+    line: 3,
+    message: /last line is cut off/,
+    pairedRequests: 3,
+    skipped: { 'batch result (read with its request, paired by custom_id)': 2 },
+  },
+  { file: 'langfuse-ingestion-cut-off.jsonl', code: 'KVE306', line: 2, message: /last line is cut off/, requests: 1 },
+  { file: 'langfuse-ingestion-malformed.jsonl', code: 'KVE306', line: 2, message: /Langfuse generation-create event 1 has no body/, requests: 3 },
 ];
 
 describe('committed hostile corpus', () => {
@@ -64,7 +97,7 @@ describe('committed hostile corpus', () => {
   for (const c of CASES) {
     it(`${c.file}: ${c.code ?? 'read'} ${c.message?.source ?? ''}`, () => {
       const t0 = Date.now();
-      const { report } = runJson([c.file], corpusDir);
+      const { report } = runJson([c.file, ...(c.with ?? [])], corpusDir);
       expect(Date.now() - t0).toBeLessThan(10_000);
       if (c.code) {
         const p = report.problems.find((x) => x.file === c.file && x.code === c.code);
@@ -74,6 +107,8 @@ describe('committed hostile corpus', () => {
       } else {
         expect(report.problems).toEqual([]);
       }
+      if (c.code) expect(report.problems.filter((x) => x.file === c.file), 'one error line, not more').toHaveLength(1);
+      if (c.pairedRequests !== undefined) expect(report.logs?.files.find((f) => f.file === c.with?.[0])?.requests).toBe(c.pairedRequests);
       if (c.format) expect(report.files.find((f) => f.file === c.file)?.format).toBe(c.format);
       if (c.requests !== undefined || c.skipped) {
         const lf = report.logs?.files.find((f) => f.file === c.file);

@@ -2,10 +2,10 @@
 // records (JSONL, a JSON array, or one pair object), plain or gzip.
 import { asString, isObject } from '../api/common.js';
 import { detectBodyApi, normalizeBody } from '../api/index.js';
-import { decodeBody, usageFromDecoded } from '../body.js';
+import { decodeBody, diagnosticsFromDecoded, usageFromDecoded } from '../body.js';
 import { documentItems } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
-import { usageFromObject, usageFromResponse } from '../usage.js';
+import { cacheDiagnosticsFrom, usageFromObject, usageFromResponse } from '../usage.js';
 import type { AdapterOutput } from '../types.js';
 
 /** True when a value is a `{request, response}` or `{body|request, usage}` record. */
@@ -37,10 +37,11 @@ export function bodyRecord(v: unknown, file: string, line: number, format: strin
   const ctx: Parameters<typeof makeRequestRecord>[1] = { file, line, format };
   if (pair) {
     const resp = v.response;
-    const usage =
-      usageFromObject(v.usage) ??
-      (isObject(resp) && ('body' in resp || 'parsed_body' in resp) ? usageFromDecoded(decodeBody(resp.body, resp.parsed_body)) : usageFromResponse(resp));
+    const decoded = isObject(resp) && ('body' in resp || 'parsed_body' in resp) ? decodeBody(resp.body, resp.parsed_body) : undefined;
+    const usage = usageFromObject(v.usage) ?? (decoded ? usageFromDecoded(decoded) : usageFromResponse(resp));
     if (usage) ctx.usage = usage;
+    const diagnostics = decoded ? diagnosticsFromDecoded(decoded) : cacheDiagnosticsFrom(resp);
+    if (diagnostics) ctx.diagnostics = diagnostics;
   }
   const time = toEpochMs(v.timestamp ?? v.time ?? v.created_at ?? v.startTime);
   if (time !== undefined) ctx.time = time;

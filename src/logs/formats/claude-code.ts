@@ -5,7 +5,7 @@
 import type { Segment } from '../../model.js';
 import { asArray, asString, isObject, makeSegment, modelSegment, renderBlocks, stripMarkers } from '../api/common.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
-import { usageFromObject } from '../usage.js';
+import { cacheDiagnosticsFrom, usageFromObject } from '../usage.js';
 import type { AdapterOutput, LogEvent } from '../types.js';
 
 const NOTE = 'Claude Code transcripts do not contain the system prompt or tool definitions: segments hold the message history, and breaks are read from the reported usage';
@@ -101,6 +101,8 @@ export function createClaudeCodeAdapter(file: string): { record(v: unknown, line
       if (requestId) ctx.requestId = requestId;
       const usage = usageFromObject(msg.usage);
       if (usage) ctx.usage = usage;
+      const diagnostics = cacheDiagnosticsFrom(msg);
+      if (diagnostics) ctx.diagnostics = diagnostics;
       const nb = {
         provider: 'anthropic',
         api: 'anthropic-messages',

@@ -11,7 +11,7 @@ import { asArray, asString, isObject } from '../api/common.js';
 import { normalizeOpenAiChat } from '../api/openai.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import type { AdapterOutput } from '../types.js';
-import { usageFromObject } from '../usage.js';
+import { cacheDiagnosticsFrom, usageFromObject } from '../usage.js';
 
 /** A LiteLLM StandardLoggingPayload, bare or wrapped. */
 export function isLitellmRecord(v: unknown): boolean {
@@ -60,6 +60,8 @@ export function litellmRecord(v: unknown, file: string, line: number): AdapterOu
   const resp = isObject(p.response) ? p.response : {};
   const usage = usageFromObject(resp.usage) ?? usageFromObject({ prompt_tokens: p.prompt_tokens, completion_tokens: p.completion_tokens });
   if (usage) ctx.usage = usage;
+  const diagnostics = cacheDiagnosticsFrom(resp);
+  if (diagnostics) ctx.diagnostics = diagnostics;
   const id = asString(p.id);
   if (id) ctx.requestId = id;
   return makeRequestRecord(nb, ctx);

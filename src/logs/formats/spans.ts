@@ -5,7 +5,7 @@ import { asArray, asString, isObject } from '../api/common.js';
 import { normalizeOpenAiChat } from '../api/openai.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
-import { usageFromAttributes } from '../usage.js';
+import { cacheDiagnosticsFrom, usageFromAttributes, usageFromResponse } from '../usage.js';
 import type { AdapterOutput, LogFormat } from '../types.js';
 
 function parseJson(v: unknown): unknown {
@@ -113,8 +113,13 @@ function spanToRecord(span: Record<string, unknown>, file: string, line: number)
   const nb = normalizeOpenAiChat(body, provider ?? 'unknown');
   nb.api = dialect;
   const ctx: Parameters<typeof makeRequestRecord>[1] = { file, line, format: dialect };
-  const usage = usageFromAttributes(a);
+  // OpenInference keeps the provider's response body as JSON text in `output.value`: its usage (with
+  // OpenRouter's native counts) and cache diagnostics are the provider's own words
+  const output = a['output.mime_type'] === 'application/json' || typeof a['output.value'] === 'string' ? parseJson(a['output.value']) : undefined;
+  const usage = usageFromAttributes(a) ?? usageFromResponse(output);
   if (usage) ctx.usage = usage;
+  const diagnostics = cacheDiagnosticsFrom(output);
+  if (diagnostics) ctx.diagnostics = diagnostics;
   const time = toEpochMs(span.startTime) ?? toEpochMs(a['ai.response.timestamp']);
   if (time !== undefined) ctx.time = time;
   const session = asString(a['session.id']) ?? asString(a['gen_ai.conversation.id']) ?? asString(a['ai.telemetry.metadata.sessionId']);

@@ -4,7 +4,7 @@
 import { aliasProblem, yaml } from '../../yaml.js';
 import { asString, isObject } from '../api/common.js';
 import { isGenerationPath, normalizeBody, providerFromUrl } from '../api/index.js';
-import { decodeBody, usageFromDecoded } from '../body.js';
+import { decodeBody, diagnosticsFromDecoded, usageFromDecoded } from '../body.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import type { AdapterOutput } from '../types.js';
@@ -57,6 +57,8 @@ export function interactionsToRecords(interactions: unknown[], lines: number[], 
     if (resp.error) notes.push(`response: ${resp.error}`);
     const ctx: Parameters<typeof makeRequestRecord>[1] = { file, line, format, notes };
     if (usage) ctx.usage = usage;
+    const diagnostics = diagnosticsFromDecoded(resp);
+    if (diagnostics) ctx.diagnostics = diagnostics;
     const respId = isObject(resp.json) ? asString(resp.json.id) : undefined;
     if (respId) ctx.responseId = respId;
     if (time !== undefined) ctx.time = time;
