@@ -198,6 +198,15 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   };
 }
 
+/** The reason src/logs/analyze.ts counts a record under when it could not be read (malformed, over a limit). */
+const MALFORMED_RECORD = 'malformed record';
+
+/** True when records were skipped and every one of them was malformed (or over a limit): none was read. */
+function allMalformed(skipped: Record<string, number>): boolean {
+  const reasons = Object.keys(skipped).filter((r) => (skipped[r] ?? 0) > 0);
+  return reasons.length > 0 && reasons.every((r) => r === MALFORMED_RECORD);
+}
+
 /** Why a log yielded no request: its rejection, or what its records were skipped for. */
 function notAnalyzed(f: { rejected?: string; skipped: Record<string, number> }): string {
   if (f.rejected) return `not analyzed: ${f.rejected}`;
@@ -390,9 +399,10 @@ export async function run(opts: RunOptions): Promise<Report> {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
     }
     for (const f of analysis.files) {
-      // Nothing in it was analyzed: the file is not checked, and the run cannot pass on it. Under --shard a
-      // file may hold no request of this shard; there only a file rejected whole counts.
-      if (f.rejected !== undefined || (f.requests === 0 && !opts.shard)) {
+      // Nothing in it could be read: the file is not checked, and the run cannot pass on it. Records skipped
+      // on purpose (not an LLM call, a batch result read with its request) were read; malformed or over-long
+      // ones were not. Under --shard a file may hold no request of this shard: only its rejection counts.
+      if (f.rejected !== undefined || (!opts.shard && f.requests === 0 && allMalformed(f.skipped))) {
         // one refused record already says why; several get a line for the file as a whole
         const own = problems.filter((p) => p.file === f.file).length;
         if (own !== 1) problems.push({ code: 'KVE308', file: f.file, message: notAnalyzed(f) });
