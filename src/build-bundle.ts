@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { packagePath } from './paths.js';
 
 /** Entry points: the CLI and the script of each kind of thread (the names must stay distinct). */
-const ENTRIES = ['cli.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js'];
+const ENTRIES = ['cli.js', 'logs/job-worker.js', 'logs/read-worker.js', 'tokenize/worker.js', 'normalize/source/source-worker.js'];
 
 const outdir = packagePath('dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });

@@ -70,10 +70,14 @@ export type TemplateSyntax =
   | 'fstring'
   | 'js-template'
   | 'json'
-  | 'yaml';
+  | 'yaml'
+  /** application source code: prompts assembled by SDK calls */
+  | 'python'
+  | 'typescript'
+  | 'javascript';
 
 /** What a file turned out to be after detection. */
-export type SourceKind = 'template' | 'tools' | 'log';
+export type SourceKind = 'template' | 'tools' | 'source' | 'log';
 
 /** A file read into memory with its line index. Logs are streamed and never become one of these. */
 export interface SourceFile {
@@ -88,10 +92,10 @@ export interface SourceFile {
   bom: boolean;
 }
 
-/** A template or tool file normalized into segments in the provider's render order. */
+/** A template or tool file (or one request a source file builds) normalized into segments in the provider's render order. */
 export interface PromptDoc {
   file: SourceFile;
-  kind: 'template' | 'tools';
+  kind: 'template' | 'tools' | 'source';
   syntax: TemplateSyntax;
   /** the detected format, e.g. `dotprompt`, `prompty`, `langchain-chat`, `openai-tools`, `mcp-tools-list` */
   format: string;

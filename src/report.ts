@@ -17,7 +17,7 @@ export interface RuleMeta {
 export interface FileResult {
   /** relative POSIX path */
   file: string;
-  kind: 'template' | 'tools' | 'log';
+  kind: 'template' | 'tools' | 'source' | 'log';
   /** detected format, e.g. `jinja`, `openai-tools`, `vcr-yaml` */
   format: string;
   diagnostics: Diagnostic[];

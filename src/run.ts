@@ -14,6 +14,8 @@ import { compareDiagnostics, countSeverities, summaryOf } from './report.js';
 import { discover, hasKnownExtension, type DiscoveredFile } from './ingest/discover.js';
 import { isInputProblem, readTextInput, sourceFromBuffer } from './ingest/read.js';
 import { parsePrompt, sniffPrompt } from './normalize/prompt/index.js';
+import { sourceLanguageOf } from './normalize/source/parser.js';
+import type { SourceDoc } from './normalize/source/index.js';
 import { loadTokenizer, type Tokenizer } from './tokenize/index.js';
 import { lintPrompt } from './engine/lint.js';
 import { loadRules, ruleIndex } from './engine/registry.js';
@@ -154,14 +156,27 @@ async function readConfig(opts: RunOptions): Promise<KvlintConfig | undefined> {
   return { ...config, file: path.relative(opts.cwd, file).split(path.sep).join('/') || file };
 }
 
+/** Source files read at once during a walk: enough to keep the disk busy, few enough to bound memory. */
+const SOURCE_READ_BATCH = 32;
+
 type Classified =
   | { kind: 'prompt'; rel: string; file: SourceFile; explicit: boolean }
+  /** `file` is dropped when the cheap look finds no SDK and no prompt: the text is not kept */
+  | { kind: 'source'; rel: string; file?: SourceFile }
   | { kind: 'log'; rel: string; abs: string }
   | { kind: 'problem'; problem: InputProblem }
   | { kind: 'skip' };
 
 /** Decides what one discovered file is: a request log (sniffed from content first), a prompt, or neither. */
 async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: string, rel: string) => Promise<string | undefined>): Promise<Classified> {
+  if (sourceLanguageOf(f.rel)) {
+    // application code is never a request log: no sniffing
+    const code = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
+    // a source file over the size limit met while walking is generated or vendored code: not ours
+    if (isInputProblem(code)) return f.explicit || (code.code !== 'KVE307' && code.code !== 'KVE304') ? { kind: 'problem', problem: code } : { kind: 'skip' };
+    const { mayHoldPrompt } = await import('./normalize/source/precheck.js');
+    return mayHoldPrompt(code.text) ? { kind: 'source', rel: f.rel, file: code } : { kind: 'source', rel: f.rel };
+  }
   const logFormat = await detectLog(f.abs, f.rel).catch(() => undefined);
   if (logFormat) return { kind: 'log', rel: f.rel, abs: f.abs };
   if (!hasKnownExtension(f.rel)) {
@@ -172,7 +187,7 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
       problem: {
         code: 'KVE305',
         file: f.rel,
-        message: `unknown extension ${ext}: kvlint reads templates (.txt .md .j2 .hbs .mustache .prompt .prompty), tool files and logs (.json .jsonl .yaml .yml .snap .har .gz)`,
+        message: `unknown extension ${ext}: kvlint reads templates (.txt .md .j2 .hbs .mustache .prompt .prompty), tool files and logs (.json .jsonl .yaml .yml .snap .har .gz), and source code (.py .ts .tsx .js .mjs)`,
       },
     };
   }
@@ -255,10 +270,63 @@ async function logProgress(
  * options that change the figures, and the shard count. A hash, so no path or option value is exposed.
  */
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
-  const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
+  const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' || i.kind === 'source' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
   // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
   const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
+}
+
+interface SourceLintEnv {
+  opts: RunOptions;
+  config: KvlintConfig | undefined;
+  rules: LoadedRule[];
+  lookup: (name: string) => LoadedRule | undefined;
+  prices: ReturnType<typeof loadPriceTable>;
+  tokenizerFor: (model: string) => Promise<Tokenizer>;
+  problems: InputProblem[];
+}
+
+/**
+ * One source file: a cheap look for an SDK import or a prompt-looking string first (most code has
+ * neither and is never parsed), then the parser, then each request it builds through the template
+ * rules. A syntax error is one KVE306 problem for the file; the run goes on.
+ */
+async function lintSourceFile(rel: string, file: SourceFile | undefined, parsed: Promise<SourceDoc> | undefined, env: SourceLintEnv): Promise<FileResult | undefined> {
+  const { opts, config, rules, lookup, prices, tokenizerFor, problems } = env;
+  const empty: FileResult = { file: rel, kind: 'source', format: sourceLanguageOf(rel) ?? 'source', diagnostics: [], ...countSeverities([]), tokens: 0 };
+  const { mayHoldPrompt } = await import('./normalize/source/precheck.js');
+  if (!file || !mayHoldPrompt(file.text)) return empty;
+  const { parseSource } = await import('./normalize/source/index.js');
+  noteSecrets(file.text);
+  let sd;
+  try {
+    sd = await (parsed ?? parseSource(file));
+  } catch (err) {
+    if (!(err instanceof KvlintError)) throw err;
+    problems.push({ code: err.code, file: file.path, ...(err.line ? { line: err.line } : {}), message: err.message });
+    return undefined;
+  }
+  const resolved = configFor(config, file.path, opts.cwd, rules);
+  const { lintSourceRequests } = await import('./engine/lint-source.js');
+  let tokens = 0;
+  let diags = await lintSourceRequests(sd.requests, rules, resolved.settings, async (req) => {
+    const model = targetModel([opts.model, resolved.model, config?.model, req.doc.model], [opts.provider, resolved.provider, config?.provider, req.doc.provider]);
+    const tokenizer = await tokenizerFor(model);
+    tokens += req.doc.segments.reduce((n, s) => n + tokenizer.count(s.text), 0);
+    const min = minCacheable(prices, model);
+    return { tokenizer, ...(min ? { minCacheable: min } : {}) };
+  });
+  const directives = parseDirectives(file.text, sd.syntax, sd.comments.filter((c) => c.body.includes('kvlint-')));
+  if (directives.length) {
+    const applied = applyDirectives(diags, directives, (name) => lookup(name));
+    diags = applied.kept;
+    const kv490 = lookup('KV490');
+    const sev = kv490 ? resolved.settings.get(kv490.id)?.severity ?? kv490.severity : 'off';
+    if (kv490 && sev !== 'off') diags.push(...directiveDiagnostics(file.path, kv490, sev, applied.unused, applied.missingReason, applied.unknownRule));
+  }
+  if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
+  diags.sort(compareDiagnostics);
+  return { ...empty, format: sd.requests.length ? sd.language : empty.format, diagnostics: diags, ...countSeverities(diags), tokens };
 }
 
 /** Runs kvlint over the inputs and returns the report. Throws KvlintError for usage and config errors. */
@@ -292,12 +360,15 @@ export async function run(opts: RunOptions): Promise<Report> {
     problems.push(...found.problems);
     const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
     const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
-    for (const f of found.files) {
-      if (ignored) {
-        const relToConfig = path.relative(configDir, f.abs).split(path.sep).join('/');
-        if (ignored(relToConfig)) continue;
-      }
-      inputs.push(await classify(f, opts, detectLogFormat));
+    const wanted = found.files.filter((f) => !ignored || !ignored(path.relative(configDir, f.abs).split(path.sep).join('/')));
+    for (let i = 0; i < wanted.length; ) {
+      // A run of source files (a repository walk is mostly code) is read a batch at a time; a file that
+      // may be a log is sniffed on its own.
+      let j = i;
+      while (j < wanted.length && j - i < SOURCE_READ_BATCH && sourceLanguageOf((wanted[j] as DiscoveredFile).rel)) j++;
+      if (j === i) j = i + 1;
+      inputs.push(...(await Promise.all(wanted.slice(i, j).map((f) => classify(f, opts, detectLogFormat)))));
+      i = j;
     }
   }
   if (opts.paths.includes('-')) {
@@ -306,6 +377,7 @@ export async function run(opts: RunOptions): Promise<Report> {
     const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
     if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
     else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin });
+    else if (sourceLanguageOf(opts.stdin.filename)) inputs.push({ kind: 'source', rel: opts.stdin.filename, file: read });
     else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
     else
       inputs.push({
@@ -326,8 +398,31 @@ export async function run(opts: RunOptions): Promise<Report> {
   };
   const kv490 = lookup('KV490');
 
+  // Many source files to parse (a repository walk): a pool parses them on every core, ahead of linting.
+  const toParse = inputs.filter((i): i is { kind: 'source'; rel: string; file: SourceFile } => i.kind === 'source' && i.file !== undefined && inShard(i.rel, opts.shard));
+  const parsing = new Map<string, Promise<SourceDoc>>();
+  let sourcePool: { close(): Promise<void> } | undefined;
+  if (toParse.length) {
+    const { POOL_MIN_FILES, SourcePool } = await import('./normalize/source/pool.js');
+    if (toParse.length >= POOL_MIN_FILES) {
+      const pool = new SourcePool();
+      sourcePool = pool;
+      for (const i of toParse) {
+        const p = pool.parse(i.file);
+        p.catch(() => undefined); // handled where it is awaited
+        parsing.set(i.rel, p);
+      }
+    }
+  }
+
   for (const input of inputs) {
     if (input.kind === 'problem') problems.push(input.problem);
+    if (input.kind === 'source') {
+      if (!inShard(input.rel, opts.shard)) continue;
+      const result = await lintSourceFile(input.rel, input.file, parsing.get(input.rel), { opts, config, rules, lookup, prices, tokenizerFor, problems });
+      if (result) results.push(result);
+      continue;
+    }
     if (input.kind !== 'prompt') continue;
     if (!inShard(input.rel, opts.shard)) continue; // templates are split by path
     noteSecrets(input.file.text); // a token reported without its `Bearer` is still redacted
@@ -358,6 +453,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     const tokens = doc.segments.reduce((n, s) => n + tokenizer.count(s.text), 0);
     results.push({ file: input.rel, kind: doc.kind, format: doc.format, diagnostics: diags, ...countSeverities(diags), tokens });
   }
+
+  await sourcePool?.close();
 
   let logs: unknown;
   let projection: Projection | undefined;

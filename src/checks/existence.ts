@@ -6,7 +6,7 @@ import { PLACEHOLDER_KINDS, reportHoles } from './placeholder.js';
 import { anyMatch, compile } from './regex.js';
 
 /** Syntaxes with placeholders of their own: literal text in them is static. */
-const TEMPLATE_LANGUAGES: ReadonlySet<string> = new Set(['jinja', 'handlebars', 'mustache', 'dotprompt', 'prompty', 'fstring']);
+const TEMPLATE_LANGUAGES: ReadonlySet<string> = new Set(['jinja', 'handlebars', 'mustache', 'dotprompt', 'prompty', 'fstring', 'python', 'typescript', 'javascript']);
 
 /** How far back on the same line `excludeBefore` looks. */
 const CONTEXT_CHARS = 80;

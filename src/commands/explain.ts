@@ -5,6 +5,21 @@ import { decideColor, makeChalk, type Io } from '../io.js';
 import { loadRules, ruleIndex } from '../engine/registry.js';
 import type { LoadedRule } from '../engine/rule.js';
 import type { ChalkInstance } from 'chalk';
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../paths.js';
+import { yaml } from '../yaml.js';
+
+/** A rule's example in application code: a prompt assembled by an SDK call, bad and good. */
+export interface SourceExample {
+  bad: { file: string; text: string };
+  good: { file: string; text: string };
+}
+
+/** The code examples of the rules that judge prompts built in source code (data/source-examples.yaml), by rule id. */
+export function loadSourceExamples(): Record<string, SourceExample> {
+  const text = readFileSync(packagePath('data', 'source-examples.yaml'), 'utf8');
+  return (yaml().parse(text) ?? {}) as Record<string, SourceExample>;
+}
 
 function indent(text: string, pad = '  '): string {
   return text
@@ -21,7 +36,7 @@ export function severityText(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>)
 }
 
 /** The terminal rendering of one rule. Pure. */
-export function renderExplain(rule: LoadedRule, c: ChalkInstance): string {
+export function renderExplain(rule: LoadedRule, c: ChalkInstance, code?: SourceExample): string {
   const out: string[] = [];
   out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${severityText(rule)} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
   out.push('');
@@ -45,6 +60,14 @@ export function renderExplain(rule: LoadedRule, c: ChalkInstance): string {
   out.push(c.bold(`Good ${c.dim(`(${rule.docs.good.file})`)}`));
   out.push(c.green(indent(rule.docs.good.text)));
   out.push('');
+  if (code) {
+    out.push(c.bold(`In code, bad  ${c.dim(`(${code.bad.file})`)}`));
+    out.push(c.red(indent(code.bad.text)));
+    out.push('');
+    out.push(c.bold(`In code, good ${c.dim(`(${code.good.file})`)}`));
+    out.push(c.green(indent(code.good.text)));
+    out.push('');
+  }
   out.push(c.dim(`Docs: ${ruleHelpUri(rule.code)}`));
   return `${out.join('\n')}\n`;
 }
@@ -56,6 +79,6 @@ export async function runExplain(name: string, opts: { color?: boolean }, io: Io
     throw new KvlintError('KVE101', `no rule '${name}'`, { hint: 'run `kvlint rules` to list the rule ids and codes' });
   }
   const color = decideColor({ flag: opts.color, env: io.env, isTTY: io.stdout.isTTY });
-  io.stdout.write(renderExplain(rule, makeChalk(color)));
+  io.stdout.write(renderExplain(rule, makeChalk(color), loadSourceExamples()[rule.id]));
   return 0;
 }

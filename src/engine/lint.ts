@@ -27,7 +27,6 @@ export interface LintContext {
 export function lintPrompt(doc: PromptDoc, rules: readonly LoadedRule[], settings: RuleSettings, ctx: LintContext): Diagnostic[] {
   const layout = layoutPrompt(doc, ctx.tokenizer);
   const out: Diagnostic[] = [];
-  const deferring: Array<{ rule: LoadedRule; diags: Diagnostic[] }> = [];
   for (const rule of rules) {
     if (rule.scope !== 'template' || !rule.impl.run || METADATA_CHECKS.has(rule.check)) continue;
     const setting = settings.get(rule.id);
@@ -43,12 +42,9 @@ export function lintPrompt(doc: PromptDoc, rules: readonly LoadedRule[], setting
         ...(ctx.minCacheable ? { minCacheable: ctx.minCacheable } : {}),
       },
     );
-    const diags = toDiagnostics(doc, layout, ctx.tokenizer, rule, setting?.severity ?? rule.severity, reports);
-    if (rule.defersTo.length > 0) deferring.push({ rule, diags });
-    else out.push(...diags);
+    out.push(...toDiagnostics(doc, layout, ctx.tokenizer, rule, setting?.severity ?? rule.severity, reports));
   }
-  for (const { rule, diags } of deferring) out.push(...foldInto(out, rule, diags, rules));
-  return out.sort(compareDiagnostics);
+  return foldFindings(out, rules).sort(compareDiagnostics);
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -63,20 +59,26 @@ function sameRange(a: Diagnostic, b: Diagnostic): boolean {
 }
 
 /**
- * One finding per place: a finding of `rule` whose range a more specific rule (one it defers to) also
- * reported is folded into that finding (its message names this rule; its severity is the higher of the
- * two; a directive naming either rule suppresses it). The findings left over are returned.
+ * One finding per place: a finding of a rule with `defersTo` whose range a more specific rule (one it
+ * defers to) also reported is folded into that finding: its message names the folded rule, its severity
+ * is the higher of the two, and a directive naming either rule suppresses it (`alsoRules`). `rules` maps
+ * the findings' rule ids to their definitions; findings of unknown rules are kept as they are.
  */
-function foldInto(out: Diagnostic[], rule: LoadedRule, diags: Diagnostic[], rules: readonly LoadedRule[]): Diagnostic[] {
-  const specific = new Set(rule.defersTo.map((name) => rules.find((r) => r.id === name || r.code === name.toUpperCase())?.id).filter(Boolean));
-  const left: Diagnostic[] = [];
-  for (const d of diags) {
+export function foldFindings(diags: readonly Diagnostic[], rules: readonly LoadedRule[]): Diagnostic[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const find = (name: string) => rules.find((r) => r.id === name || r.code === name.toUpperCase())?.id;
+  const deferring = diags.filter((d) => (byId.get(d.ruleId)?.defersTo.length ?? 0) > 0);
+  if (deferring.length === 0) return [...diags];
+  const out = diags.filter((d) => !deferring.includes(d));
+  for (const d of deferring) {
+    const specific = new Set(byId.get(d.ruleId)!.defersTo.map(find));
     const k = out.findIndex((o) => specific.has(o.ruleId) && sameRange(o, d));
     const host = out[k];
     if (!host) {
-      left.push(d);
+      out.push(d);
       continue;
     }
+    if (host.alsoRules?.includes(d.ruleId)) continue; // the same place reported twice (a shared prompt)
     out[k] = {
       ...host,
       severity: SEVERITY_RANK[d.severity] < SEVERITY_RANK[host.severity] ? d.severity : host.severity,
@@ -84,7 +86,7 @@ function foldInto(out: Diagnostic[], rule: LoadedRule, diags: Diagnostic[], rule
       alsoRules: [...(host.alsoRules ?? []), d.ruleId],
     };
   }
-  return left;
+  return out;
 }
 
 /** A rule's options with config options merged over its `with`, validated by the check's spec. */

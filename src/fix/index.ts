@@ -26,7 +26,8 @@ export function isJsonFile(f: Pick<FileResult, 'file' | 'format'>): boolean {
 
 /** Files --fix looks at: not logs, not stdin, and with at least one finding it can repair. */
 export function fixCandidates(files: readonly FileResult[]): FileResult[] {
-  return files.filter((f) => f.kind !== 'log' && f.file !== '<stdin>' && f.diagnostics.some((d) => isFixable(d, isJsonFile(f))));
+  // source code is never rewritten: its findings carry no fixes, and a fix is text, not code
+  return files.filter((f) => f.kind !== 'log' && f.kind !== 'source' && f.file !== '<stdin>' && f.diagnostics.some((d) => isFixable(d, isJsonFile(f))));
 }
 
 /** Shows CR and other invisible changes in a diff line: a CRLF fix would otherwise look like no change. */

@@ -12,6 +12,8 @@ import { osReason } from './read.js';
 export const KNOWN_EXTENSIONS: readonly string[] = [
   '.txt', '.md', '.markdown', '.j2', '.jinja', '.jinja2', '.hbs', '.handlebars', '.mustache', '.prompt',
   '.prompty', '.json', '.jsonl', '.ndjson', '.yaml', '.yml', '.snap', '.har', '.gz',
+  // application source code, where prompts are assembled (src/normalize/source)
+  '.py', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs',
 ];
 
 /** Directories never walked into, whatever the ignore file says. */
@@ -260,6 +262,7 @@ function ancestorsOf(abs: string): Set<string> {
 /** True for names a directory walk should pick up. */
 export function hasKnownExtension(name: string): boolean {
   const lower = name.toLowerCase();
+  if (/\.d\.[mc]?ts$/.test(lower)) return false; // type declarations hold no prompt: not walked
   return KNOWN_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 

@@ -24,7 +24,7 @@ export interface Directive {
 }
 
 /** A comment found in the text: offsets of the whole comment and its inner body. */
-interface Comment {
+export interface Comment {
   start: number;
   end: number;
   body: string;
@@ -88,6 +88,10 @@ function comments(text: string, syntax: TemplateSyntax): Comment[] {
     case 'json':
     case 'fstring':
     case 'js-template':
+    // source code: its parser lists the comments (a `#` or `//` inside a string is not one)
+    case 'python':
+    case 'typescript':
+    case 'javascript':
       return [];
   }
 }
@@ -116,10 +120,11 @@ function parseBody(body: string): { kind: DirectiveKind; names: string[]; reason
  * Finds the `kvlint-…` directives in a template, in the comment forms of its syntax: Jinja `{# … #}`,
  * Handlebars / Mustache / Dotprompt `{{! … }}` and `{{!-- … --}}`, Markdown `<!-- … -->`, `#` comments in
  * YAML files and in the front matter of Dotprompt, Prompty and Markdown files, `#` lines in `.txt`.
- * JSON has no comments. Positions are those of the comment, 1-based; results are in file order.
+ * JSON has no comments. Source code passes the comments its parser found (`#` and `//` lines, block comments).
+ * Positions are those of the comment, 1-based; results are in file order.
  */
-export function parseDirectives(text: string, syntax: TemplateSyntax): Directive[] {
-  const found = comments(text, syntax).sort((a, b) => a.start - b.start);
+export function parseDirectives(text: string, syntax: TemplateSyntax, parsedComments?: readonly Comment[]): Directive[] {
+  const found = (parsedComments ? [...parsedComments] : comments(text, syntax)).sort((a, b) => a.start - b.start);
   if (found.length === 0) return [];
   const file = { path: '', text, lineStarts: computeLineStarts(text), bom: false };
   const out: Directive[] = [];

@@ -94,6 +94,19 @@ describe.skipIf(!hasPreCommit)('pre-commit hook (real pre-commit, local hook rep
     expect(readFileSync(path.join(project, 'prompts/system.txt'), 'utf8')).not.toContain('2025');
   });
 
+  it('blocks a commit whose Python code puts the date in the system prompt, and lets its clean twin commit', () => {
+    const project = path.join(work, 'project');
+    copyFileSync(path.join(repoRoot, 'fixtures/source/anthropic-bad.py'), path.join(project, 'agent.py'));
+    sh(['git', 'add', 'agent.py'], project);
+    const bad = sh(['git', 'commit', '-m', 'bad agent'], project);
+    expect(bad.status, `${bad.stdout}${bad.stderr}`).not.toBe(0);
+    expect(`${bad.stdout}${bad.stderr}`).toContain('KV102');
+    copyFileSync(path.join(repoRoot, 'fixtures/source/anthropic-good.py'), path.join(project, 'agent.py'));
+    sh(['git', 'add', 'agent.py'], project);
+    const good = sh(['git', 'commit', '-m', 'good agent'], project);
+    expect(good.status, `${good.stdout}${good.stderr}`).toBe(0);
+  });
+
   it('skips files outside its pattern (a README with a date)', () => {
     const project = path.join(work, 'project');
     const r = sh(['pre-commit', 'run', 'kvlint', '--files', 'README.md'], project);
