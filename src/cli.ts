@@ -10,6 +10,12 @@ import { ENGINES, type Engine } from './engines.js';
 /** The package version, read from package.json so it is never out of step. */
 export const VERSION: string = (createRequire(import.meta.url)(packagePath('package.json')) as { version: string }).version;
 
+/**
+ * The report formats, as src/formatters/index.ts registers them; listed here so `--help` needs no formatter
+ * code loaded (a test keeps the two in step).
+ */
+export const FORMAT_CHOICES = ['stylish', 'json', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix'] as const;
+
 /** Exit codes, as ESLint, Ruff and markdownlint use them. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -25,6 +31,8 @@ export interface LintCliOptions {
   stdinFilename?: string;
   color?: boolean;
   redact: boolean;
+  /** false with --no-ignore */
+  ignore?: boolean;
   debug?: boolean;
   maxFileSize?: number;
   ttl?: number;
@@ -37,6 +45,10 @@ export interface LintCliOptions {
   workers?: number;
   /** --shard i/n, as typed */
   shard?: string;
+  /** --assert, each as typed */
+  assert?: string[];
+  /** --group-by, each as typed */
+  groupBy?: string[];
   maxLineSize?: number;
   maxDepth?: number;
   maxFiles?: number;
@@ -62,6 +74,11 @@ function positiveIntArg(name: string): (v: string) => number {
     if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'kvlint.invalidArgument', `${name} takes a whole number of at least 1, got '${v}'`);
     return n;
   };
+}
+
+/** A repeatable option: each use adds to the list. */
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 function sizeArg(v: string): number {
@@ -104,7 +121,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[paths...]', 'files, directories or globs to check; - reads stdin')
     .option('-c, --config <path>', 'use this config file instead of searching for one')
     .addOption(
-      new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'),
+      new Option('-f, --format <name>', 'output format').choices([...FORMAT_CHOICES]).default('stylish'),
     )
     .option('-o, --output-file <path>', 'write the report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
@@ -115,6 +132,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour')
     .option('--no-redact', 'print evidence unredacted (local use only: CI logs are public)')
+    .option('--no-ignore', 'check files that .gitignore, .kvlintignore or the config\'s ignores list')
     .option('--max-file-size <size>', 'largest template read whole (e.g. 10MB)', sizeArg)
     .option('--ttl <seconds>', 'cache TTL assumed for gaps between logged requests', intArg('--ttl'))
     .addOption(new Option('--engine <name>', 'project logs through a self-hosted engine cache instead of each provider').choices([...ENGINES]))
@@ -125,6 +143,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--workers <n>', 'tokenizer threads for logs of mostly new text (default: one per core; 0: none)', intArg('--workers'))
     .option('--price <spec>', 'prices for models the price table lacks, USD per million tokens: input=3,cache_write=3.75,cache_read=0.3,output=15')
     .option('--shard <i/n>', 'analyze only the lineages and templates of shard i of n (combine the json reports with kvlint merge)')
+    .option('--assert <expr>', "fail (exit 1) unless a cache metric holds, e.g. 'cache-hit-rate>=90%' (repeatable; reported: or simulated: picks the source)", collect)
+    .option('--group-by <path>', 'metrics and cost per value of a request field, e.g. metadata.tenant, user, or :file (repeatable)', collect)
     .option('--debug', 'print stack traces of internal errors')
     // Limits (defaults in src/limits.ts, listed in the README)
     .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))
@@ -193,18 +213,37 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('merge')
     .description('combine json reports: the shards of a --shard run, or runs over different files')
     .argument('<reports...>', 'json reports written by kvlint --format json')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'sarif', 'github', 'html']).default('stylish'))
+    .addOption(new Option('-f, --format <name>', 'output format').choices([...FORMAT_CHOICES]).default('stylish'))
     .option('-o, --output-file <path>', 'write the merged report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', intArg('--max-warnings'))
     .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
     .option('--baseline <file>', 'report only findings not recorded in this baseline file')
     .option('--update-baseline', 'write the merged findings to the baseline file (--baseline, default kvlint-baseline.json)')
+    .option('--assert <expr>', "fail (exit 1) unless a cache metric of the merged report holds, e.g. 'cache-hit-rate>=90%' (repeatable)", collect)
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour')
     .option('--debug', 'print stack traces of internal errors')
     .action(async (reports: string[], opts: import('./commands/merge.js').MergeCliOptions) => {
       const { runMerge } = await import('./commands/merge.js');
       exitCode = await runMerge(reports, opts, io);
+    });
+
+  program
+    .command('compare')
+    .description('compare two json reports: cache metrics side by side, the costs that moved, new and gone findings; gate on regressions')
+    .argument('<before>', 'json report of the baseline run (e.g. kept from the default branch)')
+    .argument('<after>', 'json report of this run')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(['stylish', 'json', 'github']).default('stylish'))
+    .option('-o, --output-file <path>', 'write the comparison to a file instead of stdout')
+    .option('--max-drop <metric=points>', 'exit 1 when a metric drops by more than this many percentage points, e.g. cache-hit-rate=5 (repeatable)', collect)
+    .option('--max-increase <metric=points>', 'exit 1 when a metric rises by more than this many percentage points, e.g. cache-creation-rate=5 (repeatable)', collect)
+    .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (before: string, after: string, opts: import('./commands/compare.js').CompareCliOptions) => {
+      const { runCompare } = await import('./commands/compare.js');
+      exitCode = await runCompare(before, after, opts, io);
     });
 
   // Cache simulation and projection (estimate, ttft)

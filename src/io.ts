@@ -9,6 +9,8 @@ export interface OutStream {
   once?(event: 'drain', listener: () => void): unknown;
   /** true when the stream is a terminal (drives the colour default) */
   isTTY?: boolean;
+  /** the terminal's width, when the stream is one */
+  columns?: number;
 }
 
 /** A stream kvlint may read from (stdin). */
@@ -56,6 +58,18 @@ export function decideColor({ flag, env, isTTY }: ColorInputs): boolean {
   if (env.TF_BUILD && env.AGENT_NAME) return true;
   if (!isTTY) return false;
   return env.TERM !== 'dumb';
+}
+
+/**
+ * The width human output fits: `COLUMNS` when it is a positive whole number (as Python's
+ * shutil.get_terminal_size reads it, so `COLUMNS=100 kvlint … | less` works), else the terminal's width
+ * when the stream is one, else undefined — a pipe or a CI log keeps one finding per line, for grep.
+ */
+export function terminalWidth(env: Record<string, string | undefined>, stream: Pick<OutStream, 'isTTY' | 'columns'>): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  if (env.COLUMNS !== undefined && Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  if (stream.isTTY && stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  return undefined;
 }
 
 /**

@@ -172,6 +172,8 @@ export interface KvRequest {
   requestId?: string;
   /** the cache scope it belongs to when a log mixes them (--cache-scope) */
   scope?: string;
+  /** --group-by: the value of each field grouped by, in order (null: the request has none) */
+  groups?: (string | null)[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -3,6 +3,7 @@ import type { InputProblem } from './errors.js';
 import type { Category, Diagnostic, Severity } from './model.js';
 import type { Projection } from './project/log-projection.js';
 import type { Shard } from './shard.js';
+import type { AssertionResult } from './project/assertions.js';
 
 /** What a formatter needs to know about each rule that fired (SARIF's tool.driver.rules, explain links). */
 export interface RuleMeta {
@@ -62,6 +63,8 @@ export interface Report {
   projection?: Projection;
   /** the five cache metrics (src/project/metrics.ts), now, fixed and reported: the projection's, at the top for scripts */
   metrics?: Projection['metrics'];
+  /** --assert and config `assert:`: each threshold on the metrics, with the value it was checked against */
+  assertions?: AssertionResult[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -35,6 +35,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { depthProblem } from './input-depth.js';
 import { checkConfigRegexes } from './config/regex-safety.js';
 import { inShard, type Shard } from './shard.js';
+import { evaluateAssertions, type Assertion } from './project/assertions.js';
 
 /**
  * The model assumed when neither the command line, the config nor the file names one. Claude Sonnet 4.6:
@@ -98,6 +99,12 @@ export interface RunOptions {
   shard?: Shard;
   /** --quiet: report errors only */
   quiet?: boolean;
+  /** --assert, parsed; the config's `assert:` list is added to them */
+  assertions?: Assertion[];
+  /** --group-by: fields whose values split the projection's figures into groups */
+  groupBy?: string[];
+  /** false (--no-ignore): .gitignore, .kvlintignore and the config's `ignores` skip nothing */
+  ignore?: boolean;
   /** evidence is redacted unless this is false (--no-redact) */
   redact: boolean;
   version: string;
@@ -272,7 +279,7 @@ async function logProgress(
 function shardRunId(opts: RunOptions, inputs: readonly Classified[], config: KvlintConfig | undefined): string {
   const files = inputs.flatMap((i) => (i.kind === 'log' || i.kind === 'prompt' || i.kind === 'source' ? [i.rel] : i.kind === 'problem' ? [i.problem.file] : [])).sort();
   // --no-redact changes lineage keys (src/redact.ts redactKey), and so which shard a lineage falls in
-  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count];
+  const figures = [opts.model, opts.provider, opts.ttlSeconds, opts.engine, opts.kvBudgetTokens, opts.blockTokens, opts.cacheScope, opts.priceFlag, opts.quiet, opts.redact, opts.version, opts.shard?.count, opts.groupBy ?? null];
   return createHash('sha256').update(JSON.stringify([files, figures, config ?? null])).digest('hex').slice(0, 16);
 }
 
@@ -356,9 +363,14 @@ export async function run(opts: RunOptions): Promise<Report> {
 
   const diskPaths = opts.paths.filter((p) => p !== '-');
   if (diskPaths.length) {
-    const found = await discover(diskPaths, { cwd: opts.cwd, ...(opts.limits?.maxFiles !== undefined ? { maxFiles: opts.limits.maxFiles } : {}) });
+    const found = await discover(diskPaths, {
+      cwd: opts.cwd,
+      ...(opts.ignore === false ? { ignore: false } : {}),
+      ...(opts.limits?.maxFiles !== undefined ? { maxFiles: opts.limits.maxFiles } : {}),
+    });
     problems.push(...found.problems);
-    const ignored = config?.ignores.length ? compileGlobs(config.ignores) : undefined;
+    // --no-ignore sets aside every ignore list, the config's `ignores` too (as ESLint's does)
+    const ignored = config?.ignores.length && opts.ignore !== false ? compileGlobs(config.ignores) : undefined;
     const configDir = config ? path.dirname(path.resolve(opts.cwd, config.file)) : opts.cwd;
     const wanted = found.files.filter((f) => !ignored || !ignored(path.relative(configDir, f.abs).split(path.sep).join('/')));
     for (let i = 0; i < wanted.length; ) {
@@ -472,6 +484,7 @@ export async function run(opts: RunOptions): Promise<Report> {
       ...(opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: opts.kvBudgetTokens } : {}),
       ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}),
       ...(opts.cacheScope !== undefined ? { cacheScope: opts.cacheScope } : {}),
+      ...(opts.groupBy?.length ? { groupBy: opts.groupBy } : {}),
       // config (off, severities, options, overrides) reaches log findings through the same settings
       ruleSettings: Object.fromEntries(logInputs.map((l) => [l.rel, [...configFor(config, l.rel, opts.cwd, rules).settings].map(([id, v]) => [id, { severity: v.severity, ...(v.options ? { options: v.options } : {}) }])])),
       ...(opts.priceFlag ? { priceFlag: opts.priceFlag } : {}),
@@ -491,6 +504,12 @@ export async function run(opts: RunOptions): Promise<Report> {
     const analysis = result.analysis;
     logs = analysis;
     projection = result.projection;
+    for (const g of projection?.byGroup ?? []) {
+      if (g.refused) opts.onNotice?.(`--group-by ${g.field}: not grouped: ${g.refused}`);
+      else if (g.groups.length === 1 && g.groups[0]!.value === null && !g.more) {
+        opts.onNotice?.(`--group-by ${g.field}: no request carries this field (it is read from each JSONL record and its request body, as --cache-scope is; :file groups by input file)`);
+      }
+    }
     const tokensByFile = new Map<string, number>();
     for (const lin of analysis.lineages) {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
@@ -534,5 +553,8 @@ export async function run(opts: RunOptions): Promise<Report> {
     report.projection = projection;
     report.metrics = projection.metrics;
   }
+  // a shard sees part of the traffic: its metrics are no gate (kvlint merge --assert checks the whole)
+  const assertions = [...(opts.assertions ?? []), ...(config?.assert ?? [])];
+  if (assertions.length > 0 && !opts.shard) report.assertions = evaluateAssertions(assertions, report.metrics, report.projection?.unpriced);
   return report;
 }

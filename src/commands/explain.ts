@@ -1,7 +1,8 @@
 // `kvlint explain <id|code>`: a rule's docs rendered from the same YAML that drives it (as `ruff rule`).
 import { KvlintError } from '../errors.js';
 import { ruleHelpUri } from '../formatters/links.js';
-import { decideColor, makeChalk, type Io } from '../io.js';
+import { decideColor, makeChalk, terminalWidth, type Io } from '../io.js';
+import { wrapText } from '../formatters/wrap.js';
 import { loadRules, ruleIndex } from '../engine/registry.js';
 import type { LoadedRule } from '../engine/rule.js';
 import type { ChalkInstance } from 'chalk';
@@ -35,23 +36,48 @@ export function severityText(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>)
   return caps.length ? `${rule.severity} (${caps.join(', ')})` : rule.severity;
 }
 
-/** The terminal rendering of one rule. Pure. */
-export function renderExplain(rule: LoadedRule, c: ChalkInstance, code?: SourceExample): string {
+/** Prose read in a pager or a log still wraps: paragraphs of 800 characters are not read. */
+export const EXPLAIN_FALLBACK_WIDTH = 80;
+
+/**
+ * Prose wrapped to `width` with `pad` before every line; each line of the source is its own paragraph,
+ * and a bulleted one (`- `, `* `, `1. `) hangs its continuation lines under the bullet's text.
+ */
+function wrapProse(text: string, width: number, pad = ''): string {
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => {
+      if (l.trim() === '') return '';
+      const lead = /^\s*(?:[-*] |\d+\. )?/.exec(l)![0];
+      const hang = pad + ' '.repeat(lead.length);
+      return wrapText(l.slice(lead.length), Math.max(20, width - hang.length))
+        .map((w, i) => (i === 0 ? pad + lead : hang) + w)
+        .join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * The terminal rendering of one rule, its prose wrapped to `width` columns (the bad and good examples
+ * are shown as written: they are file contents), and the rule's source-code example when it has one. Pure.
+ */
+export function renderExplain(rule: LoadedRule, c: ChalkInstance, width = EXPLAIN_FALLBACK_WIDTH, code?: SourceExample): string {
   const out: string[] = [];
   out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${severityText(rule)} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
   out.push('');
-  out.push(rule.docs.summary);
+  out.push(wrapProse(rule.docs.summary, width));
   if (rule.fix) {
     out.push('');
-    out.push(`${c.bold('--fix')} ${rule.fix}`);
+    out.push(wrapProse(`${c.bold('--fix')} ${rule.fix}`, width));
   }
   out.push('');
   out.push(c.bold('Why'));
-  out.push(indent(rule.docs.why.trim()));
+  out.push(wrapProse(rule.docs.why.trim(), width, '  '));
   if (rule.docs.targets) {
     out.push('');
     out.push(c.bold('Where it matters'));
-    out.push(indent(rule.docs.targets.trim()));
+    out.push(wrapProse(rule.docs.targets.trim(), width, '  '));
   }
   out.push('');
   out.push(c.bold(`Bad  ${c.dim(`(${rule.docs.bad.file})`)}`));
@@ -79,6 +105,6 @@ export async function runExplain(name: string, opts: { color?: boolean }, io: Io
     throw new KvlintError('KVE101', `no rule '${name}'`, { hint: 'run `kvlint rules` to list the rule ids and codes' });
   }
   const color = decideColor({ flag: opts.color, env: io.env, isTTY: io.stdout.isTTY });
-  io.stdout.write(renderExplain(rule, makeChalk(color), loadSourceExamples()[rule.id]));
+  io.stdout.write(renderExplain(rule, makeChalk(color), terminalWidth(io.env, io.stdout) ?? EXPLAIN_FALLBACK_WIDTH, loadSourceExamples()[rule.id]));
   return 0;
 }

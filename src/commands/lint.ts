@@ -32,6 +32,7 @@ async function readStdin(io: Io, limit: number): Promise<Buffer> {
  */
 export function exitCodeFor(report: Report, maxWarnings: number | undefined): number {
   if (report.summary.errors > 0) return 1;
+  if (report.assertions?.some((a) => !a.passed)) return 1;
   // a malformed record of a log that was otherwise analyzed is reported, not fatal; an input refused whole is
   if (report.problems.some((p) => p.code !== 'KVE306')) return 1;
   if (uncheckedInputs(report).length > 0) return 1;
@@ -63,9 +64,30 @@ function refuseUnmatched(report: Report): void {
   });
 }
 
+/**
+ * One stderr line per failed assertion, unless the stylish report on the terminal already lists it: a
+ * machine format on stdout (or a report written to a file) must not hide why the run failed.
+ */
+export async function reportFailedAssertions(report: Report, io: Io, opts: { format: string; outputFile?: string }): Promise<void> {
+  const failed = report.assertions?.filter((a) => !a.passed) ?? [];
+  if (failed.length === 0 || (opts.format === 'stylish' && !opts.outputFile)) return;
+  const { formatAssertion } = await import('../project/assertions.js');
+  for (const a of failed) io.stderr.write(`kvlint: assertion failed: ${formatAssertion(a)}\n`);
+}
+
 export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Promise<number> {
   try {
     getFormatter(opts.format); // an unknown format fails before any work
+    const { parseAssertion } = await import('../project/assertions.js');
+    const assertions = (opts.assert ?? []).map((e) => parseAssertion(e));
+    if (assertions.length > 0 && opts.shard !== undefined) {
+      throw new KvlintError('KVE101', '--assert cannot be combined with --shard', { hint: 'a shard sees part of the traffic: pass --assert to kvlint merge, which sees all of it' });
+    }
+    for (const g of opts.groupBy ?? []) {
+      if (!/^(?::file|[\w$-]+(?:\.[\w$-]+)*)$/.test(g)) {
+        throw new KvlintError('KVE101', `--group-by '${g}' is not a field path`, { hint: 'name a dotted field of the log record or its request body, e.g. metadata.tenant or user, or :file for one group per input file' });
+      }
+    }
     const inputs = paths.length ? paths : ['.'];
     const wantsStdin = inputs.includes('-');
     const stdin = wantsStdin
@@ -111,6 +133,9 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
         ...(opts.maxFiles !== undefined ? { maxFiles: opts.maxFiles } : {}),
       },
       ...(opts.quiet ? { quiet: true } : {}),
+      ...(assertions.length > 0 ? { assertions } : {}),
+      ...(opts.groupBy?.length ? { groupBy: opts.groupBy } : {}),
+      ...(opts.ignore === false ? { ignore: false } : {}),
       redact: opts.redact !== false,
       version: VERSION,
       onNotice: (message: string) => io.stderr.write(`kvlint: note: ${message}\n`),
@@ -136,6 +161,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io): Pr
     report = based.report;
     await emitReport(report, opts, io, based.baselined);
     noteMaxWarnings(report, opts.maxWarnings, io);
+    await reportFailedAssertions(report, io, opts);
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {

@@ -10,7 +10,7 @@ import { mergeReports, type NamedReport } from '../merge/merge.js';
 import type { Report } from '../report.js';
 import { reportFatal } from './fatal.js';
 import { emitReport } from './emit.js';
-import { exitCodeFor, noteMaxWarnings } from './lint.js';
+import { exitCodeFor, noteMaxWarnings, reportFailedAssertions } from './lint.js';
 
 export interface MergeCliOptions {
   format: string;
@@ -20,6 +20,7 @@ export interface MergeCliOptions {
   stepSummary?: string;
   baseline?: string;
   updateBaseline?: boolean;
+  assert?: string[];
   debug?: boolean;
 }
 
@@ -40,12 +41,17 @@ async function readReport(file: string, io: Io): Promise<NamedReport> {
 export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): Promise<number> {
   try {
     getFormatter(opts.format); // an unknown format fails before any work
+    const { parseAssertion, evaluateAssertions } = await import('../project/assertions.js');
+    const assertions = (opts.assert ?? []).map((e) => parseAssertion(e));
     const inputs: NamedReport[] = [];
     for (const f of files) inputs.push(await readReport(f, io));
     // a baseline applies to the whole run, so to the merged report (shards refuse it)
     const { baselineStep } = await import('../baseline/cli.js');
-    const based = await baselineStep(mergeReports(inputs, VERSION), { ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.updateBaseline ? { updateBaseline: true } : {}), redact: true }, io);
+    const merged = mergeReports(inputs, VERSION);
+    if (assertions.length > 0) merged.assertions = evaluateAssertions(assertions, merged.metrics, merged.projection?.unpriced);
+    const based = await baselineStep(merged, { ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.updateBaseline ? { updateBaseline: true } : {}), redact: true }, io);
     await emitReport(based.report, opts, io, based.baselined);
+    await reportFailedAssertions(based.report, io, opts);
     noteMaxWarnings(based.report, opts.maxWarnings, io);
     return exitCodeFor(based.report, opts.maxWarnings);
   } catch (err) {

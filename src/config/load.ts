@@ -7,10 +7,11 @@ import { aliasProblem, yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { globToRegExp } from './glob.js';
 import { suggest } from './suggest.js';
+import { parseAssertion, type Assertion } from '../project/assertions.js';
 import { SEVERITY_WORDS, type ConfigLimits, type ConfigOverride, type KvlintConfig, type RuleEntry } from './types.js';
 
 
-const TOP_KEYS = ['extends', 'provider', 'model', 'ignores', 'rules', 'overrides', 'prices', 'limits'] as const;
+const TOP_KEYS = ['extends', 'provider', 'model', 'ignores', 'rules', 'overrides', 'prices', 'limits', 'assert'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'provider', 'model'] as const;
 const LIMIT_KEYS = ['maxFileSize'] as const;
 
@@ -196,6 +197,20 @@ class Reader {
     return this.fail(node, key, `must be a positive number of bytes or a size like 10MB, got ${this.describe(node)}`);
   }
 
+  /** `assert:`: one expression or a list, each as --assert takes it (`cache-hit-rate>=90%`). */
+  assertions(node: Node, key: string): Assertion[] {
+    const items = yaml().isSeq(node) ? node.items.map((n, i) => [this.deref(n), `${key}[${i}]`] as const) : [[node, key] as const];
+    return items.map(([n, k]) => {
+      const expr = this.string(n, k);
+      try {
+        return parseAssertion(expr, '');
+      } catch (err) {
+        const e = err as KvlintError;
+        return this.fail(n, k, e.message, e.hint);
+      }
+    });
+  }
+
   config(root: Node | null, prefix: string): KvlintConfig {
     const config: KvlintConfig = { file: this.file, extends: 'recommended', ignores: [], rules: [], overrides: [], limits: {} };
     if (root === null || (yaml().isScalar(root) && root.value === null)) return config; // an empty file is a valid, empty config
@@ -232,6 +247,9 @@ class Reader {
           break;
         case 'limits':
           config.limits = this.limits(value, k(name));
+          break;
+        case 'assert':
+          config.assert = value === null ? [] : this.assertions(value, k(name));
           break;
         default:
           this.unknownKey(keyNode, prefix, name, TOP_KEYS);

@@ -1,6 +1,7 @@
 // The shape of a loaded kvlint config. Every user-named entry keeps the line it came from, so errors
 // found later (an unknown rule name) still point at the file and line.
 import type { Severity } from '../model.js';
+import type { Assertion } from '../project/assertions.js';
 
 /** A rule's severity as configured: one of the diagnostic severities, or off. */
 export type RuleSeverity = Severity | 'off';
@@ -61,4 +62,6 @@ export interface KvlintConfig {
   /** price overrides, free-form here (validated by the pricing module); a null-prototype object */
   prices?: Record<string, unknown>;
   limits: ConfigLimits;
+  /** `assert:`: thresholds on the cache metrics, as --assert takes them */
+  assert?: Assertion[];
 }

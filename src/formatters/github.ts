@@ -1,5 +1,6 @@
 // GitHub Actions workflow commands: one annotation per finding on the right file and line, input problems
 // as warnings, and a closing notice with the totals.
+import { formatAssertion } from '../project/assertions.js';
 import type { Severity } from '../model.js';
 import type { Report, Summary } from '../report.js';
 import { displayPath, formatNumber, normalizeReport, plural } from './normalize.js';
@@ -64,6 +65,7 @@ export function formatGithub(report: Report, opts: FormatOptions): string {
     const f = opts.failure;
     lines.push(workflowCommand('error', { file: f.file !== undefined ? displayPath(f.file, opts.cwd) : undefined, line: f.line }, `${f.code} ${f.message}`));
   }
+  for (const a of r.assertions ?? []) if (!a.passed) lines.push(workflowCommand('error', { title: 'kvlint assert' }, `assertion failed: ${formatAssertion(a)}`));
   lines.push(workflowCommand('notice', {}, summaryText(r.summary)));
   return `${lines.join('\n')}\n`;
 }

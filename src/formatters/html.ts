@@ -5,7 +5,9 @@
 // Every number shown carries a `data-metric` attribute with its raw value, so a test can compare the page
 // with the JSON report. Pure: no clock, no I/O; the same report renders the same bytes.
 import { metricRows } from './metrics.js';
-import type { Metrics } from '../project/metrics.js';
+import type { MetricName, Metrics } from '../project/metrics.js';
+import type { Projection } from '../project/projection-summary.js';
+import { pickMetric } from '../project/assertions.js';
 import { displayUsd } from '../project/money.js';
 import { some } from '../list.js';
 import type { LineageView, LogView } from '../logs/types.js';
@@ -151,6 +153,32 @@ function projectionSection(projection: unknown): string {
   return `<h2>Cost now vs if fixed <span class="dim">(≈ projection)</span></h2>\n<section id="projection">${bar('now', now, 'uncached', 'projection.nowMicroUsd')}${bar('if fixed', fixed, 'cached', 'projection.fixedMicroUsd')}<div class="cards">${cards.join('')}</div>${notes}</section>`;
 }
 
+/** One table per --group-by field: the costliest groups with their cost and metrics (reported where present). */
+function groupsSection(p: Projection | undefined): string {
+  if (!p?.byGroup?.length || p.targets.length === 0) return '';
+  const out: string[] = [];
+  for (const b of p.byGroup) {
+    if (b.refused) {
+      out.push(`<h2>By ${esc(b.field)}</h2><p class="dim">${safe(b.refused)}</p>`);
+      continue;
+    }
+    const metric = (m: Metrics, name: MetricName): string => {
+      const x = pickMetric(m, name);
+      return x && x.value !== null ? `<td data-metric="group.${esc(name)}" data-value="${x.value}">${(x.value * 100).toFixed(1)}%</td>` : '<td class="dim">n/a</td>';
+    };
+    const rows = b.groups.map(
+      (g) =>
+        `<tr><td>${g.value === null ? '<span class="dim">(none)</span>' : safe(g.value)}</td><td>${num(g.requests)}</td><td data-metric="group.costNow" data-value="${g.cost.now}">${usd(g.cost.now)}</td><td>${usd(g.cost.fixed)}</td><td>${usd(g.cost.saved)}</td>${metric(g.metrics, 'cacheHitRate')}${metric(g.metrics, 'cachedTokenRatio')}${metric(g.metrics, 'cacheCreationRate')}${metric(g.metrics, 'costSavings')}</tr>`,
+    );
+    const more = b.more ? `<p class="dim">…and ${num(b.more.groups)} more: ${num(b.more.requests)} requests, ${usd(b.more.cost.now)} now, ${usd(b.more.cost.saved)} saved if fixed</p>` : '';
+    out.push(
+      `<h2>By ${esc(b.field)} <span class="dim">(metrics as reported where the log has usage, else simulated)</span></h2>`,
+      `<table><thead><tr><th>${esc(b.field)}</th><th>requests</th><th>cost now</th><th>if fixed</th><th>saved</th><th>hit rate</th><th>cached tokens</th><th>creation</th><th>cost savings</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`,
+    );
+  }
+  return out.join('\n');
+}
+
 function location(d: Diagnostic): string {
   const req = d.request !== undefined ? ` <span class="dim">req #${d.request}</span>` : '';
   return `${safe(d.file)}:${d.line}:${d.column}${req}`;
@@ -228,6 +256,7 @@ export function formatHtml(report: Report, opts: FormatOptions): string {
     // the cost projection, rendered from report.projection when the simulation adds it
     `<!-- kvlint:projection -->`,
     projectionSection(projection),
+    groupsSection(report.projection),
     logs ? logsSection(logs, (projection as { metrics?: Metrics } | undefined)?.metrics) : '',
     templateMaps(r),
     findingsTable(r),

@@ -1,17 +1,20 @@
 // The formatter registry: a name from `--format` to the function that renders the report.
 import { KvlintError } from '../errors.js';
 import { formatGithub } from './github.js';
+import { formatGitlab } from './gitlab.js';
 import { formatHtml } from './html.js';
 import { formatJson, formatJsonChunks } from './json.js';
+import { formatJunit } from './junit.js';
 import { formatSarif, formatSarifChunks } from './sarif.js';
 import { formatStylish } from './stylish.js';
+import { formatUnix } from './unix.js';
 import type { Report } from '../report.js';
 import type { FormatOptions, Formatter } from './types.js';
 
 export type { FatalError, FormatOptions, Formatter } from './types.js';
 
 /** The formats `--format` accepts, in the order help lists them. */
-export const FORMATTER_NAMES = ['stylish', 'json', 'sarif', 'github', 'html'] as const;
+export const FORMATTER_NAMES = ['stylish', 'json', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix'] as const;
 
 export type FormatterName = (typeof FORMATTER_NAMES)[number];
 
@@ -21,6 +24,9 @@ const FORMATTERS: Record<FormatterName, Formatter> = {
   sarif: formatSarif,
   github: formatGithub,
   html: formatHtml,
+  gitlab: formatGitlab,
+  junit: formatJunit,
+  unix: formatUnix,
 };
 
 /**

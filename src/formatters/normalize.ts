@@ -113,6 +113,7 @@ export function normalizeReport(report: Report, cwd: string): Report {
     summary: normalizeSummary(report.summary),
   };
   if (report.metrics !== undefined) out.metrics = report.metrics;
+  if (report.assertions !== undefined) out.assertions = report.assertions;
   if (report.logs !== undefined) out.logs = report.logs;
   if (report.projection !== undefined) out.projection = report.projection;
   return out;

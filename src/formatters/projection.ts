@@ -6,6 +6,8 @@ import type { Projection } from '../project/log-projection.js';
 import { displayUsd } from '../project/money.js';
 import type { Totals } from '../project/cost.js';
 import { metricRows } from './metrics.js';
+import { formatMetric, type MetricName, type Metrics } from '../project/metrics.js';
+import { pickMetric } from '../project/assertions.js';
 
 /** Money for reading (one rule for every format): see displayUsd. */
 export const usd = displayUsd;
@@ -60,5 +62,51 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
   }
   for (const [why, n] of Object.entries(a.skipped)) out.push(c.dim(`  ${int(n)} request${n === 1 ? '' : 's'} with reported usage not compared: ${why}`));
   for (const x of p.assumptions) out.push(c.dim(`  assumes: ${x}`));
+  return `${out.join('\n')}\n`;
+}
+
+/** A group's value as printed: none shown as such, long values cut in the middle. */
+export function groupLabel(v: string | null, max = 40): string {
+  if (v === null) return '(none)';
+  return v.length > max ? `${v.slice(0, 12)}…${v.slice(-(max - 13))}` : v;
+}
+
+/** The metric a group shows: what the provider reported where its requests carry it, else the replay. */
+function groupMetric(m: Metrics, name: MetricName): string {
+  const x = pickMetric(m, name);
+  return x ? formatMetric(x).replace(/ \(.*\)$/, '') : 'n/a';
+}
+
+/** One table per --group-by field: requests, cost now and fixed, and the metrics, costliest groups first. */
+export function renderGroups(p: Projection | undefined, c: ChalkInstance): string {
+  if (!p?.byGroup?.length || p.targets.length === 0) return '';
+  const out: string[] = [];
+  for (const b of p.byGroup) {
+    if (b.refused) {
+      out.push(c.bold(`By ${b.field}: not grouped`), c.yellow(`  ${b.refused}`));
+      continue;
+    }
+    const total = b.groups.length + (b.more?.groups ?? 0);
+    out.push(c.bold(`By ${b.field}: ${int(total)} group${total === 1 ? '' : 's'}, costliest first (metrics as reported where the log has usage, else simulated)`));
+    const head = [b.field, 'requests', 'cost now', 'if fixed', 'saved', 'hit rate', 'cached tokens', 'creation', 'cost savings'];
+    const rows = b.groups.map((g) => [
+      groupLabel(g.value),
+      int(g.requests),
+      usd(g.cost.now),
+      usd(g.cost.fixed),
+      usd(g.cost.saved),
+      groupMetric(g.metrics, 'cacheHitRate'),
+      groupMetric(g.metrics, 'cachedTokenRatio'),
+      groupMetric(g.metrics, 'cacheCreationRate'),
+      groupMetric(g.metrics, 'costSavings'),
+    ]);
+    const w = head.map((h, i) => Math.max(...rows.map((r) => r[i]!.length), h.length));
+    const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(w[0]!) : cell.padStart(w[i]!))).join('  ')}`.trimEnd();
+    out.push(c.dim(line(head)));
+    for (const r of rows) out.push(line(r));
+    if (b.more) {
+      out.push(c.dim(`  …and ${int(b.more.groups)} more: ${int(b.more.requests)} requests, ${usd(b.more.cost.now)} now, ${usd(b.more.cost.saved)} saved if fixed`));
+    }
+  }
   return `${out.join('\n')}\n`;
 }

@@ -92,7 +92,7 @@ function region(d: Diagnostic): Record<string, number> {
  * evidence fall back to the message id and segment. Identical keys in one file get an occurrence suffix,
  * as GitHub's own primaryLocationLineHash does.
  */
-function fingerprints(diags: Diagnostic[]): string[] {
+export function fingerprints(diags: Diagnostic[]): string[] {
   const seen = new Map<string, number>();
   return diags.map((d) => {
     const what = d.evidence !== undefined ? `evidence:${d.evidence}` : `message:${d.messageId}|${d.segment ?? ''}`;

@@ -11,7 +11,8 @@ function readsOf(p: Projection | undefined): ReadOf | undefined {
   for (const row of p.requests) m.set(`${row.file}\u0000${row.index}`, row.now.read);
   return (file, index) => m.get(`${file}\u0000${index}`);
 }
-import { renderProjection, usd } from './projection.js';
+import { renderGroups, renderProjection, usd } from './projection.js';
+import { formatAssertion } from '../project/assertions.js';
 import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
@@ -19,6 +20,7 @@ import type { Diagnostic, Severity } from '../model.js';
 import { uncheckedInputs, type FileResult, type Report, type Summary } from '../report.js';
 import { formatNumber, normalizeReport, plural } from './normalize.js';
 import type { FormatOptions } from './types.js';
+import { cellWidth, wrapText } from './wrap.js';
 
 /** Messages are one sentence, but a stray newline from evidence must not break the table. */
 function oneLine(s: string): string {
@@ -45,8 +47,16 @@ interface Row {
   tokens: string;
 }
 
-/** One file's block: the underlined path, then one aligned row per finding. Widths are per file, as ESLint does. */
-function renderFile(f: FileResult, c: ChalkInstance): string[] {
+/** Narrowest message column worth wrapping into; below it the tokens label moves under the message. */
+const MIN_MESSAGE_WIDTH = 30;
+
+/**
+ * One file's block: the underlined path, then one aligned row per finding. Widths are per file, as ESLint
+ * does. With a `width` (a terminal), a message too long for its column wraps inside it, so the rule code
+ * and tokens stay on the finding's first line instead of wrapping onto a line of their own; on a narrow
+ * terminal the tokens label goes under the message.
+ */
+function renderFile(f: FileResult, c: ChalkInstance, width: number | undefined): string[] {
   const rows: Row[] = f.diagnostics.map((d) => ({
     line: String(d.line),
     column: String(d.column),
@@ -55,24 +65,42 @@ function renderFile(f: FileResult, c: ChalkInstance): string[] {
     code: d.code,
     tokens: tokensLabel(d),
   }));
-  const w = (pick: (r: Row) => string): number => Math.max(0, ...rows.map((r) => pick(r).length));
+  const w = (pick: (r: Row) => string): number => Math.max(0, ...rows.map((r) => cellWidth(pick(r))));
   const wLine = w((r) => r.line);
   const wCol = w((r) => r.column);
   const wSev = w((r) => r.severity);
-  const wMsg = w((r) => r.message);
   const wCode = w((r) => r.code);
+  const wTok = w((r) => r.tokens);
+  // columns before the message: indent, position, severity, and the gaps between them
+  const before = 2 + wLine + 1 + wCol + 2 + wSev + 2;
+  let wMsg = w((r) => r.message);
+  let tokensBelow = false;
+  if (width !== undefined) {
+    const after = (withTokens: boolean): number => 2 + wCode + (withTokens && wTok > 0 ? 2 + wTok : 0);
+    let budget = width - before - after(true);
+    if (budget < MIN_MESSAGE_WIDTH && wTok > 0 && wMsg > budget) {
+      tokensBelow = true;
+      budget = width - before - after(false);
+    }
+    wMsg = Math.min(wMsg, Math.max(MIN_MESSAGE_WIDTH, budget));
+  }
   const out = [c.underline(f.file)];
+  const pad = ' '.repeat(before);
   for (const r of rows) {
     // Pad the plain text, then colour it: escape codes have no width.
     const pos = `${r.line.padStart(wLine)}:${r.column.padEnd(wCol)}`;
+    const msgLines = cellWidth(r.message) > wMsg ? wrapText(r.message, wMsg) : [r.message];
+    const first = msgLines[0] ?? '';
     const cells = [
       c.dim(pos),
       paintSeverity(c, r.severity, r.severity) + ' '.repeat(wSev - r.severity.length),
-      r.message + ' '.repeat(wMsg - r.message.length),
+      first + ' '.repeat(Math.max(0, wMsg - cellWidth(first))),
       c.dim(r.code) + ' '.repeat(wCode - r.code.length),
-      c.dim(r.tokens),
+      tokensBelow ? '' : c.dim(r.tokens),
     ];
     out.push(`  ${cells.join('  ')}`.replace(/\s+$/, ''));
+    for (const more of msgLines.slice(1)) out.push(`${pad}${more}`);
+    if (tokensBelow && r.tokens !== '') out.push(`${pad}${c.dim(r.tokens)}`);
   }
   return out;
 }
@@ -111,7 +139,7 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   const c = makeChalk(opts.color);
   const r = normalizeReport(report, opts.cwd);
   const blocks: string[][] = [];
-  for (const f of r.files) if (f.diagnostics.length > 0) blocks.push(renderFile(f, c));
+  for (const f of r.files) if (f.diagnostics.length > 0) blocks.push(renderFile(f, c, opts.width));
   if (r.problems.length > 0) blocks.push(r.problems.map((p) => renderProblem(p, c)));
   // The request-log timeline sits between the input problems and the summary.
   if (r.logs !== undefined) {
@@ -121,6 +149,9 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   // then what the breaks cost, and what fixing them would save
   const projection = renderProjection(r.projection, c).trimEnd();
   if (projection) blocks.push([projection]);
+  const groups = renderGroups(r.projection, c).trimEnd();
+  if (groups) blocks.push([groups]);
+  if (r.assertions?.length) blocks.push(r.assertions.map((a) => (a.passed ? c.green(`✓ assert ${formatAssertion(a)}`) : c.red(`✗ assert ${formatAssertion(a)}`))));
   blocks.push(renderSummary(r.summary, uncheckedInputs(r).length, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

@@ -2,6 +2,7 @@
 // risk, prefix reuse of the logs, and — when the report carries the cost projection — dollars and TTFT
 // that fixing would save. Short by design: the annotations and the SARIF upload carry the details.
 import { metricMarkdownRows } from './metrics.js';
+import { formatAssertion } from '../project/assertions.js';
 import type { Projection } from '../project/projection-summary.js';
 import { displayUsd } from '../project/money.js';
 import type { LogView } from '../logs/types.js';
@@ -60,6 +61,7 @@ export function formatStepSummary(report: Report, cwd: string, extra: { baseline
   }
   out.push(...metricMarkdownRows((report.projection as Projection | undefined)?.metrics));
   out.push(...projectionRows(report.projection));
+  for (const a of report.assertions ?? []) out.push(`| ${a.passed ? '✅' : '❌'} assert \`${cell(a.expr)}\` | ${cell(formatAssertion(a))} |`);
   if (s.skipped > 0) out.push(`| inputs skipped | ${formatNumber(s.skipped)} |`);
   const diags = allDiagnostics(r);
   if (diags.length > 0) {

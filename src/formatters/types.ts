@@ -7,6 +7,11 @@ export interface FormatOptions {
   color: boolean;
   /** the directory paths are shown relative to; absolute paths in the report are made relative to it */
   cwd: string;
+  /**
+   * columns to fit (stylish): messages wrap so the rule code stays on the finding's line; undefined when
+   * the output is not a terminal and COLUMNS is unset — then nothing wraps
+   */
+  width?: number | undefined;
   /** kvlint's version, for SARIF's tool.driver.version */
   version: string;
   /**

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type fg from 'fast-glob';
 import { DEFAULT_LIMITS } from '../limits.js';
 import type { InputProblem } from '../errors.js';
+import { GitIgnores } from './gitignore.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
 import { osReason } from './read.js';
 
@@ -35,6 +36,11 @@ export interface DiscoverOptions {
   cwd: string;
   /** path of the ignore file, relative to cwd; defaults to `.kvlintignore` (a missing file is fine) */
   ignoreFile?: string;
+  /**
+   * false (--no-ignore): walks and globs take ignored files too; .gitignore and the ignore file are not
+   * read. Default true.
+   */
+  ignore?: boolean;
   /** most files returned (default DEFAULT_LIMITS.maxFiles); more are reported (KVE304), never dropped silently */
   maxFiles?: number;
   /** the callback-style readdir globs walk with (default fs.readdir); tests inject failures through it */
@@ -48,15 +54,20 @@ export interface DiscoverResult {
 
 /**
  * Expands paths, directories and globs into input files, sorted by `rel` and deduplicated.
- * A named file is taken as given; a directory contributes files with {@link KNOWN_EXTENSIONS}, skipping
- * node_modules, .git and what the ignore file lists; a glob contributes every file it matches that is
- * not ignored. Symbolic links met while walking are not followed; one that points back at an ancestor
+ * A named file is taken as given, even when an ignore file lists it (as Ruff does: a pre-commit hook names
+ * staged files, and naming a file asks for it); a directory contributes files with {@link KNOWN_EXTENSIONS},
+ * skipping node_modules, .git, what the .gitignore files in force list (nested ones and negations as git
+ * reads them) and what the ignore file lists; a glob contributes every file it matches that is not
+ * ignored. Symbolic links met while walking are not followed; one that points back at an ancestor
  * is reported as a loop. Missing paths and unreadable directories become problems, never exceptions.
  */
 export async function discover(patterns: string[], opts: DiscoverOptions): Promise<DiscoverResult> {
   const cwd = path.resolve(opts.cwd);
   const problems: InputProblem[] = [];
-  const ignored = await loadIgnore(cwd, opts.ignoreFile, problems);
+  const useIgnores = opts.ignore !== false;
+  const kvlintIgnored = useIgnores ? await loadIgnore(cwd, opts.ignoreFile, problems) : () => false;
+  const git = useIgnores ? new GitIgnores(cwd, problems) : undefined;
+  const skipped = { any: false };
   const found = new Map<string, DiscoveredFile>();
   const add = (abs: string, explicit: boolean): void => {
     const prev = found.get(abs);
@@ -75,7 +86,7 @@ export async function discover(patterns: string[], opts: DiscoverOptions): Promi
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && (await fastGlob()).isDynamicPattern(toPosix(pattern))) {
-        await expandGlob(pattern, cwd, ignored, add, problems, opts.readdir ?? fs.readdir);
+        await expandGlob(pattern, cwd, kvlintIgnored, git, add, problems, opts.readdir ?? fs.readdir);
       } else if (code === 'ENOENT' || code === 'ENOTDIR') {
         problems.push({ code: 'KVE102', file: toPosix(pattern), message: `no such file or directory: ${pattern}` });
       } else {
@@ -86,12 +97,14 @@ export async function discover(patterns: string[], opts: DiscoverOptions): Promi
     if (st.isDirectory()) {
       const problemsBefore = problems.length;
       const real = await realpath(abs).catch(() => abs);
-      const count = await walk(abs, cwd, ignored, add, problems, new Set([real]));
+      skipped.any = false;
+      const count = await walk(abs, cwd, kvlintIgnored, git ? { git, top: git.topFor(abs), skipped } : undefined, add, problems, new Set([real]));
       if (count === 0 && problems.length === problemsBefore) {
+        const why = skipped.any ? '; some were skipped as ignored (.gitignore, .kvlintignore): --no-ignore checks them' : '';
         problems.push({
           code: 'KVE102',
           file: toRel(cwd, abs),
-          message: `no input files in ${toRel(cwd, abs)} (looked for ${KNOWN_EXTENSIONS.join(' ')})`,
+          message: `no input files in ${toRel(cwd, abs)} (looked for ${KNOWN_EXTENSIONS.join(' ')}${why})`,
         });
       }
     } else {
@@ -137,6 +150,7 @@ async function expandGlob(
   pattern: string,
   cwd: string,
   ignored: IgnoreMatcher,
+  git: GitIgnores | undefined,
   add: (abs: string, explicit: boolean) => void,
   problems: InputProblem[],
   readdir: typeof fs.readdir,
@@ -185,6 +199,7 @@ async function expandGlob(
     }
     if (!m.dirent.isFile()) continue;
     if (ignored(rel, false)) continue;
+    if (git && (await git.ignoredUnder(cwd, abs, false))) continue;
     add(abs, true);
     kept++;
   }
@@ -195,6 +210,7 @@ async function walk(
   dir: string,
   cwd: string,
   ignored: IgnoreMatcher,
+  git: { git: GitIgnores; top: string; skipped: { any: boolean } } | undefined,
   add: (abs: string, explicit: boolean) => void,
   problems: InputProblem[],
   ancestors: Set<string>,
@@ -206,6 +222,9 @@ async function walk(
     problems.push({ code: 'KVE301', file: toRel(cwd, dir), message: `cannot read directory ${toRel(cwd, dir)}: ${osReason(err)}` });
     return 0;
   }
+  // the listing says whether this folder has a .gitignore: no read of a missing one per folder
+  const levels = git ? await git.git.stackFor(dir, git.top, entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) : [];
+  const gitIgnored = (abs: string, isDir: boolean): boolean => levels.length > 0 && GitIgnores.decide(levels, abs, isDir);
   let count = 0;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
@@ -216,7 +235,11 @@ async function walk(
       continue;
     }
     if (e.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(e.name) || ignored(rel, true)) continue;
+      if (ALWAYS_SKIPPED.has(e.name)) continue;
+      if (ignored(rel, true) || gitIgnored(abs, true)) {
+        if (git) git.skipped.any = true;
+        continue;
+      }
       const real = await realpath(abs).catch(() => abs);
       if (ancestors.has(real)) {
         problems.push({ code: 'KVE301', file: rel, message: `directory loop at ${rel}; not walked again` });
@@ -224,9 +247,13 @@ async function walk(
       }
       const next = new Set(ancestors);
       next.add(real);
-      count += await walk(abs, cwd, ignored, add, problems, next);
+      count += await walk(abs, cwd, ignored, git, add, problems, next);
     } else if (e.isFile()) {
-      if (!hasKnownExtension(e.name) || ignored(rel, false)) continue;
+      if (!hasKnownExtension(e.name)) continue;
+      if (ignored(rel, false) || gitIgnored(abs, false)) {
+        if (git) git.skipped.any = true;
+        continue;
+      }
       add(abs, false);
       count++;
     }

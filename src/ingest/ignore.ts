@@ -1,4 +1,5 @@
-// A gitignore-like matcher for .kvlintignore: comments, negation, directory-only and anchored patterns.
+// A gitignore matcher for .gitignore and .kvlintignore files: comments, negation, directory-only and
+// anchored patterns.
 
 /** One compiled line of an ignore file. */
 interface IgnoreRule {
@@ -11,11 +12,31 @@ interface IgnoreRule {
 export type IgnoreMatcher = (rel: string, isDir: boolean) => boolean;
 
 /**
+ * What one ignore file says about a path relative to its folder: true (ignored), false (re-included by a
+ * `!` pattern) or undefined (no pattern matches; a shallower ignore file decides). The last matching
+ * pattern wins, as in git. Says nothing about the path's ancestors.
+ */
+export type IgnoreVerdict = (rel: string, isDir: boolean) => boolean | undefined;
+
+/**
  * Compiles the text of an ignore file. Rules follow gitignore: `#` starts a comment, `!` re-includes,
  * a trailing `/` matches directories only, a pattern without an inner `/` matches at any depth, `**`
  * spans directories. As in git, a file inside an ignored directory cannot be re-included.
  */
 export function compileIgnore(text: string): IgnoreMatcher {
+  const matchOne = compileIgnoreVerdict(text);
+  return (rel: string, isDir: boolean): boolean => {
+    const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
+    // An ignored ancestor directory wins over anything said about the path itself.
+    for (let i = 1; i < parts.length; i++) {
+      if (matchOne(parts.slice(0, i).join('/'), true) === true) return true;
+    }
+    return matchOne(parts.join('/'), isDir) === true;
+  };
+}
+
+/** The patterns of one ignore file as an {@link IgnoreVerdict}. */
+export function compileIgnoreVerdict(text: string): IgnoreVerdict {
   const rules: IgnoreRule[] = [];
   for (const raw of text.split(/\r?\n|\r/)) {
     let line = raw.replace(/(?<!\\)\s+$/, '');
@@ -38,21 +59,13 @@ export function compileIgnore(text: string): IgnoreMatcher {
     const body = globToRegex(line);
     rules.push({ regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`), negate, dirOnly });
   }
-  const matchOne = (rel: string, isDir: boolean): boolean | undefined => {
+  return (rel: string, isDir: boolean): boolean | undefined => {
     let verdict: boolean | undefined;
     for (const r of rules) {
       if (r.dirOnly && !isDir) continue;
       if (r.regex.test(rel)) verdict = !r.negate;
     }
     return verdict;
-  };
-  return (rel: string, isDir: boolean): boolean => {
-    const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
-    // An ignored ancestor directory wins over anything said about the path itself.
-    for (let i = 1; i < parts.length; i++) {
-      if (matchOne(parts.slice(0, i).join('/'), true) === true) return true;
-    }
-    return matchOne(parts.join('/'), isDir) === true;
   };
 }
 

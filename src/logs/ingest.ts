@@ -33,6 +33,8 @@ export interface IngestOptions {
   onBytes?: (bytesRead: number) => void;
   /** the cache scope of a JSONL record (--cache-scope), set on each request it holds */
   scopeOf?: (record: unknown) => string | undefined;
+  /** the --group-by values of a JSONL record, set on each request it holds */
+  groupsOf?: (record: unknown) => (string | null)[];
   /** the other files of the run: a batch input pairs with the results files among them, and back */
   siblings?: ReadonlyArray<{ abs: string; rel: string }>;
 }
@@ -282,11 +284,13 @@ async function* ingestLines(abs: string, rel: string, format: LogFormat, opts: I
       continue;
     }
     const outputs = recordOutputs(v, rec.line);
-    if (!opts.scopeOf) yield* outputs;
+    if (!opts.scopeOf && !opts.groupsOf) yield* outputs;
     else {
-      const scope = opts.scopeOf(v);
+      const scope = opts.scopeOf?.(v);
+      const groups = opts.groupsOf?.(v);
       for (const o of outputs) {
         if (scope !== undefined && o.kind === 'request') o.request.scope = scope;
+        if (groups && o.kind === 'request') o.request.groups = groups;
         yield o;
       }
     }

@@ -7,8 +7,9 @@ import type { RuleSettings } from '../engine/rule.js';
 import type { Engine } from '../project/cache-params.js';
 import { priceRowFromFlag } from '../project/cache-params.js';
 import { LogProjector, type Projection } from '../project/log-projection.js';
+import { attachGroups } from '../project/row-columns.js';
 import { canonicalModelId, loadPriceTable, withConfigPrices } from '../project/prices.js';
-import { setRedaction } from '../redact.js';
+import { redactKey, setRedaction } from '../redact.js';
 import { loadTokenizer } from '../tokenize/index.js';
 import { analyzeLogsCompact } from './analyze.js';
 import { batchPriceNote } from './batch-prices.js';
@@ -29,6 +30,8 @@ export interface LogJob {
   blockTokens?: number;
   /** --cache-scope: the field that splits the log into cache scopes */
   cacheScope?: string;
+  /** --group-by: fields whose values split the projection's figures into groups */
+  groupBy?: string[];
   /** the rule settings config resolves for each log file (plain data: the job may run in a worker) */
   ruleSettings?: Record<string, [string, { severity: string; options?: Record<string, unknown> }][]>;
   priceFlag?: string;
@@ -74,6 +77,9 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     ...(job.priceFlag ? { fallbackRow: priceRowFromFlag(job.priceFlag) } : {}),
   });
   const problems: InputProblem[] = [];
+  // --group-by: each request's values, joined to its projection row (file and place in the file) at the end
+  const groupBy = job.groupBy?.length ? job.groupBy : undefined;
+  const groupsOf = new Map<string, (string | null)[]>();
   /** (provider, canonical model) of requests sent through a Batch API */
   const batched = new Set<string>();
   const { analysis, timelines } = await analyzeLogsCompact(job.inputs, {
@@ -88,9 +94,12 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
     rules,
     settingsFor: (file) => settings.get(file),
     ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
+    ...(groupBy ? { groupBy } : {}),
     onRequest: (req, input, entry, facts) => {
       if (isBatchFormat(req.format) && req.model) batched.add(`${req.provider}\u0000${canonicalModelId(req.model)}`);
       projector.add(req, input, entry, facts);
+      // a value is printed like a lineage key: redacted, with a hash so two users stay two groups
+      if (groupBy && req.groups) groupsOf.set(`${req.file}\u0000${req.index}`, req.groups.map((v) => (v === null ? null : redactKey(v))));
     },
     ...(onProgress ? { onProgress } : {}),
   });
@@ -101,6 +110,10 @@ export async function runLogJobCompact(job: LogJob, onProgress?: LogProgress): P
   // batches are billed at their own rates: each batched model's target says what the table knows of them
   for (const t of projection?.targets ?? []) {
     if (batched.has(`${t.provider}\u0000${canonicalModelId(t.model)}`)) t.assumptions.push(batchPriceNote(prices, t.provider, t.model));
+  }
+  if (projection && groupBy) {
+    attachGroups(projection.rows, groupBy.length, (file, index) => groupsOf.get(`${file}\u0000${index}`));
+    projection.groupBy = groupBy;
   }
   // each log finding learns what fixing it is worth, so findings can be sorted by money; and severity is
   // certainty: a proven difference that costs no cached tokens (nothing after it is read from the cache)

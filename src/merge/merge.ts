@@ -196,7 +196,9 @@ function mergeProjection(inputs: readonly NamedReport[], fileOrder: Map<string, 
   }
   // arrival order: the file's place in the input, then the request's place in its file
   requests.sort((a, b) => (fileOrder.get(a.file) ?? -1) - (fileOrder.get(b.file) ?? -1) || a.index - b.index);
-  return summarizeProjection({ targets: [...targets.values()], unpriced: [...unpriced].map(([model, n]) => ({ model, requests: n })), ttftBasis, byFinding, calibration: [...calibration.values()], basis, requests, ruleIds });
+  // --group-by: the rows carry their values; every shard of a run was grouped by the same fields
+  const groupBy = parts[0]!.p.byGroup?.map((g) => g.field);
+  return summarizeProjection({ targets: [...targets.values()], unpriced: [...unpriced].map(([model, n]) => ({ model, requests: n })), ttftBasis, byFinding, calibration: [...calibration.values()], basis, requests, ruleIds, ...(groupBy ? { groupBy } : {}) });
 }
 
 /** Merges json reports (see the file comment). `version` is this kvlint's: reports must match it. */
@@ -219,5 +221,9 @@ export function mergeReports(inputs: readonly NamedReport[], version: string): R
       report.metrics = projection.metrics;
     }
   }
+  // one report merged alone is re-rendered (the action prints every format from the run's json): its
+  // assertions are about exactly these metrics. Separate runs' assertions say nothing of the whole.
+  const only = inputs.length === 1 && !sharded ? inputs[0]!.report.assertions : undefined;
+  if (only) report.assertions = only;
   return report;
 }

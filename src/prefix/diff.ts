@@ -125,7 +125,7 @@ const MAX_EDIT = 64;
  * A bounded, redacted excerpt of how b's text differs from a's after offset p: `context[-old-]{+new+}`.
  * Only the differing tails go through `diff` (with a timeout and edit cap), so cost stays bounded.
  */
-export function changeExcerpt(aText: string, bText: string, p: number): string {
+export function changeExcerpt(aText: string, bText: string, p: number, charDiff = true): string {
   const s = commonSuffix(aText, bText, p);
   const aMid = aText.slice(p, aText.length - s).slice(0, SIDE * 2);
   const bMid = bText.slice(p, bText.length - s).slice(0, SIDE * 2);
@@ -135,7 +135,11 @@ export function changeExcerpt(aText: string, bText: string, p: number): string {
   let ins = '';
   // a pure insertion or deletion needs no search
   const changes: ChangeObject<string>[] | undefined =
-    aMid === '' || bMid === '' ? [{ value: aMid || bMid, added: aMid === '', removed: bMid === '', count: 1 }].filter((c) => c.value !== '') : diffChars(aMid, bMid, { maxEditLength: MAX_EDIT });
+    aMid === '' || bMid === ''
+      ? [{ value: aMid || bMid, added: aMid === '', removed: bMid === '', count: 1 }].filter((c) => c.value !== '')
+      : charDiff
+        ? diffChars(aMid, bMid, { maxEditLength: MAX_EDIT })
+        : undefined;
   // A character diff of two unrelated texts is confetti ("[-Tr-]{+Book +}a[-ns-]…"): when little of
   // the middle is shared, show the replacement whole instead.
   const shared = changes ? changes.reduce((n, c) => (c.added || c.removed ? n : n + c.value.length), 0) : 0;
@@ -186,6 +190,13 @@ function isExampleRotation(a: string, b: string, p: number): boolean {
   return shared >= 1 && (shared < examplesA.length || examplesA.some((x, k) => examplesB[k] !== x));
 }
 
+/**
+ * The longest change (characters, on either side) classified as a volatile value: an ISO timestamp, a
+ * trace id or an e-mail address changes a few dozen characters. Two wholly different system prompts of
+ * two tenants differ from the first character on, and a date early in one is not what changed.
+ */
+const MAX_VALUE_CHANGE = 160;
+
 /** Texts that differ only in their line endings. */
 function lineEndingsOnly(a: string, b: string): boolean {
   return (a.includes('\r') || b.includes('\r')) && a.replace(/\r\n?/g, '\n') === b.replace(/\r\n?/g, '\n');
@@ -199,7 +210,10 @@ function classifyTextChange(a: Segment, b: Segment, p: number, keyOrderUnknown: 
   const s = commonSuffix(a.text, b.text, p);
   const endA = a.text.length - s;
   const endB = b.text.length - s;
-  for (const c of classifiers) if (c.matches(b.text, p, endB) || c.matches(a.text, p, endA)) return c.cause as DivergenceCause;
+  // a value dropped into a shared text is short; a rewrite that happens to hold a date or an id is a rewrite
+  if (endA - p <= MAX_VALUE_CHANGE && endB - p <= MAX_VALUE_CHANGE) {
+    for (const c of classifiers) if (c.matches(b.text, p, endB) || c.matches(a.text, p, endA)) return c.cause as DivergenceCause;
+  }
   if (isExampleRotation(a.text, b.text, p)) return 'few-shot';
   return undefined;
 }
@@ -332,32 +346,36 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   if (sa.role === 'server-state' || sb.role === 'server-state') {
     return done({ ...base, cause: same ? 'unknown' : 'branch', excerpt: 'history held server-side (previous_response_id) changed' });
   }
-  const excerpt = sameSlot ? changeExcerpt(sa.text, sb.text, p) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2));
+  // A branch (another question, another run) is shown as the replacement whole: a character diff of two
+  // unrelated turns is confetti, and computing one for every new session's first request cost ~90 ms on
+  // the 100 MB agent log.
+  const excerptOf = (branch: boolean): string => (sameSlot ? changeExcerpt(sa.text, sb.text, p, !branch) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2)));
+  const branch = (): PrefixDiff => done({ ...base, cause: 'branch', excerpt: excerptOf(true) });
   const lastA = a.segments.length - 1;
   const lastB = b.segments.length - 1;
   const firstMessage = b.segments.findIndex((x) => x.level === 'messages' && x.role !== 'settings' && x.role !== 'server-state');
   const inMessages = sb.level === 'messages' && sa.level === 'messages';
   // A new final turn is what a request adds, whatever it holds (a question with a date, an id, an e-mail):
   // never a break, nor is the earlier request's last turn being replaced by it (a retry, a new question).
-  if (inMessages && (i >= lastB || i >= lastA)) return done({ ...base, cause: 'branch', excerpt });
+  if (inMessages && (i >= lastB || i >= lastA)) return branch();
   // a different model response (another id, another answer) is another run of the conversation, not a
   // value the application put in its prompt — unless the conversation went on past the earlier request
   // with that response rewritten (an app editing or summarizing its history)
   if (inMessages && (sa.role === 'assistant' || sb.role === 'assistant')) {
-    return done({ ...base, cause: same && b.segments.length > a.segments.length ? 'history-rewrite' : 'branch', excerpt });
+    return same && b.segments.length > a.segments.length ? done({ ...base, cause: 'history-rewrite', excerpt: excerptOf(false) }) : branch();
   }
   const textCause = sameSlot ? classifyTextChange(sa, sb, p, !!(a.keyOrderUnknown || b.keyOrderUnknown), opts.rules?.classifiers ?? []) : undefined;
-  if (textCause) return done({ ...base, cause: textCause, excerpt });
+  if (textCause) return done({ ...base, cause: textCause, excerpt: excerptOf(false) });
   if (sa.level === 'system' || sb.level === 'system') {
     // across conversations a different system prompt is another prompt; a small edit of a shared one is not
     const edit = same || (sameSlot && isSmallEdit(sa.text, sb.text, p));
-    return done({ ...base, cause: edit ? 'system-edit' : 'branch', excerpt });
+    return edit ? done({ ...base, cause: 'system-edit', excerpt: excerptOf(false) }) : branch();
   }
-  if (!same) return done({ ...base, cause: 'branch', excerpt });
+  if (!same) return branch();
   // the same conversation from its first message on: a compaction when the new first message summarizes
   // the history, else a new conversation on a shared prefix; an earlier message changed is a rewrite
-  if (i === firstMessage) return done({ ...base, cause: COMPACTION.test(sb.text) ? 'history-rewrite' : 'branch', excerpt });
-  return done({ ...base, cause: 'history-rewrite', excerpt });
+  if (i === firstMessage) return COMPACTION.test(sb.text) ? done({ ...base, cause: 'history-rewrite', excerpt: excerptOf(false) }) : branch();
+  return done({ ...base, cause: 'history-rewrite', excerpt: excerptOf(false) });
 }
 
 /** Token counts per segment; settings segments count zero (they are not prompt text). */

@@ -1,8 +1,8 @@
 // The projection's figures, derived from per-request rows. The LogProjector replays and prices every
 // request (src/project/log-projection.ts); this pure module sums what it produced: totals, per rule, per
-// lineage, agreement with reported usage, and the assumptions in words. Every row belongs to one lineage
-// and a provider's cache is scoped per lineage, so `kvlint merge` can concatenate the rows of shards and
-// call the same function: a merged report equals a single run by construction, not by approximation.
+// lineage, agreement with reported usage, and the assumptions in words. Each shard replays all traffic
+// (the cache is shared) but keeps the rows of its own lineages only, so `kvlint merge` can concatenate the
+// rows of shards and call the same function: a merged report equals a single run by construction.
 import { savings, TotalsAcc, type Outcome, type Savings, type Totals } from './cost.js';
 import type { List } from '../list.js';
 import type { Regime } from './cache-params.js';
@@ -39,6 +39,8 @@ export interface ProjectedRequest {
   reportedPico?: number;
   /** why `reported` cannot be compared with the prediction */
   notCompared?: string;
+  /** --group-by: the request's value of each field grouped by (null: none) */
+  groups?: (string | null)[];
   /** the likeliest reason the prediction and the report differ by more than 5% */
   reason?: string;
 }
@@ -121,6 +123,8 @@ export interface Projection {
   byFinding: Finding[];
   /** per lineage, now and fixed, most saved first */
   byLineage: { lineage: string; now: Totals; fixed: Totals; savings: Savings }[];
+  /** --group-by: per field, the metrics and cost of each of its values, costliest first */
+  byGroup?: GroupBreakdown[];
   agreement: Agreement;
   calibration: CalibrationEntry[];
   basis: ProjectionBasis;
@@ -128,10 +132,35 @@ export interface Projection {
   requests: List<ProjectedRequest>;
 }
 
+/** One value of a --group-by field: its requests' cost (micro-dollars) and metrics. */
+export interface GroupEntry {
+  /** null: the requests that have no value for the field */
+  value: string | null;
+  requests: number;
+  cost: { now: number; fixed: number; saved: number };
+  metrics: Metrics;
+}
+
+/** The groups of one --group-by field. */
+export interface GroupBreakdown {
+  field: string;
+  /** the costliest MAX_GROUPS values (now), most first */
+  groups: GroupEntry[];
+  /** the values past the first MAX_GROUPS, summed */
+  more?: { groups: number; requests: number; cost: { now: number; fixed: number; saved: number } };
+  /** why the field was not grouped by (a distinct value on every request) */
+  refused?: string;
+}
+
+/** Groups listed per --group-by field; the rest are summed into "…and N more". */
+export const MAX_GROUPS = 20;
+
 /** What the summary is computed from: everything but the sums. */
 export type ProjectionParts = Pick<Projection, 'targets' | 'unpriced' | 'ttftBasis' | 'byFinding' | 'calibration' | 'basis' | 'requests'> & {
   /** rule id of each rule code that has breaks */
   ruleIds: Record<string, string>;
+  /** --group-by: the fields whose values the rows carry in `groups`, in order */
+  groupBy?: string[];
 };
 
 const DISAGREEMENTS_SHOWN = 20;
@@ -185,6 +214,69 @@ class AgreementAcc {
   }
 }
 
+/** Sums of the rows of one --group-by value: the same accumulators as the totals. */
+interface GroupAcc {
+  now: TotalsAcc;
+  fixed: TotalsAcc;
+  reported: ReportedAcc;
+}
+
+/** Per field, per value: rows summed as they are read. */
+class GroupsAcc {
+  private readonly byField: Map<string | null, GroupAcc>[];
+  constructor(private readonly fields: readonly string[]) {
+    this.byField = fields.map(() => new Map());
+  }
+
+  add(r: ProjectedRequest, fixed: Outcome): void {
+    this.fields.forEach((_, j) => {
+      const v = r.groups?.[j] ?? null;
+      const m = this.byField[j]!;
+      let g = m.get(v);
+      if (!g) m.set(v, (g = { now: new TotalsAcc(), fixed: new TotalsAcc(), reported: new ReportedAcc() }));
+      g.now.add(r.now, r.outputTokens, r.noCache);
+      g.fixed.add(fixed, r.outputTokens, r.noCache);
+      g.reported.add(r);
+    });
+  }
+
+  result(): GroupBreakdown[] {
+    return this.fields.map((field, j) => {
+      const m = this.byField[j]!;
+      let valued = 0;
+      for (const [v, g] of m) if (v !== null) valued += g.now.requests;
+      const distinct = m.size - (m.has(null) ? 1 : 0);
+      // one value per request groups nothing: a request id or a timestamp, not a tenant
+      if (distinct > MAX_GROUPS && distinct === valued) {
+        return {
+          field,
+          groups: [],
+          refused: `every request has its own ${field} (${distinct} values): group by a field requests share, e.g. metadata.user_id, metadata.tenant, user or :file`,
+        };
+      }
+      const entries: GroupEntry[] = [...m].map(([value, g]) => {
+        const now = g.now.totals();
+        const fixed = g.fixed.totals();
+        const reported = g.reported.result();
+        return {
+          value,
+          requests: now.requests,
+          cost: { now: now.cost.total, fixed: fixed.cost.total, saved: now.cost.total - fixed.cost.total },
+          metrics: { now: simulatedMetrics(now), fixed: simulatedMetrics(fixed), ...(reported ? { reported, reportedRequests: g.reported.requests } : {}) },
+        };
+      });
+      entries.sort((a, b) => b.cost.now - a.cost.now || (a.value === null ? 1 : b.value === null ? -1 : compareStrings(a.value, b.value)));
+      const rest = entries.slice(MAX_GROUPS);
+      const out: GroupBreakdown = { field, groups: entries.slice(0, MAX_GROUPS) };
+      if (rest.length > 0) {
+        const sum = (f: (e: GroupEntry) => number): number => rest.reduce((a, e) => a + f(e), 0);
+        out.more = { groups: rest.length, requests: sum((e) => e.requests), cost: { now: sum((e) => e.cost.now), fixed: sum((e) => e.cost.fixed), saved: sum((e) => e.cost.saved) } };
+      }
+      return out;
+    });
+  }
+}
+
 /**
  * The projection from its parts. Pure: the same rows give the same figures, wherever they were computed.
  * The rows are read once, in order (they may be built as they are read: see rowList), into sums.
@@ -198,6 +290,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
   const lineages = new Map<string, { now: TotalsAcc; fixed: TotalsAcc }>();
   const agreement = new AgreementAcc();
   const reportedAcc = new ReportedAcc();
+  const groups = parts.groupBy?.length ? new GroupsAcc(parts.groupBy) : undefined;
   let k = 0;
   for (const r of parts.requests) {
     const f = r.fixed ?? r.now;
@@ -219,6 +312,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
     l.now.add(r.now, r.outputTokens, r.noCache);
     l.fixed.add(f, r.outputTokens, r.noCache);
     agreement.add(r);
+    groups?.add(r, f);
     k++;
   }
   const nowT = nowAcc.totals();
@@ -260,6 +354,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
     byRule,
     byFinding,
     byLineage,
+    ...(groups ? { byGroup: groups.result() } : {}),
     agreement: agreement.result(),
     calibration,
     basis: parts.basis,

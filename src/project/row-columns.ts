@@ -25,6 +25,8 @@ export interface RowTransport {
   hasFixed: Uint8Array;
   /** byRule is rare: kept as it is */
   byRule: Map<number, Record<string, Outcome>>;
+  /** --group-by: `fields` value ids per row into `values` (NONE: the request has no value) */
+  groups?: { fields: number; values: string[]; ids: Int32Array };
 }
 
 const IDS = 7;
@@ -141,7 +143,26 @@ function rowAt(t: RowTransport, fixedAt: Int32Array, k: number): ProjectedReques
   if (reason !== undefined) row.reason = reason;
   const byRule = t.byRule.get(k);
   if (byRule) row.byRule = byRule;
+  if (t.groups) {
+    const { fields, values, ids } = t.groups;
+    row.groups = Array.from(ids.subarray(k * fields, (k + 1) * fields), (id) => (id === NONE ? null : values[id]!));
+  }
   return row;
+}
+
+/** Adds each row's --group-by values, looked up by the row's file and place in it. */
+export function attachGroups(t: RowTransport, fields: number, groupsOf: (file: string, index: number) => readonly (string | null)[] | undefined): void {
+  const values = new StringIds();
+  const ids = new Int32Array(t.count * fields).fill(NONE);
+  for (let k = 0; k < t.count; k++) {
+    const g = groupsOf(t.strings[t.ids[k * IDS]!]!, t.nums[k * NUMS]!);
+    if (!g) continue;
+    for (let j = 0; j < fields; j++) {
+      const v = g[j];
+      if (v !== null && v !== undefined) ids[k * fields + j] = values.id(v);
+    }
+  }
+  t.groups = { fields, values: values.list, ids };
 }
 
 /** The rows as finish() made them, each built when read. */

@@ -98,7 +98,7 @@ describe('config errors name the file and line', () => {
   }
 
   it('lists the valid keys in the hint', () => {
-    expect(errorOf('colour: true\n').hint).toBe('valid keys: extends, provider, model, ignores, rules, overrides, prices, limits');
+    expect(errorOf('colour: true\n').hint).toBe('valid keys: extends, provider, model, ignores, rules, overrides, prices, limits, assert');
   });
 
   it('names package.json keys under kvlint and refuses a package.json without one', () => {

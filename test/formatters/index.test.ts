@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KvlintError } from '../../src/errors.js';
+import { FORMAT_CHOICES } from '../../src/cli.js';
 import { FORMATTER_NAMES, formatPieces, getFormatter, isMachineFormat } from '../../src/formatters/index.js';
 import { formatJson } from '../../src/formatters/json.js';
 import { formatStylish } from '../../src/formatters/stylish.js';
@@ -29,7 +30,11 @@ describe('getFormatter', () => {
   });
 
   it('treats every format but stylish as machine output', () => {
-    expect(FORMATTER_NAMES.filter(isMachineFormat)).toEqual(['json', 'sarif', 'github', 'html']); // html: no ANSI colour in a file
+    expect(FORMATTER_NAMES.filter(isMachineFormat)).toEqual(['json', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix']); // html: no ANSI colour in a file
+  });
+
+  it('offers on the command line exactly the formats it registers', () => {
+    expect([...FORMAT_CHOICES]).toEqual([...FORMATTER_NAMES]);
   });
 });
 

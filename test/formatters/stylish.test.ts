@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatStylish, tokensLabel } from '../../src/formatters/stylish.js';
 import { cleanReport, loadReport, OPTS } from './load-report.js';
+import { cellWidth, wrapText } from '../../src/formatters/wrap.js';
 
 describe('stylish', () => {
   it('groups findings by file, sorted, with aligned columns and tokens at risk', () => {
@@ -77,5 +78,59 @@ describe('stylish', () => {
     const r = loadReport();
     r.problems[0]!.file = '/repo/prompts/legacy.txt';
     expect(formatStylish(r, OPTS)).toContain('\nprompts/legacy.txt:4  KVE303');
+  });
+});
+
+describe('stylish fits the terminal', () => {
+  /** A report whose messages are long, as log findings' are, with a long tokens label. */
+  function longReport() {
+    const r = loadReport();
+    const d = r.files[0]!.diagnostics[0]!;
+    d.message = `${d.message} (char 54, token 100 in 'messages[1] user'); move it after the last cached token, into the final user turn, and render it there`;
+    d.savedMicro = 1_234_567;
+    return r;
+  }
+
+  for (const width of [80, 120]) {
+    it(`at ${width} columns wraps messages, never the rule code`, async () => {
+      const out = formatStylish(longReport(), { ...OPTS, width });
+      await expect(out).toMatchFileSnapshot(`__snapshots__/stylish-${width}.txt`);
+      const lines = out.split('\n');
+      for (const l of lines) expect(cellWidth(l), l).toBeLessThanOrEqual(width);
+      // every finding's first line carries its code; no line is a code on its own
+      const rows = lines.filter((l) => /^\s+\d+:\d+\s/.test(l));
+      expect(rows).toHaveLength(4);
+      for (const row of rows) expect(row).toMatch(/ {2}KV\d{3}( {2}|$)/);
+      for (const l of lines) expect(l.trim()).not.toMatch(/^KV\d{3}/);
+      // wrapping loses no word
+      const words = (s: string) => s.split(/\s+/).filter(Boolean);
+      const msg = longReport().files[0]!.diagnostics[0]!.message;
+      expect(words(out)).toEqual(expect.arrayContaining(words(msg)));
+    });
+  }
+
+  it('does not wrap without a width (a pipe, a file, a CI log)', () => {
+    const out = formatStylish(longReport(), OPTS);
+    expect(out.split('\n').filter((l) => /^\s+\d+:\d+\s/.test(l))).toHaveLength(4);
+    expect(out.split('\n').some((l) => cellWidth(l) > 200)).toBe(true);
+  });
+
+  it('moves the tokens label under the message on a narrow terminal', () => {
+    const out = formatStylish(longReport(), { ...OPTS, width: 60 });
+    const lines = out.split('\n');
+    const i = lines.findIndex((l) => l.includes('KV201'));
+    expect(lines[i]).not.toContain('tok');
+    expect(lines.slice(i + 1, i + 8).some((l) => /^ {16}~1,180 tok · \$1\.23 if fixed$/.test(l))).toBe(true);
+    for (const l of lines.filter((x) => /^\s+\d+:\d+\s/.test(x))) expect(l).toMatch(/KV\d{3}/);
+  });
+});
+
+describe('wrapText', () => {
+  it('wraps at spaces, cuts words longer than a line, and counts code points', () => {
+    expect(wrapText('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapText('aaaaaaaaaa b', 4)).toEqual(['aaaa', 'aaaa', 'aa b']);
+    expect(wrapText('', 10)).toEqual(['']);
+    expect(wrapText('≈≈≈ 😀😀', 6)).toEqual(['≈≈≈ 😀😀']);
+    expect(cellWidth('😀a')).toBe(2);
   });
 });

@@ -103,7 +103,7 @@ describe('planted secrets appear in no output format', () => {
   const outputs = (): Record<string, string> => {
     const out: Record<string, string> = {};
     const inputs = ['system.txt', 'prompt.j2', 'log.jsonl', 'cassette.yaml'];
-    for (const f of ['stylish', 'json', 'sarif', 'github', 'html']) {
+    for (const f of ['stylish', 'json', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix']) {
       const r = kvlint([...inputs, '-f', f], { cwd: sdir });
       out[f] = r.stdout + r.stderr;
     }

@@ -22,6 +22,13 @@ describe.skipIf(!built)('isolated log jobs (need npm run build: the worker runs 
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
 
+  it('carry --group-by values across the thread, so groups match the main-thread run', async () => {
+    const job: LogJob = { inputs: [{ abs: resolve(__dirname, '../../fixtures/group-by/multi-tenant.jsonl'), rel: 'fixtures/group-by/multi-tenant.jsonl' }, fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true, groupBy: ['metadata.tenant', ':file'] };
+    const inWorker = await runLogJobIsolated(job);
+    expect(plain(inWorker)).toEqual(plain(await runLogJob(job)));
+    expect(inWorker.projection!.byGroup!.map((g) => g.groups.length)).toEqual([4, 2]);
+  });
+
   it('give the same result when a large result waits for the worker to end before it is taken', async () => {
     const job: LogJob = { inputs: [fx('litellm-standard-logging.jsonl'), fx('claude-code.jsonl')], tokenizerModel: 'gpt-4o', redact: true, engine: 'vllm' };
     // every result counts as large: taken on the worker's exit, not on its message

@@ -55,7 +55,7 @@ describe('kvlint merge of --shard reports', () => {
 
   it('every format of the merged report matches one run, exit code included', () => {
     const { files } = shards(inputs, 3);
-    for (const format of ['stylish', 'sarif', 'github', 'html']) {
+    for (const format of ['stylish', 'sarif', 'github', 'html', 'gitlab', 'junit', 'unix']) {
       const one = kvlint([...inputs, '-f', format]);
       const merged = kvlint(['merge', ...files, '-f', format]);
       expect(merged.stdout, format).toBe(one.stdout);
