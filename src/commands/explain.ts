@@ -30,10 +30,15 @@ function indent(text: string, pad = '  '): string {
     .join('\n');
 }
 
-/** `error`, or with caps `error (found: at most warning)`: the levels the rule's findings can take. */
+/** `error`, or with caps `error/warning`: the levels the rule's findings can take (short, for the header). */
 export function severityText(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>): string {
+  return [rule.severity, ...new Set(Object.values(rule.maxSeverity))].join('/');
+}
+
+/** Which findings are capped below the rule's severity (`found: at most warning`), or undefined. */
+export function severityCaps(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>): string | undefined {
   const caps = Object.entries(rule.maxSeverity).map(([mid, sev]) => `${mid}: at most ${sev}`);
-  return caps.length ? `${rule.severity} (${caps.join(', ')})` : rule.severity;
+  return caps.length ? `Severity ${rule.severity}; ${caps.join(', ')} (a suspicion, not a certain break)` : undefined;
 }
 
 /** Prose read in a pager or a log still wraps: paragraphs of 800 characters are not read. */
@@ -64,9 +69,14 @@ function wrapProse(text: string, width: number, pad = ''): string {
  */
 export function renderExplain(rule: LoadedRule, c: ChalkInstance, width = EXPLAIN_FALLBACK_WIDTH, code?: SourceExample): string {
   const out: string[] = [];
-  out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${severityText(rule)} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
+  out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${rule.severity} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
   out.push('');
   out.push(wrapProse(rule.docs.summary, width));
+  const caps = severityCaps(rule);
+  if (caps) {
+    out.push('');
+    out.push(wrapProse(caps, width));
+  }
   if (rule.fix) {
     out.push('');
     out.push(wrapProse(`${c.bold('--fix')} ${rule.fix}`, width));

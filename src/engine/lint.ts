@@ -60,7 +60,7 @@ function sameRange(a: Diagnostic, b: Diagnostic): boolean {
 
 /**
  * One finding per place: a finding of a rule with `defersTo` whose range a more specific rule (one it
- * defers to) also reported is folded into that finding: its message names the folded rule, its severity
+ * defers to) also reported is folded into that finding: its message names the folded rule by id, its severity
  * is the higher of the two, and a directive naming either rule suppresses it (`alsoRules`). `rules` maps
  * the findings' rule ids to their definitions; findings of unknown rules are kept as they are.
  */
@@ -82,7 +82,8 @@ export function foldFindings(diags: readonly Diagnostic[], rules: readonly Loade
     out[k] = {
       ...host,
       severity: SEVERITY_RANK[d.severity] < SEVERITY_RANK[host.severity] ? d.severity : host.severity,
-      message: `${host.message} (also ${d.code} ${d.ruleId})`,
+      // the id, not the code: a wrapped stylish line must never start with a code (the code column's place)
+      message: `${host.message} (also ${d.ruleId})`,
       alsoRules: [...(host.alsoRules ?? []), d.ruleId],
     };
   }

@@ -128,8 +128,10 @@ describe('commands', () => {
 
   it('explains what --fix does and which findings are capped', () => {
     expect(kvlint(['explain', 'KV201']).stdout).toContain('--fix sorts the tools of a JSON file by name');
-    expect(kvlint(['explain', 'KV101']).stdout).toContain('error (found: at most warning)');
-    expect(kvlint(['explain', 'KV301']).stdout).toContain('warning (unmarked: at most info)');
+    const kv101 = kvlint(['explain', 'KV101']).stdout;
+    expect(kv101).toContain('breaker · error · template');
+    expect(kv101).toContain('Severity error; found: at most warning');
+    expect(kvlint(['explain', 'KV301']).stdout).toContain('Severity warning; unmarked: at most info');
   });
 
   it('counts the tool-file sorts as fixable in json, stylish and html', () => {

@@ -10,7 +10,7 @@ describe('kvlint on source code', () => {
   it('reports a breaker in a Python system prompt at its line and column, and exits 1', () => {
     const r = kvlint(['fixtures/source/anthropic-bad.py', '--no-progress']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/fixtures\/source\/anthropic-bad\.py\n\s+11:25\s+error\s+'\{datetime\.now\(\):%A %d %B %Y\}' renders the current date or time and precedes ≈\d+ cacheable tokens \(also KV106 no-volatile-before-stable\)\s+KV102/);
+    expect(r.stdout).toMatch(/fixtures\/source\/anthropic-bad\.py\n\s+11:25\s+error\s+'\{datetime\.now\(\):%A %d %B %Y\}' renders the current date or time and precedes ≈\d+ cacheable tokens \(also no-volatile-before-stable\)\s+KV102/);
   });
 
   it('exits 0 on the clean twin in every language', () => {

@@ -132,7 +132,8 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
 
   it('hands globs to kvlint unexpanded, so .gitignore applies to them', () => {
     const r = runStep({ paths: 'prompts/*.txt' });
-    expect(r.status, r.stderr).toBe(1);
+    // prompts/system.txt holds literal values only: suspicions, reported as warnings, so the job passes
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/file=prompts\/system\.txt/);
     expect(r.stdout).not.toContain('ignored.txt');
     expect(readOutputs(file('outputs.txt'))['hit-rate']).toBe('');
