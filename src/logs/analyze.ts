@@ -6,21 +6,23 @@
 // report shows; they are never a cache boundary (spec/providers.md §9.1).
 import type { InputProblem } from '../errors.js';
 import { KvlintError } from '../errors.js';
-import type { Diagnostic, KvRequest, ReportedUsage } from '../model.js';
+import type { Diagnostic, KvRequest } from '../model.js';
 import { assembleAnalysis } from './assemble.js';
 import { expandTimelines, TimelineStore, type TimelineTransport } from './timeline-store.js';
 import { blockChain, loadEncoder, TokenIdCache, type BlockChain } from '../prefix/blocks.js';
 import { availableParallelism } from 'node:os';
 import { SegmentHasher, SegmentMemo } from '../prefix/hash.js';
-import { comparePrompts, diffInput, isBreak, opensWithSummary, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
-import { PrefixIndex, type NearestPrior } from '../prefix/prefix-index.js';
-import { pairMessage, pairRules, runPair, type PairRules } from '../engine/pair.js';
+import { comparePrompts, diffInput, isBreak, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
+import type { NearestPrior } from '../prefix/prefix-index.js';
+import { PriorFinder, type CompactInput, type PrevState } from './priors.js';
+import { pairRules, runPair, type PairRules } from '../engine/pair.js';
 import type { LoadedRule, RuleSettings } from '../engine/rule.js';
 import { loadRules } from '../engine/registry.js';
 import { encodingForModel, type Tokenizer } from '../tokenize/index.js';
 import { getPath, isSynthetic } from './api/common.js';
 import { Batcher } from './batcher.js';
-import { countAgreement, emptyAgreement, providerLevel } from './provider-diagnostics.js';
+import { Findings } from './findings.js';
+import { countAgreement, emptyAgreement } from './provider-diagnostics.js';
 import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
 import type { LineageTimeline, LogAnalysis, LogEvent, LogFileSummary, RequestRecord, TimelineDivergence, TimelineEntry } from './types.js';
 import { totalInput } from './usage.js';
@@ -121,26 +123,6 @@ export const FIXABLE_CAUSES: ReadonlySet<string> = new Set([
   'few-shot',
 ]);
 
-/**
- * A request whose texts were dropped to bound memory: hashes, token counts and labels remain, enough to
- * find where the next request diverges and to count tokens, not to classify the change.
- */
-interface CompactInput extends DiffInput {
-  compact: true;
-}
-
-interface PrevState {
-  seq: number;
-  input: DiffInput | CompactInput;
-  ids: Int32Array;
-  scope: string | undefined;
-  total: number;
-  time?: number;
-  usage?: ReportedUsage;
-  chains?: Map<number, BlockChain>;
-  timelineIndex: number;
-}
-
 interface LineageState {
   timeline: LineageTimeline;
   /** requests in the timeline so far (their entries are in the TimelineStore) */
@@ -148,28 +130,6 @@ interface LineageState {
   /** the first request, which orders the lineages in the report */
   first: { file: string; index: number };
   prev?: PrevState;
-}
-
-/** A request whose text is still kept, by its place in arrival order. */
-interface Kept {
-  input: DiffInput;
-  lineage: string;
-  /** request text read through this request (see TEXT_BUDGET) */
-  end: number;
-}
-
-/** One finding: a rule and a place in the shared prefix, with every request it breaks. */
-interface FindingGroup {
-  rule: LoadedRule;
-  severity: Diagnostic['severity'];
-  messageId: string;
-  first: { req: KvRequest; div: TimelineDivergence };
-  occurrences: { file: string; line: number; request: number; lineage: string }[];
-  sessions: Set<string>;
-  lost: number;
-  approx: boolean;
-  /** the provider's own diagnostics reported a miss at one of its requests */
-  confirmed: boolean;
 }
 
 /** The TTL that applies to a request, in seconds, or undefined when no TTL gap is modelled. */
@@ -254,17 +214,6 @@ export function expandChains(timeline: LineageTimeline): { rawChain: string[]; c
   return out;
 }
 
-/** Drops the texts of a request, keeping what locating the next divergence needs. */
-function compactInput(input: DiffInput): CompactInput {
-  return {
-    compact: true,
-    segments: input.segments.map((seg) => ({ level: seg.level, role: seg.role, label: seg.label, text: '' })),
-    hashes: input.hashes,
-    tokens: input.tokens,
-    ...(input.keyOrderUnknown ? { keyOrderUnknown: true } : {}),
-  };
-}
-
 function sumTokens(tokens: readonly number[], end: number): number {
   let t = 0;
   for (let k = 0; k < end && k < tokens.length; k++) t += tokens[k] ?? 0;
@@ -343,72 +292,6 @@ export function scopeOf(record: unknown, field: string): string | undefined {
   return undefined;
 }
 
-/** The conversation turns of a request: its message segments' raw hashes. */
-function turns(x: DiffInput): string[] {
-  const out: string[] = [];
-  x.segments.forEach((seg, k) => {
-    if (seg.level === 'messages' && !isSynthetic(seg)) out.push(x.hashes[k]!.raw);
-  });
-  return out;
-}
-
-/** `b` continues `a`'s conversation: a's turns, then more. */
-function continues(a: DiffInput, b: DiffInput): boolean {
-  const ta = turns(a);
-  const tb = turns(b);
-  return ta.length > 0 && tb.length > ta.length && ta.every((h, k) => tb[k] === h);
-}
-
-/** Characters two texts share from their start (never splitting a surrogate pair). */
-function commonChars(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i > 0 && i < n && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff) i--;
-  return i;
-}
-
-/** 0-based line of offset `end` in `text`. */
-function countLines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-const fmt = (n: number, approx: boolean): string => `${approx ? '≈' : ''}${Math.round(n).toLocaleString('en-US')}`;
-
-/** A finding group as a diagnostic: the first place it was seen, its message from the rule's YAML. */
-function groupDiagnostic(g: FindingGroup): Diagnostic {
-  const { req, div } = g.first;
-  const n = g.occurrences.length;
-  const s = g.sessions.size;
-  const place = div.segment >= 0 ? `'${div.label}' (char ${div.charOffset}, token ${fmt(div.tokenOffset, g.approx)})` : `token ${fmt(div.tokenOffset, g.approx)}`;
-  const affected = `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'} in ${s.toLocaleString('en-US')} session${s === 1 ? '' : 's'}`;
-  const message = pairMessage(g.rule, g.messageId, { place, lost: fmt(g.lost, g.approx), affected, detail: div.excerpt });
-  const d: Diagnostic = {
-    ruleId: g.rule.id,
-    code: g.rule.code,
-    severity: g.severity,
-    category: g.rule.category,
-    messageId: g.messageId,
-    message,
-    file: req.file,
-    line: req.line,
-    column: 1,
-    tokenOffset: div.tokenOffset,
-    tokensAtRisk: g.lost,
-    request: req.index,
-    evidence: div.excerpt,
-    affected: { requests: n, sessions: s },
-    occurrences: g.occurrences.map(({ lineage: _l, ...o }) => o),
-  };
-  if (div.segment >= 0) d.segment = div.label;
-  if (div.note) d.note = div.note;
-  if (g.approx) d.approx = true;
-  if (g.confirmed) d.providerConfirmed = true;
-  return d;
-}
-
 /** Analyzes request logs: formats, lineages, timelines, and one diagnostic per rule and place. */
 export async function analyzeLogs(inputs: { abs: string; rel: string }[], opts: AnalyzeOptions): Promise<LogAnalysis> {
   const { analysis, timelines } = await analyzeLogsCompact(inputs, opts);
@@ -437,21 +320,13 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     }
     return r;
   };
-  /** requests whose text is kept, oldest first */
-  const kept = new Map<number, Kept>();
-  /** every request's prompt tokens and lineage, by seq: what a prior whose text is gone still tells */
-  let totals = new Float64Array(1024);
-  const lineageOf: string[] = [];
-  const fileOf: string[] = [];
-  let lineOf = new Int32Array(1024);
+  const priors = new PriorFinder(opts.textBudget ?? TEXT_BUDGET);
   /** the previous request of lineages outside this shard (they are read and indexed, not reported) */
   const outOfShardPrev = new Map<string, PrevState>();
-  const index = new PrefixIndex((seq, k) => kept.get(seq)?.input.segments[k]?.text);
-  const groups = new Map<string, FindingGroup>();
+  const findings = new Findings();
   const agreement = emptyAgreement();
   let nextSeq = 0;
   let textRead = 0;
-  const textBudget = opts.textBudget ?? TEXT_BUDGET;
   const responseLineage = new Map<string, string>();
   let requestsRead = 0; // for opts.onProgress
   const problem = (p: InputProblem): void => {
@@ -551,53 +426,6 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (rec.responseId) responseLineage.set(rec.responseId, req.lineage);
   }
 
-  /** Texts read longer ago than the budget are dropped, oldest first; a lineage's previous request keeps its hashes. */
-  function dropOldTexts(textBefore: number): void {
-    for (const [seq, k] of kept) {
-      if (k.end >= textBefore - textBudget) break;
-      kept.delete(seq);
-      const prev = lineages.get(k.lineage)?.prev ?? outOfShardPrev.get(k.lineage);
-      if (prev && prev.seq === seq && !('compact' in prev.input)) prev.input = compactInput(prev.input);
-    }
-  }
-
-  function remember(seq: number, total: number, req: KvRequest): void {
-    if (seq >= totals.length) {
-      const next = new Float64Array(totals.length * 2);
-      next.set(totals);
-      totals = next;
-      const lines = new Int32Array(lineOf.length * 2);
-      lines.set(lineOf);
-      lineOf = lines;
-    }
-    totals[seq] = total;
-    lineOf[seq] = req.line;
-    lineageOf[seq] = req.lineage;
-    fileOf[seq] = req.file;
-  }
-
-  /** Records one finding occurrence under its rule and place; returns the finding's key (see RequestFacts.finding). */
-  function addFinding(rule: LoadedRule, severity: Diagnostic['severity'], messageId: string, req: KvRequest, div: TimelineDivergence, lost: number, approx: boolean): string {
-    // one finding per rule and place: the line of the segment where the requests part (where in that line
-    // they part depends on the values: "09:00:17" and "09:01:17" part at different characters)
-    const lineInSegment = div.segment >= 0 ? countLines(req.segments[div.segment]?.text ?? '', div.charOffset) : -1;
-    const key = `${rule.code}\u0000${div.label}\u0000${lineInSegment}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { rule, severity, messageId, first: { req, div }, occurrences: [], sessions: new Set(), lost: 0, approx, confirmed: false };
-      groups.set(key, g);
-    }
-    g.occurrences.push({ file: req.file, line: req.line, request: req.index, lineage: req.lineage });
-    g.sessions.add(req.lineage);
-    g.lost += lost;
-    if (approx) g.approx = true;
-    if (req.diagnostics) {
-      const said = providerLevel(req.diagnostics);
-      if (said !== undefined && said !== 'none') g.confirmed = true;
-    }
-    return `${g.first.req.file}\u0000${g.first.req.line}\u0000${rule.code}`;
-  }
-
   /** Runs the pair pass for one classified break and records what the rule reports. */
   function lintBreak(req: KvRequest, div: TimelineDivergence, lost: number, approx: boolean, prior: { lineage: string }, gapMs: number | undefined, ttl: number | undefined): string | undefined {
     const pair = rulesFor(req.file).ruleFor(div.cause);
@@ -611,13 +439,13 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
     };
     const messageId = runPair(pair.rule, subject);
-    return messageId ? addFinding(pair.rule, pair.severity as Diagnostic['severity'], messageId, req, div, lost, approx) : undefined;
+    return messageId ? findings.add(pair.rule, pair.severity as Diagnostic['severity'], messageId, req, div, lost, approx) : undefined;
   }
 
   /** `textBefore`: request text read before this request's own. */
   function processRequest(rec: RequestRecord, textBefore: number): void {
     const req = rec.request;
-    dropOldTexts(textBefore);
+    priors.dropOld(textBefore, (lineage) => lineages.get(lineage)?.prev ?? outOfShardPrev.get(lineage));
     const rules = rulesFor(req.file);
     const input = diffInput(req, count, run);
     const counted = sumTokens(input.tokens, input.tokens.length);
@@ -633,42 +461,18 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       lineages.set(req.lineage, state);
     }
     const prev = state?.prev ?? outOfShardPrev.get(req.lineage);
-    const links = input.hashes.map((h) => h.rawChain);
-    // whole segments shared with the previous request of the lineage: their link ids are known
-    let k0 = 0;
-    if (prev) while (k0 < links.length && k0 < prev.input.hashes.length && prev.input.hashes[k0]!.rawChain === links[k0]) k0++;
-    const indexed = { seq, links, text: (k: number) => input.segments[k]?.text ?? '', ...(req.time !== undefined ? { time: req.time } : {}), ...(scope !== undefined ? { scope } : {}) };
-    const found = index.find(indexed, prev && prev.scope === scope ? { ids: prev.ids, count: k0 } : undefined);
-    // the nearest prior; the previous request of the lineage when it shares as much (the timeline reads on)
-    let prior: NearestPrior | undefined = found.prior;
-    if (prev && (prev.scope === scope || !prior)) {
-      const prevSeg = prev.input.segments[k0];
-      const chars = k0 < links.length && prevSeg && !('compact' in prev.input) && prevSeg.level === input.segments[k0]?.level ? commonChars(prevSeg.text, input.segments[k0]!.text) : 0;
-      // its text gone, the conversation's own previous request still counts as sharing the most: it likely does
-      const unknownChars = 'compact' in prev.input && k0 === prior?.segments;
-      if (!prior || k0 > prior.segments || (k0 === prior.segments && (chars >= prior.chars || unknownChars))) {
-        prior = { seq: prev.seq, segments: k0, chars };
-        if (found.prior?.lastUsed !== undefined && k0 === found.ids.length) prior.lastUsed = found.prior.lastUsed;
-        else if (prev.time !== undefined && k0 > 0) prior.lastUsed = prev.time;
-      }
-    }
-    const priorKept = prior ? kept.get(prior.seq) : undefined;
-    const priorInput = prior && prev && prior.seq === prev.seq ? prev.input : priorKept?.input;
-    const priorLineage = prior ? lineageOf[prior.seq] ?? '' : '';
-    // One conversation: the same session (or cache key, user…) when the log names one; when the lineage is
-    // only guessed from the first segment, the request must continue the prior's conversation
-    const same =
-      prior !== undefined &&
-      (req.lineageSource === 'first-segment' && priorInput ? continues(priorInput, input) || (priorLineage === req.lineage && opensWithSummary(input)) : priorLineage === req.lineage);
+    const choice = priors.choose(seq, req, input, prev);
+    const { prior, priorInput, priorLineage, same } = choice;
     const gapMs = prior?.lastUsed !== undefined && req.time !== undefined ? req.time - prior.lastUsed : undefined;
     const ttl = opts.engine ? undefined : ttlFor(req, opts.ttlSeconds);
     const copts = { ...(gapMs !== undefined ? { gapMs } : {}), ...(ttl !== undefined ? { ttlSeconds: ttl } : {}), sameLineage: same, rules };
     let diff: PrefixDiff | undefined;
     if (prior) {
       if (priorInput) diff = 'compact' in priorInput ? compareCompact(priorInput as CompactInput, input, copts, count) : comparePrompts(priorInput, input, count, copts);
-      else diff = compareWithoutText(prior, totals[prior.seq] ?? 0, input, count, same);
+      else diff = compareWithoutText(prior, priors.totalOf(prior.seq), input, count, same);
     }
-    const chainIds = index.add(indexed, found.ids);
+    const textEnd = textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0);
+    const chainIds = priors.record(choice, req, input, counted, textEnd, prev?.seq);
 
     const entry: TimelineEntry = {
       index: req.index,
@@ -686,7 +490,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     if (rec.notes) entry.notes = rec.notes;
     if (req.diagnostics) entry.providerDiagnostics = req.diagnostics;
     if (prev && state?.prev === prev) entry.previous = prev.timelineIndex;
-    if (prior && prior.seq !== prev?.seq) entry.prior = { lineage: priorLineage, file: fileOf[prior.seq] ?? '', line: lineOf[prior.seq] ?? 0 };
+    if (prior && prior.seq !== prev?.seq) entry.prior = priors.whereOf(prior.seq);
 
     const facts: RequestFacts = { incomplete, inShard: reported, chainIds };
     if (scope !== undefined) facts.scope = scope;
@@ -694,8 +498,8 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       entry.reusedTokens = diff.reusableTokens;
       entry.lostTokens = diff.lostTokens;
       // what the two share, whatever the TTL did to it (the replay decides what is still cached)
-      const sharedTokens = diff.cause === 'ttl-gap' ? Math.min(totals[prior.seq] ?? 0, counted) : diff.reusableTokens;
-      facts.prior = { seq: prior.seq, segments: diff.segment >= 0 && diff.cause !== 'ttl-gap' ? diff.segment : Math.min(prior.segments, links.length), tokens: sharedTokens };
+      const sharedTokens = diff.cause === 'ttl-gap' ? Math.min(priors.totalOf(prior.seq), counted) : diff.reusableTokens;
+      facts.prior = { seq: prior.seq, segments: diff.segment >= 0 && diff.cause !== 'ttl-gap' ? diff.segment : Math.min(prior.segments, input.hashes.length), tokens: sharedTokens };
       let div: TimelineDivergence | undefined;
       let lost = diff.lostTokens;
       const ub = incomplete && prev && (diff.cause === 'append-only' || diff.cause === 'identical') ? usageBreak(prev, rec, gapMs, ttl, rules) : undefined;
@@ -708,7 +512,9 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         // the body shows nothing new and usage shows no shrink: reuse is what the provider reported
         entry.reusedTokens = req.usage.cacheReadTokens ?? diff.reusableTokens;
         lost = 0;
-      } else if (diff.cause !== 'append-only' && diff.cause !== 'identical') {
+      } else if (diff.cause !== 'append-only' && diff.cause !== 'identical' && (diff.cause !== 'branch' || priorLineage === req.lineage)) {
+        // (a new conversation on another lineage's shared prefix is no divergence of its own: it reuses that
+        // prefix, and on a log of one-request sessions a record for each was most of the timeline's memory)
         div = { segment: diff.segment, label: diff.label, charOffset: diff.charOffset, tokenOffset: diff.tokenOffset, cause: diff.cause, excerpt: diff.excerpt };
         if (diff.code) div.code = diff.code;
       }
@@ -724,7 +530,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         if (FIXABLE_CAUSES.has(div.cause) && div.segment >= 0 && priorInput) {
           let best = { seq: prior.seq, segments: fixedShare(div.segment, div.cause, input, priorInput) };
           // the previous request of the conversation may share more once the breaker is gone
-          if (prev && prev.seq !== prior.seq && k0 === div.segment) {
+          if (prev && prev.seq !== prior.seq && choice.sharedWithPrev === div.segment) {
             const n = fixedShare(div.segment, div.cause, input, prev.input);
             if (n > best.segments) best = { seq: prev.seq, segments: n };
           }
@@ -775,18 +581,11 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       tl.lostTokens += entry.lostTokens;
       state.prev = next;
     } else outOfShardPrev.set(req.lineage, next);
-    remember(seq, counted, req);
-    // A conversation's latest request is what later requests share the most with (its earlier ones are
-    // prefixes of it): one text per lineage is kept, as much as the budget allows. Keeping every request's
-    // text held parsed tool definitions long enough to reach V8's old generation (+90 MB, +25% CPU on the
-    // 100 MB agent log).
-    if (prev) kept.delete(prev.seq);
-    kept.set(seq, { input, lineage: req.lineage, end: textBefore + req.segments.reduce((n, seg) => n + seg.text.length, 0) });
   }
 
   const states = [...lineages.values()];
   const first = new Map(states.map((s) => [s.timeline, s.first]));
-  const diagnostics = [...groups.values()].filter((g) => inShard(g.first.req.lineage, opts.shard)).map(groupDiagnostic);
+  const diagnostics = findings.diagnostics((lineage) => inShard(lineage, opts.shard));
   const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx }, agreement);
   return { analysis, timelines: store.transport() };
 }

@@ -59,8 +59,10 @@ export interface TimelineTransport {
   /** the provider's cache diagnostics, by entry (few logs carry them) */
   providerDiagnostics: Map<number, ProviderCacheDiagnostics>;
   blocks: Map<number, Blocks>;
-  /** the nearest prior, where it is not the previous request of the lineage */
-  prior: Map<number, NonNullable<TimelineEntry['prior']>>;
+  /** the nearest prior, where it is not the previous request of the lineage: its lineage and file (string ids) and line; NONE when none */
+  priorLineage: Int32Array;
+  priorFile: Int32Array;
+  priorLine: Int32Array;
 }
 
 /** Collects the entries of one analysis in arrival order (worker side). */
@@ -90,7 +92,11 @@ export class TimelineStore {
   private readonly notes = new Map<number, string[]>();
   private readonly providerDiagnostics = new Map<number, ProviderCacheDiagnostics>();
   private readonly blocks = new Map<number, Blocks>();
-  private readonly prior = new Map<number, NonNullable<TimelineEntry['prior']>>();
+  // a one-request session's prior is another session's request: on a log of such sessions every entry has
+  // one, so it is three columns rather than an object per entry
+  private readonly priorLineage = int32();
+  private readonly priorFile = int32();
+  private readonly priorLine = int32();
   /** some entry's tokens are approximate */
   approx = false;
 
@@ -126,7 +132,9 @@ export class TimelineStore {
     if (e.notes) this.notes.set(seq, e.notes);
     if (e.providerDiagnostics) this.providerDiagnostics.set(seq, e.providerDiagnostics);
     if (h.blocks) this.blocks.set(seq, h.blocks);
-    if (e.prior) this.prior.set(seq, e.prior);
+    this.priorLineage.push(e.prior ? this.strings.id(e.prior.lineage) : NONE);
+    this.priorFile.push(e.prior ? this.strings.id(e.prior.file) : NONE);
+    this.priorLine.push(e.prior ? e.prior.line : NONE);
     if (e.approx) this.approx = true;
   }
 
@@ -167,7 +175,9 @@ export class TimelineStore {
       notes: this.notes,
       providerDiagnostics: this.providerDiagnostics,
       blocks: this.blocks,
-      prior: this.prior,
+      priorLineage: this.priorLineage.used(),
+      priorFile: this.priorFile.used(),
+      priorLine: this.priorLine.used(),
     };
   }
 }
@@ -221,8 +231,8 @@ function entryAt(t: TimelineTransport, links: Buffer, record: (k: number) => obj
   if (pd) e.providerDiagnostics = pd;
   const previous = t.previous[seq]!;
   if (previous !== NONE) e.previous = previous;
-  const prior = t.prior?.get(seq);
-  if (prior) e.prior = prior;
+  const priorLineage = t.priorLineage[seq]!;
+  if (priorLineage !== NONE) e.prior = { lineage: t.strings[priorLineage]!, file: t.strings[t.priorFile[seq]!]!, line: t.priorLine[seq]! };
   const divergence = t.divergenceAt[seq]!;
   if (divergence !== NONE) e.divergence = record(divergence) as TimelineDivergence;
   return e;

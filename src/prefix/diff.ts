@@ -350,7 +350,8 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   // unrelated turns is confetti, and computing one for every new session's first request cost ~90 ms on
   // the 100 MB agent log.
   const excerptOf = (branch: boolean): string => (sameSlot ? changeExcerpt(sa.text, sb.text, p, !branch) : redact(clip(`${sa.label} → ${sb.label}`, SIDE * 2)));
-  const branch = (): PrefixDiff => done({ ...base, cause: 'branch', excerpt: excerptOf(true) });
+  // another conversation's request is not shown as a change of this one: no excerpt to build
+  const branch = (): PrefixDiff => done({ ...base, cause: 'branch', excerpt: same ? excerptOf(true) : '' });
   const lastA = a.segments.length - 1;
   const lastB = b.segments.length - 1;
   const firstMessage = b.segments.findIndex((x) => x.level === 'messages' && x.role !== 'settings' && x.role !== 'server-state');
