@@ -47,19 +47,15 @@ export interface LintCliOptions {
   assert?: string[];
   /** --group-by, each as typed */
   groupBy?: string[];
-  // --- issue 7: limits ---
   maxLineSize?: number;
   maxDepth?: number;
   maxFiles?: number;
-  // --- end issue 7 ---
-  // --- issue 5: fixes, baseline, CI summary, progress ---
   fix?: boolean;
   fixDryRun?: boolean;
   baseline?: string;
   updateBaseline?: boolean;
   stepSummary?: string;
   progress?: boolean;
-  // --- end issue 5 ---
 }
 
 function intArg(name: string): (v: string) => number {
@@ -91,7 +87,7 @@ function sizeArg(v: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-// --- issue 7: size flags other than --max-file-size name themselves in their error ---
+// Size flags other than --max-file-size name themselves in their error
 function sizeArgFor(name: string): (v: string) => number {
   return (v: string) => {
     try {
@@ -101,7 +97,6 @@ function sizeArgFor(name: string): (v: string) => number {
     }
   };
 }
-// --- end issue 7 ---
 
 /** Runs kvlint with the given arguments; resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -149,19 +144,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--assert <expr>', "fail (exit 1) unless a cache metric holds, e.g. 'cache-hit-rate>=90%' (repeatable; reported: or simulated: picks the source)", collect)
     .option('--group-by <path>', 'metrics and cost per value of a request field, e.g. metadata.tenant, user, or :file (repeatable)', collect)
     .option('--debug', 'print stack traces of internal errors')
-    // --- issue 7: limits (defaults in src/limits.ts, listed in the README) ---
+    // Limits (defaults in src/limits.ts, listed in the README)
     .option('--max-line-size <size>', 'longest request-log line read (default 64MB); longer lines are reported and skipped', sizeArgFor('--max-line-size'))
     .option('--max-depth <n>', 'deepest JSON/YAML nesting read (default 1000); deeper inputs are reported as malformed', intArg('--max-depth'))
     .option('--max-files <n>', 'most input files checked (default 10000); the rest are reported', intArg('--max-files'))
-    // --- end issue 7 ---
-    // --- issue 5: fixes, baseline, CI summary, progress ---
     .option('--fix', 'fix what can be fixed safely in templates and tool files (never logs), then report the rest')
     .option('--fix-dry-run', 'print the fixes --fix would make as a unified diff; change nothing')
     .option('--baseline <file>', 'report only findings not recorded in this baseline file (e.g. kvlint-baseline.json)')
     .option('--update-baseline', 'write the current findings to the baseline file (--baseline, default kvlint-baseline.json)')
     .option('--step-summary <file>', 'append a Markdown summary to this file (default in --format github: $GITHUB_STEP_SUMMARY)')
     .option('--no-progress', 'never show the progress bar for long log runs')
-    // --- end issue 5 ---
     .action(async (paths: string[], opts: LintCliOptions) => {
       // a large log's capped worker starts now, so its start-up overlaps loading the lint pipeline
       const { prestartLogWorker } = await import('./logs/isolate.js');
@@ -252,7 +244,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = await runCompare(before, after, opts, io);
     });
 
-  // ---- issue 4: cache simulation and projection (estimate, ttft) ----
+  // Cache simulation and projection (estimate, ttft)
   program
     .command('estimate')
     .description('cost and TTFT with and without caching for a planned workload')
@@ -291,7 +283,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { runTtft } = await import('./commands/ttft.js');
       exitCode = await runTtft(opts, io);
     });
-  // ---- end issue 4 ----
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'KVE305' // unknown format
   | 'KVE306' // malformed record
   | 'KVE307' // empty file
+  | 'KVE308' // a log none of whose records could be analyzed
   | 'KVE901'; // internal error
 
 export class KvlintError extends Error {

@@ -15,8 +15,17 @@ export interface Limits {
   maxDepth: number;
   /** most input files one run checks (`--max-files`); the rest are reported, not silently dropped */
   maxFiles: number;
-  /** YAML alias expansions per document: enough for real files, far too few for a billion-laughs bomb */
-  maxAliasCount: number;
+  /**
+   * YAML aliases: the nodes they add when expanded may be at most this many times the document's own
+   * nodes (or `aliasExpansionFloor`, whichever is more). Real exports reuse blocks (headers, cache
+   * markers) a few hundred times and add a fraction of their own size; a billion-laughs bomb of a few
+   * dozen nodes adds millions.
+   */
+  aliasExpansionRatio: number;
+  /** nodes aliases may add to any document, however small (one block reused many times) */
+  aliasExpansionFloor: number;
+  /** nodes aliases may add to any document, however large: bounds the walk over the expanded document */
+  aliasExpansionCeiling: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -25,7 +34,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxLineBytes: 64 * 1024 * 1024,
   maxDepth: 1000,
   maxFiles: 10_000,
-  maxAliasCount: 100,
+  aliasExpansionRatio: 10,
+  aliasExpansionFloor: 10_000,
+  aliasExpansionCeiling: 5_000_000,
 });
 
 /** The defaults with the given overrides (undefined entries keep the default). */
@@ -139,10 +150,3 @@ export function isStructuredInput(path: string, text: string): boolean {
   const head = text.trimStart();
   return head.startsWith('{') || head.startsWith('[');
 }
-
-/**
- * Alias expansions allowed when a VCR cassette is turned into values. Higher than for templates because
- * PyYAML (which writes vcrpy cassettes) emits an anchor and alias for every object it meets twice, such
- * as a shared headers mapping; a billion-laughs bomb still needs millions.
- */
-export const CASSETTE_ALIAS_COUNT = 1000;

@@ -222,4 +222,8 @@ export interface Diagnostic {
   /** log findings: the provider's own cache diagnostics reported a miss where it broke */
   providerConfirmed?: boolean;
   fix?: Fix[];
+  /** `--fix` repairs this finding by rewriting the file as a whole (a JSON tool-file sort) rather than with `fix` edits */
+  fixable?: boolean;
+  /** other rules (ids) that reported the same place and were folded into this finding; a directive naming one suppresses it */
+  alsoRules?: string[];
 }

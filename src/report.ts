@@ -95,7 +95,7 @@ export function countSeverities(diags: readonly Diagnostic[]): Pick<FileResult, 
     if (d.severity === 'error') errorCount++;
     else if (d.severity === 'warning') warningCount++;
     else infoCount++;
-    if (d.fix && d.fix.length) fixableCount++;
+    if ((d.fix && d.fix.length) || d.fixable) fixableCount++;
   }
   return { errorCount, warningCount, infoCount, fixableCount };
 }
@@ -112,6 +112,16 @@ export function tokensAtRisk(diags: readonly Diagnostic[]): number {
   let total = 0;
   for (const v of seen.values()) total += v;
   return total;
+}
+
+/**
+ * Inputs refused as a whole: named by a problem but with no file result (unreadable, malformed, over a
+ * limit, of no known format, a log none of whose records could be analyzed). A run that did not check an
+ * input cannot pass. A problem on one record of a log that was otherwise analyzed is not one of these.
+ */
+export function uncheckedInputs(report: Pick<Report, 'files' | 'problems'>): string[] {
+  const checked = new Set(report.files.map((f) => f.file));
+  return [...new Set(report.problems.map((p) => p.file))].filter((f) => !checked.has(f)).sort(compareStrings);
 }
 
 /** The report's summary from its file results and problems. */

@@ -27,12 +27,14 @@ import { resolveForFile, validateRuleNames } from './config/resolve.js';
 import { compileGlobs } from './config/glob.js';
 import type { KvlintConfig } from './config/types.js';
 import { applyDirectives, parseDirectives, type Directive } from './suppress/directives.js';
-import { loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
+import { canonicalModelId, findPriceRow, loadPriceTable, minCacheable, withConfigPrices } from './project/prices.js';
+import type { PriceTable } from './project/prices.js';
+import { closest } from './config/suggest.js';
 import { ruleHelpUri } from './formatters/links.js';
 import { excerpt, noteSecrets, redact, Redactor, withRedactor } from './redact.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js'; // issue 7
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { depthProblem } from './input-depth.js';
-import { checkConfigRegexes } from './config/regex-safety.js'; // issue 7
+import { checkConfigRegexes } from './config/regex-safety.js';
 import { inShard, type Shard } from './shard.js';
 import { evaluateAssertions, type Assertion } from './project/assertions.js';
 
@@ -78,10 +80,8 @@ export interface RunOptions {
   /** stdin's bytes and the name that stands for it */
   stdin?: { bytes: Buffer; filename: string };
   maxFileSize?: number;
-  // --- issue 7: limits ---
   /** --max-line-size, --max-depth, --max-files (defaults and meaning: src/limits.ts) */
   limits?: Partial<Limits>;
-  // --- end issue 7 ---
   /** --ttl: cache TTL in seconds for gaps between logged requests */
   ttlSeconds?: number;
   /** --engine: replay logs through a self-hosted engine's cache instead of each provider's */
@@ -109,7 +109,7 @@ export interface RunOptions {
   /** evidence is redacted unless this is false (--no-redact) */
   redact: boolean;
   version: string;
-  /** issue 5: progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
+  /** progress of request-log reading (bytes over all log files, requests so far), for the CLI's bar */
   onLogProgress?: (p: { bytesRead: number; totalBytes: number; requests: number }) => void;
   /** a log worker started ahead of the run (prestartLogWorker): the run uses it for a large log, or ends it */
   logWorker?: WarmLogWorker;
@@ -203,10 +203,9 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   }
   const read = await readTextInput(f.abs, f.rel, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
   if (isInputProblem(read)) return f.explicit ? { kind: 'problem', problem: read } : read.code === 'KVE307' ? { kind: 'skip' } : { kind: 'problem', problem: read };
-  // --- issue 7: a too-deep JSON/YAML file is refused before any recursive parser sees it ---
+  // A too-deep JSON/YAML file is refused before any recursive parser sees it
   const deep = depthProblem(f.rel, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
   if (deep) return { kind: 'problem', problem: deep };
-  // --- end issue 7 ---
   if (sniffPrompt(f.rel, read.text)) return { kind: 'prompt', rel: f.rel, file: read, explicit: f.explicit };
   if (!f.explicit) return { kind: 'skip' }; // a package.json met while walking a folder is not ours
   // a JSON file that nearly matched a log format says which, and what it lacked
@@ -224,7 +223,38 @@ async function classify(f: DiscoveredFile, opts: RunOptions, detectLog: (abs: st
   };
 }
 
-// --- issue 5: progress ---
+/** The reason src/logs/analyze.ts counts a record under when it could not be read (malformed, over a limit). */
+const MALFORMED_RECORD = 'malformed record';
+
+/** True when records were skipped and every one of them was malformed (or over a limit): none was read. */
+function allMalformed(skipped: Record<string, number>): boolean {
+  const reasons = Object.keys(skipped).filter((r) => (skipped[r] ?? 0) > 0);
+  return reasons.length > 0 && reasons.every((r) => r === MALFORMED_RECORD);
+}
+
+/** Why a log yielded no request: its rejection, or what its records were skipped for. */
+function notAnalyzed(f: { rejected?: string; skipped: Record<string, number> }): string {
+  if (f.rejected) return `not analyzed: ${f.rejected}`;
+  const reasons = Object.entries(f.skipped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = reasons.reduce((n, [, k]) => n + k, 0);
+  if (total === 0) return 'not analyzed: no request in it';
+  return `not analyzed: all ${total} record${total === 1 ? ' was' : 's were'} skipped (${reasons.map(([r, k]) => `${r}: ${k}`).join(', ')})`;
+}
+
+/** Throws KVE101 (exit 2) for a model the price table (with the config's rows) does not know, naming the closest. */
+function requireKnownModel(prices: PriceTable, model: string, where: string): void {
+  const row = findPriceRow(prices, model);
+  // A row found by prefix covers a dated or versioned id (`gemini-2.5-flash-preview-05-20`), not a typo
+  // after a family name (`gpt-4.1-mnii`): a typed name must match, up to such a suffix.
+  const rest = row ? canonicalModelId(model).slice(row.model.length) : '';
+  if (row && (rest === '' || /\d/.test(rest))) return;
+  const names = [...prices.models, ...(prices.overrides ?? [])].map((r) => r.model);
+  const near = closest(model, names, 3);
+  throw new KvlintError('KVE101', `unknown model '${model}' (${where}): not in the price table; closest: ${near.join(', ')}`, {
+    hint: 'pick a model from data/prices.yaml, add a row under `prices:` in the config, or pass --price input=3,cache_write=3.75,cache_read=0.3 (USD per million tokens)',
+  });
+}
+
 /** Adapts the analyzer's per-file progress to bytes over all log files (their sizes are stat'ed once). */
 async function logProgress(
   files: Array<{ abs: string; rel: string }>,
@@ -244,7 +274,6 @@ async function logProgress(
     report({ bytesRead: Math.min(totalBytes, before + fileBytes), totalBytes, requests });
   };
 }
-// --- end issue 5 ---
 
 /**
  * What identifies one split run, so `kvlint merge` can refuse shards of different runs: the inputs, the
@@ -327,8 +356,13 @@ async function runScoped(opts: RunOptions): Promise<Report> {
   const lookup = ruleIndex(rules);
   const config = await readConfig(opts);
   if (config) validateRuleNames(config, rules);
-  if (config) checkConfigRegexes(config, rules); // issue 7: refuse catastrophic-backtracking patterns
+  if (config) checkConfigRegexes(config, rules); // refuse catastrophic-backtracking patterns
   const prices = withConfigPrices(loadPriceTable(), config?.prices, config?.file ?? 'config');
+  // A misspelt model would silently change the tokenizer and drop the minimum-length check: refuse it.
+  if (!opts.priceFlag) {
+    if (opts.model) requireKnownModel(prices, opts.model, '-m/--model');
+    if (config?.model) requireKnownModel(prices, config.model, `model: in ${config.file}`);
+  }
 
   const problems: InputProblem[] = [];
   const inputs: Classified[] = [];
@@ -359,9 +393,9 @@ async function runScoped(opts: RunOptions): Promise<Report> {
   if (opts.paths.includes('-')) {
     if (!opts.stdin) throw new KvlintError('KVE101', 'no standard input to read', { hint: 'pipe a file into kvlint, or drop the -' });
     const read = sourceFromBuffer(opts.stdin.bytes, opts.stdin.filename, opts.maxFileSize !== undefined ? { maxBytes: opts.maxFileSize } : {});
-    const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth); // issue 7
+    const deepStdin = isInputProblem(read) ? undefined : depthProblem(opts.stdin.filename, read.text, opts.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth);
     if (isInputProblem(read)) inputs.push({ kind: 'problem', problem: read });
-    else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin }); // issue 7
+    else if (deepStdin) inputs.push({ kind: 'problem', problem: deepStdin });
     else if (sourceLanguageOf(opts.stdin.filename)) inputs.push({ kind: 'source', rel: opts.stdin.filename, file: read });
     else if (sniffPrompt(opts.stdin.filename, read.text)) inputs.push({ kind: 'prompt', rel: opts.stdin.filename, file: read, explicit: true });
     else
@@ -410,7 +444,7 @@ async function runScoped(opts: RunOptions): Promise<Report> {
     }
     if (input.kind !== 'prompt') continue;
     if (!inShard(input.rel, opts.shard)) continue; // templates are split by path
-    noteSecrets(input.file.text); // issue 7: a token reported without its `Bearer` is still redacted
+    noteSecrets(input.file.text); // a token reported without its `Bearer` is still redacted
     let doc: PromptDoc;
     try {
       doc = parsePrompt(input.file);
@@ -464,8 +498,8 @@ async function runScoped(opts: RunOptions): Promise<Report> {
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard ? { shard: opts.shard } : {}),
       ...(config ? { config: { file: config.file, ...(config.prices ? { prices: { ...config.prices } } : {}) } } : {}),
-      ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}), // issue 7
-      ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}), // issue 7
+      ...(opts.limits?.maxLineBytes !== undefined ? { maxLineBytes: opts.limits.maxLineBytes } : {}),
+      ...(opts.limits?.maxDepth !== undefined ? { maxDepth: opts.limits.maxDepth } : {}),
     };
     const progress = opts.onLogProgress ? await logProgress(logInputs, opts.onLogProgress) : undefined;
     const { stat } = await import('node:fs/promises');
@@ -488,6 +522,15 @@ async function runScoped(opts: RunOptions): Promise<Report> {
       for (const r of lin.requests) tokensByFile.set(r.file, (tokensByFile.get(r.file) ?? 0) + r.tokens);
     }
     for (const f of analysis.files) {
+      // Nothing in it could be read: the file is not checked, and the run cannot pass on it. Records skipped
+      // on purpose (not an LLM call, a batch result read with its request) were read; malformed or over-long
+      // ones were not. Under --shard a file may hold no request of this shard: only its rejection counts.
+      if (f.rejected !== undefined || (!opts.shard && f.requests === 0 && allMalformed(f.skipped))) {
+        // one refused record already says why; several get a line for the file as a whole
+        const own = problems.filter((p) => p.file === f.file).length;
+        if (own !== 1) problems.push({ code: 'KVE308', file: f.file, message: notAnalyzed(f) });
+        continue;
+      }
       let diags = analysis.diagnostics.filter((d) => d.file === f.file);
       if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');
       diags.sort(compareDiagnostics);

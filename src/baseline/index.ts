@@ -100,7 +100,7 @@ export interface BaselineOutcome {
 
 function recount(f: FileResult, diagnostics: Diagnostic[]): FileResult {
   const n = (s: Diagnostic['severity']): number => diagnostics.filter((d) => d.severity === s).length;
-  return { ...f, diagnostics, errorCount: n('error'), warningCount: n('warning'), infoCount: n('info'), fixableCount: diagnostics.filter((d) => d.fix && d.fix.length).length };
+  return { ...f, diagnostics, errorCount: n('error'), warningCount: n('warning'), infoCount: n('info'), fixableCount: diagnostics.filter((d) => (d.fix && d.fix.length) || d.fixable).length };
 }
 
 /**

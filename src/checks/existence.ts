@@ -55,7 +55,18 @@ export const existence = defineCheck({
   name: 'existence',
   scopes: ['template'],
   options: {
-    patterns: { type: 'regexes', default: [], doc: 'regexes over segment text (flags g, m, u); each match is a finding, or its named group `hit` when it has one' },
+    patterns: {
+      type: 'regexes',
+      default: [],
+      doc: 'regexes over segment text (flags g, m, u); each match is a finding (messageId found), or its named group `hit` when it has one',
+    },
+    certainPatterns: {
+      type: 'regexes',
+      default: [],
+      doc:
+        'like patterns, for literal text that cannot be the same for every user (a personal mailbox at a consumer mail domain); ' +
+        'reported with messageId certain, which keeps the rule severity while found may be capped by maxSeverity',
+    },
     ignoreCase: { type: 'boolean', default: false, doc: 'match `patterns` case-insensitively' },
     exclude: { type: 'regexes', default: [], doc: 'a hit whose text matches any of these is not reported' },
     excludeBefore: {
@@ -74,10 +85,14 @@ export const existence = defineCheck({
         'false when only rendered text can vary: there the literal text is fixed at deploy time and only the placeholders change',
     },
   },
-  messageIds: { found: ['match'], placeholder: ['tag', 'expr'] },
-  emits: (o) => [...(o.patterns.length ? ['found'] : []), ...(o.placeholderPatterns.length ? ['placeholder'] : [])],
+  messageIds: { found: ['match'], certain: ['match'], placeholder: ['tag', 'expr'] },
+  emits: (o) => [
+    ...(o.patterns.length ? ['found'] : []),
+    ...(o.certainPatterns.length ? ['certain'] : []),
+    ...(o.placeholderPatterns.length ? ['placeholder'] : []),
+  ],
   validate: (o) =>
-    o.patterns.length === 0 && o.placeholderPatterns.length === 0
+    o.patterns.length === 0 && o.certainPatterns.length === 0 && o.placeholderPatterns.length === 0
       ? "options 'patterns' and 'placeholderPatterns' are both empty: the check would never report"
       : o.placeholderKinds.find((k) => !(PLACEHOLDER_KINDS as readonly string[]).includes(k))
         ? `option 'placeholderKinds' accepts only: ${PLACEHOLDER_KINDS.join(', ')}`
@@ -89,16 +104,21 @@ export const existence = defineCheck({
     const literalsVary = o.literalsInTemplates || !TEMPLATE_LANGUAGES.has(doc.syntax);
     for (const i of subject.selected) {
       const seg = doc.segments[i];
-      if (!seg || o.patterns.length === 0 || !literalsVary) continue;
+      if (!seg || (o.patterns.length === 0 && o.certainPatterns.length === 0) || !literalsVary) continue;
       const holes = segmentHoles(doc, seg);
-      const hits = literalHits(seg.text, o).filter((h) => !overlapsHole(holes, h.start, h.end));
-      // Several patterns may find the same text: keep the earliest, longest, non-overlapping hits.
-      hits.sort((a, b) => a.start - b.start || b.end - a.end);
+      // certain hits (a personal mailbox) and suspected ones (any literal the patterns find)
+      const hits = [
+        ...literalHits(seg.text, { ...o, patterns: o.certainPatterns }).map((h) => ({ ...h, certain: true })),
+        ...literalHits(seg.text, o).map((h) => ({ ...h, certain: false })),
+      ].filter((h) => !overlapsHole(holes, h.start, h.end));
+      // Several patterns may find the same text: keep the earliest, longest, non-overlapping hits, a
+      // certain hit before a suspected one of the same span.
+      hits.sort((a, b) => a.start - b.start || b.end - a.end || Number(b.certain) - Number(a.certain));
       let covered = -1;
       for (const h of hits) {
         if (h.start < covered) continue;
         covered = h.end;
-        ctx.report({ messageId: 'found', data: { match: h.match.trim() }, at: { segment: i, start: h.start, end: h.end } });
+        ctx.report({ messageId: h.certain ? 'certain' : 'found', data: { match: h.match.trim() }, at: { segment: i, start: h.start, end: h.end } });
       }
     }
     reportHoles(subject, ctx, { patterns: o.placeholderPatterns, exclude: o.placeholderExclude, kinds: o.placeholderKinds, messageId: 'placeholder' });

@@ -3,11 +3,12 @@
 import type { Placeholder, PromptDoc, Segment } from '../model.js';
 
 /** Syntaxes whose parser cannot know the holes: a .txt or .md file may be the body of a code template. */
-const PLAIN_SYNTAXES = new Set(['text', 'markdown']);
+export const PLAIN_SYNTAXES: ReadonlySet<string> = new Set(['text', 'markdown']);
 
 // `${expr}` (JS template literal), `{{expr}}` (mustache-likes), `{identifier}` (Python str.format; not
-// inside a URL path such as /artifact/{uuid}, which documents a route rather than rendering a value).
-const FALLBACK_HOLE = /\$\{([^{}\n]{1,80})\}|\{\{\s*([^{}\n]{1,80}?)\s*\}\}|(?<![{$\\/])\{([A-Za-z_][\w.]{0,60})\}(?![}/])/g;
+// inside a URL path such as /artifact/{uuid}, which documents a route rather than rendering a value, nor
+// a code fence's info string such as ```{latex}, nor a TeX superscript x^{n}).
+const FALLBACK_HOLE = /\$\{([^{}\n]{1,80})\}|\{\{\s*([^{}\n]{1,80}?)\s*\}\}|(?<![{$\\/`^~])\{([A-Za-z_][\w.]{0,60})\}(?![}/])/g;
 
 /**
  * The holes of a segment: the parser's placeholders when it listed them; for plain-text formats whose

@@ -2,7 +2,7 @@
 // serialize tool JSON in the order given, so a producer whose key order is not fixed (a dict built in a
 // different order, a serializer that sorts only sometimes) changes the bytes of an unchanged tool.
 import { defineCheck } from '../engine/rule.js';
-import { locateJsonPath } from './tools.js';
+import { isJsonPath, locateJsonPath } from './tools.js';
 
 type Path = Array<string | number>;
 
@@ -97,6 +97,8 @@ export const keyOrder = defineCheck({
                   },
                   at: { segment: i, start: off ?? 0, end: off === undefined ? Math.min(1, seg.text.length) : off + ka.length + 2 },
                   evidence: `${ka} … ${kb}`,
+                  // --fix rewrites a JSON file's keys in one order per role (src/fix/sort-tools.ts)
+                  ...(isJsonPath(subject.doc.file.path) ? { structuralFix: true } : {}),
                 });
               }
             } else if (!known.has(`${ka}\u0000${kb}`)) {

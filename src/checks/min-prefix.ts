@@ -7,7 +7,9 @@ export const minPrefix = defineCheck({
   options: {
     minTokens: { type: 'number', default: 0, min: 0, doc: "the minimum to compare against; 0 uses the chosen model's minimum from the price data" },
   },
-  messageIds: { tooShort: ['tokens', 'minimum', 'model', 'source'] },
+  // tooShort: the prompt asks for caching (a breakpoint, or automatic caching), so its writes are wasted;
+  // unmarked: an automatic prefix cache would skip it, which costs nothing extra
+  messageIds: { tooShort: ['tokens', 'minimum', 'model', 'source'], unmarked: ['tokens', 'minimum', 'model', 'source'] },
   run(subject, o, ctx) {
     const { doc, layout } = subject;
     // A tools file is only the head of a prompt: the system prompt that follows it counts too.
@@ -24,7 +26,7 @@ export const minPrefix = defineCheck({
       if (!seg) continue;
       const end = seg.text.length;
       ctx.report({
-        messageId: 'tooShort',
+        messageId: g.regionKind === 'static' ? 'unmarked' : 'tooShort',
         data: { tokens: `${approx}${g.regionTokens.toLocaleString('en-US')}`, minimum: min.toLocaleString('en-US'), model, source },
         at: { segment: lastIndex, start: Math.max(0, end - 1), end },
         evidence: seg.label,

@@ -1,7 +1,7 @@
 // Tool arrays sorted by name: an order that comes from registry or dict iteration drifts between
 // processes and versions, and every tool after the first moved one leaves the cached prefix.
 import { defineCheck } from '../engine/rule.js';
-import { toolGroups, toolName, toolNameRange } from './tools.js';
+import { isJsonPath, toolGroups, toolName, toolNameRange } from './tools.js';
 
 /** Name order used for tools: case-insensitive, code points breaking ties (so `Bash` and `bash` are stable). */
 export function compareToolNames(a: string, b: string, caseSensitive: boolean): number {
@@ -42,6 +42,8 @@ export const toolOrder = defineCheck({
         data: { name: first.name, previous: first.previous, count: named.length },
         at: { segment: first.i, ...toolNameRange(seg) },
         evidence: first.name,
+        // --fix sorts the tools of a JSON file (src/fix/sort-tools.ts); other formats are left to the author
+        ...(isJsonPath(subject.doc.file.path) ? { structuralFix: true } : {}),
       });
     }
   },

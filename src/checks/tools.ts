@@ -142,3 +142,8 @@ export function toolNameRange(seg: Segment): { start: number; end: number } {
   const at = name ? seg.text.indexOf(name) : -1;
   return at >= 0 && name ? { start: at, end: at + name.length } : { start: 0, end: Math.min(1, seg.text.length) };
 }
+
+/** A `.json` file: the only kind `--fix` rewrites structurally (sorting tools and keys); the fixer uses the same test. */
+export function isJsonPath(path: string): boolean {
+  return /\.json$/i.test(path);
+}

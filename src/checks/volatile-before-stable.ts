@@ -1,7 +1,7 @@
 // The first template variable of each group that sits ahead of static text in the cacheable region:
 // everything cached after it is recomputed whenever its value changes.
 import { defineCheck } from '../engine/rule.js';
-import { holeTag, isRouteTemplate } from './holes.js';
+import { holeTag, isRouteTemplate, PLAIN_SYNTAXES } from './holes.js';
 import { PLACEHOLDER_KINDS } from './placeholder.js';
 
 export const volatileBeforeStable = defineCheck({
@@ -10,7 +10,9 @@ export const volatileBeforeStable = defineCheck({
   options: {
     kinds: { type: 'strings', default: ['variable', 'block'], doc: 'placeholder kinds that count as volatile (includes and partials are fixed at deploy time)' },
   },
-  messageIds: { beforeStable: ['tag', 'expr', 'more'] },
+  // beforeStable: a hole the template syntax declares; plainText: `{name}` or `${x}` found in plain text or
+  // Markdown, a hole only if the text is used as a format string or template literal
+  messageIds: { beforeStable: ['tag', 'expr', 'more'], plainText: ['tag', 'expr', 'more'] },
   validate: (o) =>
     o.kinds.find((k) => !(PLACEHOLDER_KINDS as readonly string[]).includes(k))
       ? `option 'kinds' accepts only: ${PLACEHOLDER_KINDS.join(', ')}`
@@ -33,7 +35,7 @@ export const volatileBeforeStable = defineCheck({
       const more = holes.length - holes.indexOf(first) - 1;
       const tag = holeTag(seg, first.h);
       ctx.report({
-        messageId: 'beforeStable',
+        messageId: PLAIN_SYNTAXES.has(doc.syntax) ? 'plainText' : 'beforeStable',
         data: { tag, expr: first.h.expr, more: more > 0 ? ` (${more} more template value${more === 1 ? '' : 's'} follow it)` : '' },
         at: { segment: first.i, start: first.h.start, end: first.h.end },
         evidence: tag,

@@ -30,6 +30,17 @@ function indent(text: string, pad = '  '): string {
     .join('\n');
 }
 
+/** `error`, or with caps `error/warning`: the levels the rule's findings can take (short, for the header). */
+export function severityText(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>): string {
+  return [rule.severity, ...new Set(Object.values(rule.maxSeverity))].join('/');
+}
+
+/** Which findings are capped below the rule's severity (`found: at most warning`), or undefined. */
+export function severityCaps(rule: Pick<LoadedRule, 'severity' | 'maxSeverity'>): string | undefined {
+  const caps = Object.entries(rule.maxSeverity).map(([mid, sev]) => `${mid}: at most ${sev}`);
+  return caps.length ? `Severity ${rule.severity}; ${caps.join(', ')} (a suspicion, not a certain break)` : undefined;
+}
+
 /** Prose read in a pager or a log still wraps: paragraphs of 800 characters are not read. */
 export const EXPLAIN_FALLBACK_WIDTH = 80;
 
@@ -61,6 +72,15 @@ export function renderExplain(rule: LoadedRule, c: ChalkInstance, width = EXPLAI
   out.push(`${c.bold(rule.code)} ${c.bold(rule.id)}  ${c.dim(`${rule.category} · ${rule.severity} · ${rule.scope}${rule.fixable !== 'none' ? ` · fixable (${rule.fixable})` : ''}`)}`);
   out.push('');
   out.push(wrapProse(rule.docs.summary, width));
+  const caps = severityCaps(rule);
+  if (caps) {
+    out.push('');
+    out.push(wrapProse(caps, width));
+  }
+  if (rule.fix) {
+    out.push('');
+    out.push(wrapProse(`${c.bold('--fix')} ${rule.fix}`, width));
+  }
   out.push('');
   out.push(c.bold('Why'));
   out.push(wrapProse(rule.docs.why.trim(), width, '  '));

@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 import { KvlintError } from '../errors.js';
 import { getFormatter } from '../formatters/index.js';
 import type { Io } from '../io.js';
-import type { Report } from '../report.js';
+import { uncheckedInputs, type Report } from '../report.js';
 import { run } from '../run.js';
 import { reportFatal } from './fatal.js';
 import { emitReport } from './emit.js';
@@ -35,9 +35,35 @@ async function readStdin(io: Io, limit: number): Promise<Buffer> {
 export function exitCodeFor(report: Report, maxWarnings: number | undefined): number {
   if (report.summary.errors > 0) return 1;
   if (report.assertions?.some((a) => !a.passed)) return 1;
+  // a malformed record of a log that was otherwise analyzed is reported, not fatal; an input refused whole is
   if (report.problems.some((p) => p.code !== 'KVE306')) return 1;
-  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) return 1;
+  if (uncheckedInputs(report).length > 0) return 1;
+  if (tooManyWarnings(report, maxWarnings)) return 1;
   return 0;
+}
+
+/** Whether the warnings exceed --max-warnings. */
+export function tooManyWarnings(report: Report, maxWarnings: number | undefined): boolean {
+  return maxWarnings !== undefined && report.summary.warnings > maxWarnings;
+}
+
+/** One line on stderr when the warnings alone fail the run (ESLint prints the same). */
+export function noteMaxWarnings(report: Report, maxWarnings: number | undefined, io: Io): void {
+  if (!tooManyWarnings(report, maxWarnings) || report.summary.errors > 0) return;
+  const n = report.summary.warnings;
+  io.stderr.write(`kvlint: too many warnings (${n}): more than --max-warnings ${maxWarnings}, so the run fails\n`);
+}
+
+/**
+ * Stops with exit 2 when a path named on the command line matched nothing (a missing file, a glob or
+ * directory without inputs), as ESLint does: a typo in CI must not pass as "nothing to report".
+ */
+function refuseUnmatched(report: Report): void {
+  const unmatched = report.problems.filter((p) => p.code === 'KVE102');
+  if (unmatched.length === 0) return;
+  throw new KvlintError('KVE102', unmatched.map((p) => p.message).join('; '), {
+    hint: 'check the path; quote a glob so the shell does not expand it (kvlint "prompts/**/*.txt")',
+  });
 }
 
 /**
@@ -69,7 +95,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io, log
     const stdin = wantsStdin
       ? { bytes: await readStdin(io, opts.maxFileSize ?? 10 * 1024 * 1024), filename: opts.stdinFilename ?? '<stdin>' }
       : undefined;
-    // --- issue 5: usage checks, progress bar ---
+    // Usage checks, then the progress bar
     const { checkFixUsage } = await import('../fix/cli.js');
     checkFixUsage(opts, inputs);
     if (opts.shard !== undefined && (opts.updateBaseline || opts.baseline)) {
@@ -87,7 +113,6 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io, log
           },
         }
       : {};
-    // --- end issue 5 ---
     const runOpts = {
       paths: inputs,
       cwd: io.cwd,
@@ -104,13 +129,11 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io, log
       ...(opts.price ? { priceFlag: opts.price } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
-      // --- issue 7: limits ---
       limits: {
         ...(opts.maxLineSize !== undefined ? { maxLineBytes: opts.maxLineSize } : {}),
         ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
         ...(opts.maxFiles !== undefined ? { maxFiles: opts.maxFiles } : {}),
       },
-      // --- end issue 7 ---
       ...(opts.quiet ? { quiet: true } : {}),
       ...(assertions.length > 0 ? { assertions } : {}),
       ...(opts.groupBy?.length ? { groupBy: opts.groupBy } : {}),
@@ -122,7 +145,7 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io, log
     };
     let report = await run({ ...runOpts, ...progress });
     (bar as InstanceType<typeof ProgressBar> | undefined)?.done();
-    // --- issue 5: fixes, baseline ---
+    refuseUnmatched(report);
     let fixRefused = false;
     if (opts.fix || opts.fixDryRun) {
       const { fixStep } = await import('../fix/cli.js');
@@ -139,14 +162,12 @@ export async function runLint(paths: string[], opts: LintCliOptions, io: Io, log
     const { baselineStep } = await import('../baseline/cli.js');
     const based = await baselineStep(report, { ...opts, redact: opts.redact !== false }, io);
     report = based.report;
-    // --- end issue 5 ---
     // the HTML report and step summary redact what they print as the run did (--no-redact)
     const printed = report;
     await withRedactor(new Redactor(opts.redact !== false), () => emitReport(printed, opts, io, based.baselined));
+    noteMaxWarnings(report, opts.maxWarnings, io);
     await reportFailedAssertions(report, io, opts);
-    // --- issue 5 ---
     if (fixRefused) return Math.max(1, exitCodeFor(report, opts.maxWarnings));
-    // --- end issue 5 ---
     return exitCodeFor(report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));

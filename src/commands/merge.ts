@@ -10,7 +10,7 @@ import { mergeReports, type NamedReport } from '../merge/merge.js';
 import type { Report } from '../report.js';
 import { reportFatal } from './fatal.js';
 import { emitReport } from './emit.js';
-import { exitCodeFor, reportFailedAssertions } from './lint.js';
+import { exitCodeFor, noteMaxWarnings, reportFailedAssertions } from './lint.js';
 
 export interface MergeCliOptions {
   format: string;
@@ -52,6 +52,7 @@ export async function runMerge(files: string[], opts: MergeCliOptions, io: Io): 
     const based = await baselineStep(merged, { ...(opts.baseline ? { baseline: opts.baseline } : {}), ...(opts.updateBaseline ? { updateBaseline: true } : {}), redact: true }, io);
     await emitReport(based.report, opts, io, based.baselined);
     await reportFailedAssertions(based.report, io, opts);
+    noteMaxWarnings(based.report, opts.maxWarnings, io);
     return exitCodeFor(based.report, opts.maxWarnings);
   } catch (err) {
     return reportFatal(err, io, Boolean(opts.debug));

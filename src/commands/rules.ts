@@ -13,7 +13,9 @@ export async function runRules(opts: { format: 'table' | 'json' }, io: Io): Prom
       severity: r.severity,
       scope: r.scope,
       recommended: r.recommended,
+      ...(Object.keys(r.maxSeverity).length ? { maxSeverity: r.maxSeverity } : {}),
       fixable: r.fixable,
+      ...(r.fix ? { fix: r.fix } : {}),
       summary: r.docs.summary,
       helpUri: ruleHelpUri(r.code),
     }));
@@ -21,13 +23,18 @@ export async function runRules(opts: { format: 'table' | 'json' }, io: Io): Prom
     return 0;
   }
   const head = ['code', 'id', 'category', 'severity', 'scope', 'fix', 'summary'];
-  const rows = rules.map((r) => [r.code, r.id, r.category, r.severity, r.scope, r.fixable === 'none' ? '' : r.fixable, r.docs.summary]);
+  // `error/warning`: certain findings are errors, suspicions warnings (the rule's maxSeverity)
+  const severity = (r: (typeof rules)[number]) => [r.severity, ...new Set(Object.values(r.maxSeverity))].join('/');
+  const rows = rules.map((r) => [r.code, r.id, r.category, severity(r), r.scope, r.fixable === 'none' ? '' : r.fixable, r.docs.summary]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  io.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
+  // what --fix does, per fixable rule, under the table (too long for a column)
+  const fixes = rules.filter((r) => r.fix).map((r) => `  ${r.code.padEnd(6)} ${r.fix}`);
+  const footer = fixes.length ? ['', 'fixable with --fix:', ...fixes] : [];
+  io.stdout.write(`${[line(head), ...rows.map(line), ...footer].join('\n')}\n`);
   return 0;
 }

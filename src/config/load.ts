@@ -1,18 +1,15 @@
 // Reading and validating a config file. YAML and JSON only (both parsed by `yaml`, which keeps source
 // positions), so a config never runs code and every error names the file and line.
-import { DEFAULT_LIMITS } from '../limits.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
-import { yaml } from '../yaml.js';
+import { aliasProblem, yaml } from '../yaml.js';
 import { KvlintError } from '../errors.js';
 import { globToRegExp } from './glob.js';
 import { suggest } from './suggest.js';
 import { parseAssertion, type Assertion } from '../project/assertions.js';
 import { SEVERITY_WORDS, type ConfigLimits, type ConfigOverride, type KvlintConfig, type RuleEntry } from './types.js';
 
-/** Aliases a config may use before we call it an alias bomb ("billion laughs"). */
-const MAX_ALIAS_COUNT = DEFAULT_LIMITS.maxAliasCount;
 
 const TOP_KEYS = ['extends', 'provider', 'model', 'ignores', 'rules', 'overrides', 'prices', 'limits', 'assert'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'provider', 'model'] as const;
@@ -280,10 +277,16 @@ export function parseConfig(text: string, file: string): KvlintConfig {
       hint: 'a config is YAML or JSON; check the syntax around that line',
     });
   }
+  // An alias bomb fails here, measured without expanding it, instead of exhausting memory below.
+  const bomb = aliasProblem(doc);
+  if (bomb) {
+    const line = lines.linePos(bomb.offset).line;
+    throw new KvlintError('KVE201', `${file}:${line}: ${bomb.message}`, { file, line });
+  }
   try {
-    // Resolves every alias once with a budget: an alias bomb fails here instead of exhausting memory below.
+    // Resolves every alias once (the expansion was bounded above).
     // mapAsMap: a complex key must be refused below, not stringified with a process warning on stderr.
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
+    doc.toJS({ maxAliasCount: -1, mapAsMap: true });
   } catch (err) {
     throw new KvlintError('KVE201', `${file}:1: ${err instanceof Error ? err.message : String(err)}`, { file, line: 1 });
   }

@@ -28,3 +28,13 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   }
   return bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/** The `n` candidates closest to `word` (by edit distance, then name), however far: "closest models" lists. */
+export function closest(word: string, candidates: readonly string[], n: number): string[] {
+  const w = word.toLowerCase();
+  return [...new Set(candidates)]
+    .map((c) => ({ c, d: distance(w, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
+    .slice(0, n)
+    .map((x) => x.c);
+}

@@ -15,11 +15,21 @@ function cell(s: string): string {
 /** The markdown table of every rule, each row with an anchor (`#kv101`) that SARIF helpUri points to. */
 export function renderRulesTable(rules: readonly LoadedRule[]): string {
   const rows = rules.map((r) => {
-    const fix = r.fixable === 'none' ? '' : r.fixable;
+    // what each fix does is in `kvlint rules` and `kvlint explain`; the README only says which rules --fix repairs
+    const fix = r.fix ? r.fixable : '';
+    const caps = [...new Set(Object.values(r.maxSeverity))];
+    const severity = caps.length ? `${r.severity} / ${caps.join(' / ')}` : r.severity;
     // the category is the code's hundreds digit (KV1xx breaker, KV2xx risk, …), said above the table
-    return `| <a id="${r.code.toLowerCase()}"></a>${r.code} | \`${r.id}\` | ${r.severity} | ${r.scope === 'session' ? 'logs' : 'templates'} | ${fix} | ${cell(r.docs.summary)} |`;
+    return `| <a id="${r.code.toLowerCase()}"></a>${r.code} | \`${r.id}\` | ${severity} | ${r.scope === 'session' ? 'logs' : 'templates'} | ${fix} | ${cell(r.docs.summary)} |`;
   });
-  return ['| code | id | severity | applies to | fix | summary |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| code | id | severity | applies to | --fix | summary |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '`error / warning`: certain findings are errors, suspicions warnings; `warning / info`: KV301 is a warning',
+    'where the prompt marks a breakpoint. `kvlint explain <code>` says which finding gets which, and what --fix does.',
+  ].join('\n');
 }
 
 /** Replaces the generated block of a README text; throws when the markers are missing. */

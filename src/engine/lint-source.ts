@@ -3,7 +3,7 @@
 import type { Diagnostic, PromptDoc } from '../model.js';
 import type { SourceRequestDoc } from '../normalize/source/index.js';
 import { compareDiagnostics } from '../report.js';
-import { lintPrompt, type LintContext } from './lint.js';
+import { foldFindings, lintPrompt, type LintContext } from './lint.js';
 import type { LoadedRule, RuleSettings } from './rule.js';
 
 /**
@@ -46,12 +46,16 @@ export async function lintSourceRequests(
   const out: Diagnostic[] = [];
   for (const req of requests) {
     const ctx = await contextFor(req);
-    const found = [
-      ...lintPrompt(req.doc, req.toolOrderFixed ? literalTools : others, settings, ctx),
-      // Tools computed by code (`tools=get_tools()`) are not text that could move to the user turn:
-      // for placement they count as fixed; what they interpolate and their order are judged above.
-      ...(placement.length ? lintPrompt(toolsFixed(req.doc), placement, settings, ctx) : []),
-    ];
+    // one finding per place across the two passes (KV106 folded into KV102 on one clock hole)
+    const found = foldFindings(
+      [
+        ...lintPrompt(req.doc, req.toolOrderFixed ? literalTools : others, settings, ctx),
+        // Tools computed by code (`tools=get_tools()`) are not text that could move to the user turn:
+        // for placement they count as fixed; what they interpolate and their order are judged above.
+        ...(placement.length ? lintPrompt(toolsFixed(req.doc), placement, settings, ctx) : []),
+      ],
+      applicable,
+    );
     for (const d of found) {
       const key = `${d.ruleId}\0${d.messageId}\0${d.line}\0${d.column}`;
       if (seen.has(key)) continue;

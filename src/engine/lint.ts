@@ -2,7 +2,7 @@
 // prompt (token offset, cacheable tokens it puts at risk), drops positional findings after the cacheable
 // region, and renders messages. Pure: no I/O, deterministic order.
 import { KvlintError } from '../errors.js';
-import type { Diagnostic, PromptDoc } from '../model.js';
+import type { Diagnostic, PromptDoc, Severity } from '../model.js';
 import { excerpt, redact } from '../redact.js';
 import { compareDiagnostics } from '../report.js';
 import { positionAt, segmentPosition } from '../source.js';
@@ -44,7 +44,50 @@ export function lintPrompt(doc: PromptDoc, rules: readonly LoadedRule[], setting
     );
     out.push(...toDiagnostics(doc, layout, ctx.tokenizer, rule, setting?.severity ?? rule.severity, reports));
   }
-  return out.sort(compareDiagnostics);
+  return foldFindings(out, rules).sort(compareDiagnostics);
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** The less severe of a severity and a cap (undefined: no cap). */
+export function capSeverity(severity: Severity, max: Severity | undefined): Severity {
+  return max !== undefined && SEVERITY_RANK[severity] < SEVERITY_RANK[max] ? max : severity;
+}
+
+function sameRange(a: Diagnostic, b: Diagnostic): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+}
+
+/**
+ * One finding per place: a finding of a rule with `defersTo` whose range a more specific rule (one it
+ * defers to) also reported is folded into that finding: its message names the folded rule by id, its severity
+ * is the higher of the two, and a directive naming either rule suppresses it (`alsoRules`). `rules` maps
+ * the findings' rule ids to their definitions; findings of unknown rules are kept as they are.
+ */
+export function foldFindings(diags: readonly Diagnostic[], rules: readonly LoadedRule[]): Diagnostic[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const find = (name: string) => rules.find((r) => r.id === name || r.code === name.toUpperCase())?.id;
+  const deferring = diags.filter((d) => (byId.get(d.ruleId)?.defersTo.length ?? 0) > 0);
+  if (deferring.length === 0) return [...diags];
+  const out = diags.filter((d) => !deferring.includes(d));
+  for (const d of deferring) {
+    const specific = new Set(byId.get(d.ruleId)!.defersTo.map(find));
+    const k = out.findIndex((o) => specific.has(o.ruleId) && sameRange(o, d));
+    const host = out[k];
+    if (!host) {
+      out.push(d);
+      continue;
+    }
+    if (host.alsoRules?.includes(d.ruleId)) continue; // the same place reported twice (a shared prompt)
+    out[k] = {
+      ...host,
+      severity: SEVERITY_RANK[d.severity] < SEVERITY_RANK[host.severity] ? d.severity : host.severity,
+      // the id, not the code: a wrapped stylish line must never start with a code (the code column's place)
+      message: `${host.message} (also ${d.ruleId})`,
+      alsoRules: [...(host.alsoRules ?? []), d.ruleId],
+    };
+  }
+  return out;
 }
 
 /** A rule's options with config options merged over its `with`, validated by the check's spec. */
@@ -103,17 +146,29 @@ function toDiagnostics(
   for (const [i, offsets] of needed) tokensAt.set(i, tokenOffsets(layout, tokenizer, doc.segments[i]?.text ?? '', i, offsets));
 
   const template = (id: string): string => rule.messages[id] ?? id;
-  return kept.map((r): Diagnostic => {
+  // A breaker with nothing cacheable after it costs nothing (a clock on the last line of a system prompt).
+  // A tools file is only the head of a prompt: what follows it is not in the file, so nothing is dropped.
+  const dropsFree = rule.positional && rule.category === 'breaker' && doc.kind !== 'tools';
+  const out: Diagnostic[] = [];
+  for (const r of kept) {
+    const d = toDiagnostic(r);
+    if (dropsFree && d.tokensAtRisk === 0 && d.segment !== undefined) continue;
+    out.push(d);
+  }
+  return out;
+
+  function toDiagnostic(r: CheckReport): Diagnostic {
     const base = {
       ruleId: rule.id,
       code: rule.code,
-      severity,
+      severity: capSeverity(severity, rule.maxSeverity[r.messageId]),
       category: rule.category,
       messageId: r.messageId,
       file: doc.file.path,
     };
     const data: Record<string, string | number> = { ...(r.data ?? {}) };
-    const fix = rule.fixable !== 'none' && r.fix && r.fix.length > 0 ? { fix: r.fix } : {};
+    const fix =
+      rule.fixable === 'none' ? {} : r.fix && r.fix.length > 0 ? { fix: r.fix } : r.structuralFix ? { fixable: true } : {};
     if (!('segment' in r.at)) {
       const start = positionAt(doc.file, r.at.start ?? 0);
       const end = r.at.end !== undefined ? positionAt(doc.file, r.at.end) : undefined;
@@ -155,5 +210,5 @@ function toDiagnostics(
       evidence: excerpt(redact(r.evidence ?? seg.text.slice(at.start, at.end))),
       ...fix,
     };
-  });
+  }
 }

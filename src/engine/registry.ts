@@ -26,12 +26,16 @@ export const RULE_KEYS = [
   'check',
   'with',
   'positional',
+  'defersTo',
   'cause',
   'messages',
+  'maxSeverity',
   'fixable',
+  'fix',
   'docs',
 ] as const;
-const REQUIRED = new Set<string>(RULE_KEYS.filter((k) => k !== 'with' && k !== 'positional' && k !== 'cause'));
+const OPTIONAL = new Set<string>(['with', 'positional', 'defersTo', 'cause', 'maxSeverity', 'fix']);
+const REQUIRED = new Set<string>(RULE_KEYS.filter((k) => !OPTIONAL.has(k)));
 const DOCS_KEYS = ['summary', 'why', 'bad', 'good', 'targets'] as const;
 const CATEGORY_BY_DIGIT: Record<string, Category> = { '1': 'breaker', '2': 'risk', '3': 'waste', '4': 'hygiene' };
 const WHERE = new Set(['tools', 'system', 'messages', 'prefix']);
@@ -63,6 +67,13 @@ export function loadRules(rulesDir: string = defaultRulesDir()): LoadedRule[] {
     const other = byCode.get(r.code);
     if (other) throw new KvlintError('KVE202', `rule code ${r.code} is used by both ${other.id} and ${r.id}`, { file: r.file, line: 2 });
     byCode.set(r.code, r);
+  }
+  const find = ruleIndex(rules);
+  for (const r of rules) {
+    for (const name of r.defersTo) {
+      const other = find(name);
+      if (!other || other === r) throw new KvlintError('KVE202', `rule ${r.id} defers to '${name}', which is ${other ? 'itself' : 'not a rule'}`, { file: r.file });
+    }
   }
   rules.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   cache.set(dir, rules);
@@ -190,8 +201,21 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
     if (!(mid in msgs)) fail(`missing message '${mid}': check '${checkName}' emits it with these options`, at('messages'));
   }
   if (cause !== undefined && !('diverged' in msgs)) fail("missing message 'diverged': a rule with a 'cause' reports pairs of logged requests", at('messages'));
+  const defersTo = raw['defersTo'] ?? [];
+  if (!Array.isArray(defersTo) || defersTo.some((x) => typeof x !== 'string' || x === '')) fail("'defersTo' must be a list of rule ids or codes", at('defersTo'));
+  const maxSeverity = raw['maxSeverity'] ?? {};
+  if (typeof maxSeverity !== 'object' || maxSeverity === null || Array.isArray(maxSeverity)) fail("'maxSeverity' must map messageIds to error, warning or info", at('maxSeverity'));
+  for (const [mid, sev] of Object.entries(maxSeverity as Record<string, unknown>)) {
+    if (!(mid in msgs)) fail(`maxSeverity names message '${mid}', which the rule does not define`, at('maxSeverity'));
+    if (sev !== 'error' && sev !== 'warning' && sev !== 'info') fail(`maxSeverity of '${mid}' must be error, warning or info, not '${String(sev)}'`, at('maxSeverity'));
+  }
   const fixable = str('fixable');
   if (!['none', 'safe', 'unsafe'].includes(fixable)) fail(`fixable must be none, safe or unsafe, not '${fixable}'`, at('fixable'));
+  const fix = raw['fix'];
+  if (fixable === 'none' && fix !== undefined) fail("'fix' says what --fix does: a rule with fixable: none has none", at('fix'));
+  if (fixable !== 'none' && (typeof fix !== 'string' || fix.trim() === '' || fix.includes('\n'))) {
+    fail(`a fixable rule needs 'fix': one line saying what --fix does (e.g. "sorts the tools by name")`, at('fix') ?? at('fixable'));
+  }
 
   const docs = raw['docs'];
   if (typeof docs !== 'object' || docs === null || Array.isArray(docs)) fail("'docs' must be a mapping", at('docs'));
@@ -224,9 +248,12 @@ export function parseRuleFile(file: string, text: string): RuleDefinition {
     check: checkName,
     with: withOpts,
     positional: positional as boolean,
+    defersTo: defersTo as string[],
     ...(cause !== undefined ? { cause: cause as string } : {}),
     messages: msgs as Record<string, string>,
+    maxSeverity: maxSeverity as RuleDefinition['maxSeverity'],
     fixable: fixable as RuleDefinition['fixable'],
+    ...(typeof fix === 'string' ? { fix } : {}),
     docs: d as unknown as RuleDefinition['docs'],
   };
   return def;

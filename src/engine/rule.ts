@@ -40,15 +40,27 @@ export interface RuleDefinition {
   where: RuleWhere[];
   check: string;
   with: Record<string, unknown>;
-  /** findings after the cacheable region are dropped (default true) */
+  /** findings after the cacheable region, or with nothing cacheable after them, are dropped (default true) */
   positional: boolean;
+  /**
+   * Rules (ids or codes) that describe the same place more specifically: when one of them reports the same
+   * range, this rule's finding is folded into theirs (named in their message) instead of reported twice.
+   */
+  defersTo: string[];
   /**
    * the divergence cause this rule names when two logged requests that share a prefix differ (a pair):
    * set for every rule that reports log breaks, read by the one pair pass (src/engine/pair.ts)
    */
   cause?: string;
   messages: Record<string, string>;
+  /**
+   * The most severe level a messageId may take, whatever the rule's severity: a suspicion (a literal that
+   * may have been rendered per request) is a warning at most; a certain break keeps the rule's severity.
+   */
+  maxSeverity: Record<string, Severity>;
   fixable: Fixable;
+  /** what `--fix` does for this rule's findings; present exactly when fixable is not none */
+  fix?: string;
   docs: RuleDocs;
 }
 
@@ -104,6 +116,8 @@ export interface CheckReport {
   fix?: Fix[];
   /** the text to show as evidence (redacted and shortened by the engine); defaults to the reported range */
   evidence?: string;
+  /** `--fix` repairs this finding by rewriting the file as a whole (a JSON tool-file sort), not with `fix` edits */
+  structuralFix?: boolean;
 }
 
 /** What a template check receives. */

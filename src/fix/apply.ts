@@ -34,7 +34,7 @@ export function applyEdits(text: string, edits: readonly Fix[]): { text: string;
 
 /** Whether a finding is one --fix repairs. */
 export function isFixable(d: Diagnostic, isJson: boolean): boolean {
-  return (d.fix !== undefined && d.fix.length > 0) || (isJson && STRUCTURAL_FIX_CODES.has(d.code));
+  return (d.fix !== undefined && d.fix.length > 0) || (isJson && (d.fixable === true || STRUCTURAL_FIX_CODES.has(d.code)));
 }
 
 export interface FixResult {

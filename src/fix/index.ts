@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import type { FileResult } from '../report.js';
 import { fixContent, isFixable } from './apply.js';
+import { isJsonPath } from '../checks/tools.js';
 import { ChangedOnDiskError, readSnapshot, writeFixed } from './write.js';
 
 export interface FileFix {
@@ -20,7 +21,7 @@ export interface FileFix {
 
 /** A tool file or request-shaped template in JSON: the structural sorts apply. */
 export function isJsonFile(f: Pick<FileResult, 'file' | 'format'>): boolean {
-  return /\.json$/i.test(f.file);
+  return isJsonPath(f.file);
 }
 
 /** Files --fix looks at: not logs, not stdin, and with at least one finding it can repair. */

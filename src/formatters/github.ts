@@ -35,7 +35,7 @@ function summaryText(s: Summary): string {
       : [
           `${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')}) in ${plural(s.files, 'file')}`,
         ];
-  if (s.fixable > 0) parts.push(`${formatNumber(s.fixable)} fixable`);
+  if (s.fixable > 0) parts.push(`${formatNumber(s.fixable)} fixable with --fix`);
   if (s.tokensAtRisk > 0) parts.push(`${s.approx ? '≈' : ''}${plural(s.tokensAtRisk, 'cacheable token')} at risk`);
   if (s.skipped > 0) parts.push(`${plural(s.skipped, 'input')} skipped`);
   return `kvlint: ${parts.join(', ')}`;

@@ -246,7 +246,7 @@ export function formatHtml(report: Report, opts: FormatOptions): string {
     card('errors', num(s.errors), 'summary.errors', s.errors, s.errors > 0),
     card('warnings', num(s.warnings), 'summary.warnings', s.warnings),
     card('infos', num(s.infos), 'summary.infos', s.infos),
-    card('fixable', num(s.fixable), 'summary.fixable', s.fixable),
+    card('fixable with --fix', num(s.fixable), 'summary.fixable', s.fixable),
     card('cacheable tokens at risk', num(s.tokensAtRisk, s.approx), 'summary.tokensAtRisk', s.tokensAtRisk, s.tokensAtRisk > 0),
   ];
   const body = [

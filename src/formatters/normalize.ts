@@ -37,11 +37,13 @@ const DIAGNOSTIC_KEYS = [
   'evidence',
   'request',
   'savedMicro',
+  'alsoRules',
   'affected',
   'providerConfirmed',
   'note',
   'occurrences',
   'fix',
+  'fixable',
 ] as const;
 
 function orderKeys<T extends object>(value: T, known: readonly string[]): T {

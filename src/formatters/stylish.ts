@@ -17,7 +17,7 @@ import type { ChalkInstance } from 'chalk';
 import type { InputProblem } from '../errors.js';
 import { makeChalk } from '../io.js';
 import type { Diagnostic, Severity } from '../model.js';
-import type { FileResult, Report, Summary } from '../report.js';
+import { uncheckedInputs, type FileResult, type Report, type Summary } from '../report.js';
 import { formatNumber, normalizeReport, plural } from './normalize.js';
 import type { FormatOptions } from './types.js';
 import { cellWidth, wrapText } from './wrap.js';
@@ -111,18 +111,22 @@ function renderProblem(p: InputProblem, c: ChalkInstance): string {
   return `${where}  ${c.yellow(p.code)}  ${oneLine(p.message)}`;
 }
 
-function renderSummary(s: Summary, c: ChalkInstance): string[] {
+function renderSummary(s: Summary, unchecked: number, c: ChalkInstance): string[] {
   const problems = s.errors + s.warnings + s.infos;
   const checked = plural(s.files, 'file');
   const skipped = s.skipped > 0 ? `, ${plural(s.skipped, 'input')} skipped` : '';
+  // an input refused as a whole was not checked: never a ✓
+  const notChecked = unchecked > 0 ? `${plural(unchecked, 'input')} not checked (see above)` : '';
   if (problems === 0) {
+    if (notChecked) return [c.red.bold(`✖ ${notChecked}`), `  ${checked} checked, no problems${skipped}`];
     return [c.green(`✓ ${checked} checked, no problems`) + skipped];
   }
   const head = `✖ ${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')})`;
   const paint = s.errors > 0 ? c.red.bold : s.warnings > 0 ? c.yellow.bold : c.blue.bold;
   const out = [paint(head)];
-  if (s.fixable > 0) out.push(`  ${plural(s.fixable, 'fixable problem')}`);
+  if (s.fixable > 0) out.push(`  ${plural(s.fixable, 'problem')} fixable with --fix`);
   if (s.tokensAtRisk > 0) out.push(`  ${s.approx ? '≈' : ''}${plural(s.tokensAtRisk, 'cacheable token')} at risk`);
+  if (notChecked) out.push(`  ${notChecked}`);
   out.push(`  ${checked} checked${skipped}`);
   return out;
 }
@@ -148,6 +152,6 @@ export function formatStylish(report: Report, opts: FormatOptions): string {
   const groups = renderGroups(r.projection, c).trimEnd();
   if (groups) blocks.push([groups]);
   if (r.assertions?.length) blocks.push(r.assertions.map((a) => (a.passed ? c.green(`✓ assert ${formatAssertion(a)}`) : c.red(`✗ assert ${formatAssertion(a)}`))));
-  blocks.push(renderSummary(r.summary, c));
+  blocks.push(renderSummary(r.summary, uncheckedInputs(r).length, c));
   return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
 }

@@ -230,7 +230,7 @@ export async function* readLines(
     };
     for await (const rec of splitLines(source, split)) {
       last = rec.line;
-      opts.onBytes?.(file.bytesRead); // progress (issue 5): bytes read from disk, compressed for gzip
+      opts.onBytes?.(file.bytesRead); // progress: bytes read from disk, compressed for gzip
       yield rec;
     }
   } catch (e) {

@@ -266,20 +266,27 @@ export function applyDirectives(
 
   const kept: Diagnostic[] = [];
   for (const diag of diags) {
-    const id = diag.ruleId;
-    let by = lineDirs.find((r) => r.d.line <= diag.line && diag.line <= r.d.endLine && covers(r, id));
-    by ??= nextLineDirs.find((r) => diag.line === r.d.endLine + 1 && covers(r, id));
-    if (!by) {
-      const state = new RangeState();
-      for (const r of rangeDirs) {
-        if (!before(r.d, diag)) break;
-        state.step(r);
+    // A finding that stands for several rules (one place, folded together) answers to each rule's name.
+    const ids = [diag.ruleId, ...(diag.alsoRules ?? [])];
+    let by: Resolved | undefined;
+    for (const id of ids) {
+      by = lineDirs.find((r) => r.d.line <= diag.line && diag.line <= r.d.endLine && covers(r, id));
+      by ??= nextLineDirs.find((r) => diag.line === r.d.endLine + 1 && covers(r, id));
+      if (!by) {
+        const state = new RangeState();
+        for (const r of rangeDirs) {
+          if (!before(r.d, diag)) break;
+          state.step(r);
+        }
+        by = state.disabler(id);
       }
-      by = state.disabler(id);
+      by ??= fileDirs.find((r) => covers(r, id));
+      if (by) break;
     }
-    by ??= fileDirs.find((r) => covers(r, id));
-    if (by) markUsed(by, id);
-    else kept.push(diag);
+    if (by) {
+      const found = by;
+      for (const id of ids) if (covers(found, id)) markUsed(found, id);
+    } else kept.push(diag);
   }
 
   const unused: Directive[] = [];

@@ -36,7 +36,7 @@ describe('library API', () => {
   it('two calls with different options (redaction, model) give what each gives alone, in turn and at once', async () => {
     const a = () => analyzeLogs(requests, { redact: true, model: 'claude-sonnet-4-6' });
     const b = () => analyzeLogs(requests, { redact: false, model: 'gpt-4o' });
-    const c = () => lintText(TEMPLATE, { filePath: 'prompt.j2', model: 'gpt-4' });
+    const c = () => lintText(TEMPLATE, { filePath: 'prompt.j2', model: 'gpt-4o' });
     const d = () => lintText(TEMPLATE, { filePath: 'prompt.j2', model: 'claude-sonnet-4-6', redact: false });
     const alone = [plain(await a()), plain(await b()), plain(await c()), plain(await d())];
     // the options matter: otherwise this test could not tell runs apart
@@ -69,7 +69,7 @@ describe('library API', () => {
   it("analyzeLogs of requests in memory uses the caller's config, as it would for a log file in that folder", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kvlint-api-config-'));
     try {
-      writeFileSync(path.join(dir, 'kvlint.config.yaml'), 'model: gpt-4\n');
+      writeFileSync(path.join(dir, 'kvlint.config.yaml'), 'model: claude-sonnet-4-6\n');
       const withConfig = plain(await analyzeLogs(requests, { cwd: dir }));
       writeFileSync(path.join(dir, 'requests.jsonl'), `${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
       expect(withConfig).toEqual(plain(await analyzeLogs('requests.jsonl', { cwd: dir })));

@@ -85,8 +85,8 @@ describe('kvlint --baseline on the demo (real binary)', () => {
     insertAfterFirstLine('Read these instructions carefully.\nThey apply to every answer.');
     expect(kvlint(['demo', '--baseline', 'kvlint-baseline.json'], { cwd: dir }).code).toBe(0);
 
-    // one new breaker: a request id in the system prompt
-    insertAfterFirstLine('Request: 9b2f4c1e-77aa-4d0e-b1c3-5f6e7d8c9a0b');
+    // one new breaker: a request id placeholder in the system prompt (certain: an error)
+    insertAfterFirstLine('Request: {{ request_id }}');
     const bad = kvlint(['demo', '--baseline', 'kvlint-baseline.json', '-f', 'json'], { cwd: dir });
     expect(bad.code).toBe(1);
     const found = (JSON.parse(bad.stdout) as Report).files.flatMap((f) => f.diagnostics);

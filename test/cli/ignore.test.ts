@@ -26,13 +26,13 @@ describe('ignore files on the command line', () => {
     expect(walked.stdout).toBe('');
     const all = kvlint(['.', '-f', 'unix', '--no-ignore'], { cwd: dir });
     expect(all.code).toBe(1);
-    expect(all.stdout).toMatch(/^generated\/system\.txt:2:10: error KV101 /m);
-    expect(all.stdout).toMatch(/^legacy\/system\.txt:2:10: error KV101 /m);
+    expect(all.stdout).toMatch(/^generated\/system\.txt:2:10: error KV102 /m);
+    expect(all.stdout).toMatch(/^legacy\/system\.txt:2:10: error KV102 /m);
   });
 
   it('checks an ignored file named on the command line', () => {
     const r = kvlint(['generated/system.txt', '-f', 'unix'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^generated\/system\.txt:2:10: error KV101 /);
+    expect(r.stdout).toMatch(/^generated\/system\.txt:2:10: error KV102 /);
   });
 });

@@ -114,7 +114,13 @@ describe('config errors name the file and line', () => {
     bomb.push('prices:\n  m: *h');
     const err = errorOf(`${bomb.join('\n')}\n`);
     expect(err.code).toBe('KVE201');
-    expect(err.message).toContain('alias count');
+    expect(err.message).toMatch(/refusing a possible alias bomb/);
+  });
+
+  it('accepts many harmless aliases (size, not count, is bounded)', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `  m${i}: *b`);
+    const c = parseConfig(`prices:\n  base: &b {input: 3, cache_read: 0.3}\n${rows.join('\n')}\n`, 'k.yaml');
+    expect(Object.keys(c.prices ?? {})).toHaveLength(151);
   });
 
   it('follows a harmless alias and keeps its values', () => {

@@ -62,7 +62,7 @@ describe('position semantics', () => {
     const found = lintPrompt(before, rule, new Map(), { tokenizer: wordTokenizer });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ code: 'KV101', line: 1, column: 15, segment: 'system[0]', tokenOffset: 5, tokensAtRisk: 15, approx: false });
-    expect(found[0]?.message).toBe("'2025-08-07' changes per request and precedes 15 cacheable tokens");
+    expect(found[0]?.message).toBe("'2025-08-07' reads like the current date or time and precedes 15 cacheable tokens: if it is rendered per request, each new value recomputes them");
     expect(lintPrompt(after, rule, new Map(), { tokenizer: wordTokenizer })).toEqual([]);
   });
 
@@ -74,7 +74,8 @@ describe('position semantics', () => {
     };
     const values = [0, 1, 2, 3, 4].map(risk);
     for (let k = 1; k < values.length; k++) expect(values[k]).toBeLessThan(values[k - 1] as number);
-    expect(values[4]).toBe(0);
+    // on the last line nothing cacheable follows it: it costs nothing and is not reported
+    expect(values[4]).toBe(-1);
   });
 
   it('marks approximate counts with ≈', () => {
@@ -97,7 +98,8 @@ describe('settings', () => {
   const rs = only('no-timestamp-in-prefix', 'no-trailing-whitespace');
   it('runs rules absent from the settings with their YAML defaults', () => {
     const ds = lintPrompt(doc, rs, new Map(), { tokenizer: wordTokenizer });
-    expect(ds.map((d) => `${d.code}:${d.severity}`)).toEqual(['KV101:error', 'KV402:warning']);
+    // a literal date is a suspicion: KV101's maxSeverity caps it at warning
+    expect(ds.map((d) => `${d.code}:${d.severity}`)).toEqual(['KV101:warning', 'KV402:warning']);
   });
   it('turns a rule off and overrides a severity', () => {
     const settings: RuleSettings = new Map([
@@ -106,13 +108,37 @@ describe('settings', () => {
     ]);
     expect(lintPrompt(doc, rs, settings, { tokenizer: wordTokenizer }).map((d) => `${d.code}:${d.severity}`)).toEqual(['KV402:error']);
   });
-  it('merges options over the rule’s with', () => {
+  it('caps a suspicion at the rule’s maxSeverity whatever the configured severity, and lowers it below', () => {
+    const sev = (severity: 'error' | 'info') =>
+      lintPrompt(doc, only('no-timestamp-in-prefix'), new Map([['no-timestamp-in-prefix', { severity }]]), { tokenizer: wordTokenizer }).map((d) => d.severity);
+    expect(sev('error')).toEqual(['warning']);
+    expect(sev('info')).toEqual(['info']);
+  });
+    it('merges options over the rule’s with', () => {
     const settings: RuleSettings = new Map([['no-timestamp-in-prefix', { severity: 'warning', options: { excludeBefore: ['Today'] } }]]);
     expect(lintPrompt(doc, rs, settings, { tokenizer: wordTokenizer }).map((d) => d.code)).toEqual(['KV402']);
   });
   it('rejects options the check does not accept (KVE201)', () => {
     const settings: RuleSettings = new Map([['no-trailing-whitespace', { severity: 'warning', options: { strict: true } }]]);
     expect(() => lintPrompt(doc, rs, settings, { tokenizer: wordTokenizer })).toThrow(KvlintError);
+  });
+});
+
+describe('one finding per place', () => {
+  const doc = makeDoc([{ level: 'system', text: 'Today is {{ now() }}.\nYou are a travel assistant. Help the user plan trips.' }]);
+  const rs = only('no-clock-placeholder', 'no-volatile-before-stable');
+  it('folds KV106 into KV102 on the same placeholder, naming it', () => {
+    const ds = lintPrompt(doc, rs, new Map(), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.severity, d.alsoRules])).toEqual([['KV102', 'error', ['no-volatile-before-stable']]]);
+    expect(ds[0]?.message).toMatch(/\(also no-volatile-before-stable\)$/);
+  });
+  it('keeps the higher severity of the two', () => {
+    const ds = lintPrompt(doc, rs, new Map([['no-clock-placeholder', { severity: 'warning' }]]), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.severity])).toEqual([['KV102', 'error']]);
+  });
+  it('reports KV106 itself when the specific rule is off', () => {
+    const ds = lintPrompt(doc, rs, new Map([['no-clock-placeholder', { severity: 'off' }]]), { tokenizer: wordTokenizer });
+    expect(ds.map((d) => [d.code, d.alsoRules])).toEqual([['KV106', undefined]]);
   });
 });
 

@@ -60,7 +60,12 @@ describe('loadRules', () => {
     ['unknown message placeholder', 'no-crlf', GOOD.replace('{{count}} CRLF', '{{n}} CRLF'), /uses \{\{n\}\}/, 12],
     ['bad option', 'no-crlf', GOOD.replace('positional: true', 'with:\n  strict: true\npositional: true'), /unknown option 'strict'/, 10],
     ['invalid YAML', 'no-crlf', GOOD.replace('code: KV401', 'code: [KV401'), /invalid YAML/, 3],
-    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 17],
+    ['bad docs example', 'no-crlf', GOOD.replace('    file: system.txt\n', '    file: system\n'), /needs an extension/, 18],
+    ['fixable rule without fix', 'no-crlf', GOOD.replace(/^fix: .*\n/m, ''), /needs 'fix'/, 16],
+    ['fix on a rule that fixes nothing', 'no-crlf', GOOD.replace('fixable: safe', 'fixable: none'), /fixable: none has none/, 17],
+    ['maxSeverity for an unknown message', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  nope: info\nfixable: safe'), /maxSeverity names message 'nope'/, 16],
+    ['maxSeverity that is not a severity', 'no-crlf', GOOD.replace('fixable: safe', 'maxSeverity:\n  crlf: low\nfixable: safe'), /must be error, warning or info/, 16],
+    ['defersTo that is not a list', 'no-crlf', GOOD.replace('cause:', 'defersTo: KV101\ncause:'), /'defersTo' must be a list/, 11],
   ];
   for (const [what, name, text, message, line] of cases) {
     it(`rejects a rule file with ${what} (KVE202 with file and line)`, () => {
@@ -76,6 +81,16 @@ describe('loadRules', () => {
     const text = readFileSync(join(defaultRulesDir(), 'no-timestamp-in-prefix.yaml'), 'utf8').replace("excludeBefore:\n", "excludeBefore:\n    - '(unclosed'\n");
     const e = loadError('no-timestamp-in-prefix', text);
     expect(e?.message).toMatch(/invalid regular expression/);
+  });
+
+  it('rejects a rule that defers to an unknown rule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvlint-rules-'));
+    writeFileSync(join(dir, 'no-crlf.yaml'), GOOD.replace('cause:', 'defersTo: [no-such-rule]\ncause:'));
+    try {
+      expect(() => loadRules(dir)).toThrow(/defers to 'no-such-rule', which is not a rule/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects two rules with one code', () => {

@@ -10,7 +10,7 @@ describe('github', () => {
       '::notice file=prompts/support agent.jinja,line=12,col=41,endLine=12,endColumn=43,title=KV402 no-trailing-whitespace::2 trailing spaces at the end of the line',
       "::warning file=tools/search-tools.json,line=2,col=3,endLine=14,endColumn=4,title=KV201 require-sorted-tools::tools are not sorted by name: 'web_search' comes before 'fetch_page'",
       '::warning file=prompts/legacy.txt,line=4::KVE303 invalid UTF-8 at byte 213; save the file as UTF-8',
-      '::notice::kvlint: 4 problems (1 error, 2 warnings, 1 info) in 2 files, 1 fixable, ≈5,092 cacheable tokens at risk, 1 input skipped',
+      '::notice::kvlint: 4 problems (1 error, 2 warnings, 1 info) in 2 files, 1 fixable with --fix, ≈5,092 cacheable tokens at risk, 1 input skipped',
       '',
     ]);
   });

@@ -18,8 +18,9 @@ describe('stylish', () => {
       'prompts/legacy.txt:4  KVE303  invalid UTF-8 at byte 213; save the file as UTF-8',
       '',
       '✖ 4 problems (1 error, 2 warnings, 1 info)',
-      '  1 fixable problem',
+      '  1 problem fixable with --fix',
       '  ≈5,092 cacheable tokens at risk',
+      '  1 input not checked (see above)',
       '  2 files checked, 1 input skipped',
       '',
     ]);
@@ -36,7 +37,7 @@ describe('stylish', () => {
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
   });
 
-  it('prints one ✓ line for a clean run, mentioning skipped inputs', () => {
+  it('prints one ✓ line for a clean run, mentioning skipped records, and ✖ for inputs not checked', () => {
     expect(formatStylish(cleanReport(3), OPTS)).toBe('✓ 3 files checked, no problems\n');
     const r = cleanReport(1);
     r.summary.skipped = 2;
@@ -44,9 +45,16 @@ describe('stylish', () => {
       { code: 'KVE302', file: 'a.bin', message: 'binary file' },
       { code: 'KVE307', file: 'empty.md', message: 'empty.md is empty' },
     ];
+    // inputs refused whole were not checked: never a ✓
     expect(formatStylish(r, OPTS)).toBe(
-      'a.bin  KVE302  binary file\nempty.md  KVE307  empty.md is empty\n\n✓ 1 file checked, no problems, 2 inputs skipped\n',
+      'a.bin  KVE302  binary file\nempty.md  KVE307  empty.md is empty\n\n✖ 2 inputs not checked (see above)\n  1 file checked, no problems, 2 inputs skipped\n',
     );
+    // a skipped record of a file that was checked keeps the ✓
+    const rec = cleanReport(1);
+    rec.files = [{ file: 'log.jsonl', kind: 'log', format: 'anthropic', diagnostics: [], errorCount: 0, warningCount: 0, infoCount: 0, fixableCount: 0 }];
+    rec.summary.skipped = 1;
+    rec.problems = [{ code: 'KVE306', file: 'log.jsonl', line: 3, message: 'not JSON' }];
+    expect(formatStylish(rec, OPTS)).toMatch(/\n✓ 1 file checked, no problems, 1 input skipped\n$/);
   });
 
   it('shows exact totals without ≈ and flattens multi-line messages', () => {

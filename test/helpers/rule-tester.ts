@@ -124,6 +124,8 @@ export interface ExpectedError {
   column?: number;
   /** a substring the message must contain */
   message?: string;
+  /** the severity the finding must have (a suspicion is capped by the rule's maxSeverity) */
+  severity?: Diagnostic['severity'];
 }
 
 export interface InvalidCase extends ValidCase {
@@ -184,6 +186,7 @@ export const ruleTester = {
             if (e.line !== undefined) expect(d.line).toBe(e.line);
             if (e.column !== undefined) expect(d.column).toBe(e.column);
             if (e.message !== undefined) expect(d.message).toContain(e.message);
+            if (e.severity !== undefined) expect(d.severity, d.message).toBe(e.severity);
           });
           const fixes = diagnostics.flatMap((d) => d.fix ?? []);
           if (fixes.length > 0 && c.output === undefined) throw new Error(`${ruleId}: the findings carry fixes; assert them with 'output'`);

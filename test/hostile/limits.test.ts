@@ -15,6 +15,8 @@ import { loadRules } from '../../src/engine/registry.js';
 import { makeSourceFile } from '../../src/source.js';
 import { parsePrompt } from '../../src/normalize/prompt/index.js';
 import { parseVcrYaml } from '../../src/logs/formats/vcr.js';
+import { aliasExpansion, aliasProblem, yaml } from '../../src/yaml.js';
+import { parseYaml } from '../../src/normalize/prompt/yaml-source.js';
 import { repoRoot } from '../helpers/cli.js';
 
 describe('findExcessDepth', () => {
@@ -189,6 +191,57 @@ describe('user regular expressions are checked for catastrophic backtracking', (
   });
 });
 
+describe('YAML aliases are bounded by the size they add, not by their number', () => {
+  const billionLaughs = (levels: number) => {
+    const out = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= levels; i++) out.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    return `${out.join('\n')}\nsystem: hi\n`;
+  };
+
+  it('measures a document without expanding it', () => {
+    const doc = yaml().parseDocument('a: &a [1, 2, 3]\nb: *a\nc: [*a, *a]\n');
+    const e = aliasExpansion(doc);
+    expect(e.added).toBe(3 * 3); // each of three aliases stands for a 4-node sequence, counted once already
+    expect(e.own).toBeGreaterThan(0);
+  });
+
+  it('refuses billion laughs in milliseconds, wherever YAML is read', () => {
+    const text = billionLaughs(12); // 10^13 nodes when expanded
+    const t0 = performance.now();
+    const p = aliasProblem(yaml().parseDocument(text));
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(p?.message).toMatch(/refusing a possible alias bomb/);
+    expect(() => parseYaml(makeSourceFile('request.yaml', text))).toThrow(/alias bomb/);
+    expect(() => parseConfig(text.replace('system: hi', 'model: x'), 'kvlint.config.yaml')).toThrow(/alias bomb/);
+    const records = parseVcrYaml(`interactions:\n  - ${text.split('\n').join('\n    ')}`, 'c.yaml');
+    expect(records[0]).toMatchObject({ kind: 'bad', message: expect.stringMatching(/alias bomb/) });
+  });
+
+  it('refuses an alias inside its own anchor', () => {
+    expect(aliasProblem(yaml().parseDocument('a: &a [1, *a]\n'))?.message).toMatch(/refers to the node it is inside/);
+  });
+
+  it('loads a real-shaped thread export with 150 aliases (an OpenAI Responses request)', () => {
+    const text = readFileSync(path.join(repoRoot, 'fixtures/inputs/amp-thread-many-aliases.yaml'), 'utf8');
+    expect((text.match(/\*(?:header|path)\b/g) ?? []).length).toBe(150);
+    const doc = parsePrompt(makeSourceFile('fixtures/inputs/amp-thread-many-aliases.yaml', text));
+    expect(doc.segments.filter((s) => s.level === 'tools')).toHaveLength(11);
+  });
+
+  it('loads an Anthropic request whose repeated turns are 120 aliases, every turn expanded', () => {
+    const turns = Array.from({ length: 120 }, (_, i) => `  - {role: user, content: 'step ${i}'}\n  - *ack`).join('\n');
+    const text = `model: claude-sonnet-4-5\nsystem: You are a careful coding agent.\nmessages:\n  - &ack {role: assistant, content: Done; continuing.}\n${turns}\n`;
+    const doc = parsePrompt(makeSourceFile('thread.yaml', text));
+    expect(doc.segments.filter((s) => s.text === 'Done; continuing.')).toHaveLength(121);
+  });
+
+  it('keeps the size bound: a large reuse within the ratio loads, past the ceiling it does not', () => {
+    const reuse = (n: number) => `base: &b {${Array.from({ length: 50 }, (_, i) => `k${i}: v`).join(', ')}}\nitems: [${Array(n).fill('*b').join(', ')}]\n`;
+    expect(aliasProblem(yaml().parseDocument(reuse(100)))).toBeUndefined(); // adds ≈10,000 nodes
+    expect(aliasProblem(yaml().parseDocument(reuse(100)), { aliasExpansionRatio: 10, aliasExpansionFloor: 0, aliasExpansionCeiling: 1000 })?.message).toMatch(/over the 1,000 allowed/);
+  });
+});
+
 describe('docs/limits.md lists every limit', () => {
   it('with its flag and the default src/limits.ts applies', () => {
     const section = readFileSync(path.join(repoRoot, 'docs', 'limits.md'), 'utf8');
@@ -198,6 +251,8 @@ describe('docs/limits.md lists every limit', () => {
     expect(section).toContain(`| ${DEFAULT_LIMITS.maxDepth.toLocaleString('en-US')} levels | \`--max-depth\``);
     expect(section).toContain(`| ${DEFAULT_LIMITS.maxFiles.toLocaleString('en-US')} | \`--max-files\``);
     expect(section).toContain(`${mib(DEFAULT_LIMITS.maxDocumentBytes)} |`);
-    expect(section).toContain(`${DEFAULT_LIMITS.maxAliasCount} per document`);
+    expect(section).toContain(`${DEFAULT_LIMITS.aliasExpansionRatio}× the document's own nodes`);
+    expect(section).toContain(`at least ${DEFAULT_LIMITS.aliasExpansionFloor.toLocaleString('en-US')}`);
+    expect(section).toContain(`at most ${DEFAULT_LIMITS.aliasExpansionCeiling.toLocaleString('en-US')}`);
   });
 });

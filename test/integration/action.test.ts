@@ -109,7 +109,7 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
     const sarif = JSON.parse(readFileSync(file('kvlint.sarif'), 'utf8')) as { runs: Array<{ results: unknown[] }> };
     const findings = report.summary.errors + report.summary.warnings + report.summary.infos;
     expect(sarif.runs[0]!.results).toHaveLength(findings);
-    expect(r.stdout).toMatch(/^::error file=prompts\/system\.txt,line=\d+,col=\d+/m);
+    expect(r.stdout).toMatch(/^::error file=prompts\/support-agent\.j2,line=\d+,col=\d+/m);
     expect(r.stdout).toMatch(/^::notice::kvlint: /m);
     expect(readFileSync(file('step-summary.md'), 'utf8')).toMatch(/^## ❌ kvlint\n/m);
     expect(readOutputs(file('outputs.txt'))).toEqual({ 'sarif-written': 'true', findings: String(findings), 'hit-rate': '0.75', 'cost-savings': '0.6952' });
@@ -132,7 +132,8 @@ describe.skipIf(!built)('action.yml against the packed package', () => {
 
   it('hands globs to kvlint unexpanded, so .gitignore applies to them', () => {
     const r = runStep({ paths: 'prompts/*.txt' });
-    expect(r.status, r.stderr).toBe(1);
+    // prompts/system.txt holds literal values only: suspicions, reported as warnings, so the job passes
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/file=prompts\/system\.txt/);
     expect(r.stdout).not.toContain('ignored.txt');
     expect(readOutputs(file('outputs.txt'))['hit-rate']).toBe('');

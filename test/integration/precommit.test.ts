@@ -70,7 +70,7 @@ describe.skipIf(!hasPreCommit)('pre-commit hook (real pre-commit, local hook rep
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('blocks a commit that puts a timestamp in a prompt', () => {
+  it('blocks a commit that puts a clock placeholder in a prompt', () => {
     const project = path.join(work, 'project');
     copyFileSync(path.join(repoRoot, 'fixtures/precommit/bad-system.txt'), path.join(project, 'prompts/system.txt'));
     sh(['git', 'add', 'prompts/system.txt'], project);
@@ -78,7 +78,7 @@ describe.skipIf(!hasPreCommit)('pre-commit hook (real pre-commit, local hook rep
     const out = `${r.stdout}${r.stderr}`;
     expect(r.status, out).not.toBe(0);
     expect(out).toMatch(/kvlint \(prompt-cache breakers\)\.+Failed/);
-    expect(out).toContain('KV101');
+    expect(out).toContain('KV102');
     expect(out).toContain('prompts/system.txt');
     expect(sh(['git', 'log', '--oneline'], project).stdout.trim().split('\n')).toHaveLength(1);
   });

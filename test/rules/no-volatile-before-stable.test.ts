@@ -10,7 +10,12 @@ ruleTester.run('no-volatile-before-stable', {
     {
       name: 'context at the top',
       code: { segments: [{ level: 'system', text: 'Context: {{ context }}\nYou are a support agent. Answer from the context only.' }] },
-      errors: [{ messageId: 'beforeStable', line: 1, column: 10, message: 'ahead of 12 static tokens' }],
+      errors: [{ messageId: 'beforeStable', line: 1, column: 10, message: 'ahead of 12 static tokens', severity: 'error' }],
+    },
+    {
+      name: 'a {name} field in plain text is a suspicion (a warning saying why)',
+      code: { segments: [{ level: 'system', text: 'Context: {context}\nYou are a support agent. Answer from the context only.', placeholders: [{ start: 9, end: 18, expr: 'context', kind: 'variable' }] }], doc: { syntax: 'text' } },
+      errors: [{ messageId: 'plainText', line: 1, column: 10, severity: 'warning', message: 'if this text is a format string' }],
     },
     {
       name: 'reports the first of several and counts the rest',

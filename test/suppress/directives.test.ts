@@ -124,7 +124,21 @@ describe('applyDirectives', () => {
     expect(r.unused).toEqual([]);
   });
 
-  it('disable-next-line after a multi-line comment targets the line after its end', () => {
+  it('a finding folded from two rules answers to either name, and only the names used count as used', () => {
+    const folded = (): Diagnostic => ({ ...diag('KV102', 2), alsoRules: ['no-user-data-in-prefix'] });
+    const byOther = apply('{# kvlint-disable-next-line KV104 -- r #}\nx\n', [folded()]);
+    expect(byOther.kept).toEqual([]);
+    expect(byOther.unused).toEqual([]);
+    expect(byOther.unusedNames).toEqual([]);
+    const both = apply('{# kvlint-disable-next-line KV102, KV104 -- r #}\nx\n', [folded()]);
+    expect(both.kept).toEqual([]);
+    expect(both.unusedNames).toEqual([]);
+    const neither = apply('{# kvlint-disable-next-line KV101 -- r #}\nx\n', [folded()]);
+    expect(at(neither.kept)).toEqual(['KV102@2']);
+    expect(neither.unused).toHaveLength(1);
+  });
+
+    it('disable-next-line after a multi-line comment targets the line after its end', () => {
     const r = apply('{# kvlint-disable-next-line\n   -- long reason #}\nx\n', [diag('KV101', 2), diag('KV101', 3)]);
     expect(at(r.kept)).toEqual(['KV101@2']);
   });

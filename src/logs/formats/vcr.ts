@@ -1,14 +1,13 @@
 // VCR cassettes (vcrpy YAML and JSON, incl. pydantic-ai's `parsed_body`): one request per interaction
 // that is an LLM generation call; telemetry, MCP JSON-RPC, package-index and other traffic is skipped
 // and counted. Request headers are never read into anything that is printed.
-import { yaml } from '../../yaml.js';
+import { aliasProblem, yaml } from '../../yaml.js';
 import { asString, isObject } from '../api/common.js';
 import { isGenerationPath, normalizeBody, providerFromUrl } from '../api/index.js';
 import { decodeBody, diagnosticsFromDecoded, usageFromDecoded } from '../body.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import type { AdapterOutput } from '../types.js';
-import { CASSETTE_ALIAS_COUNT } from '../../limits.js';
 
 /** Why an interaction is not an LLM call, from its URL. */
 function skipReason(uri: string | undefined, method: string | undefined): string {
@@ -86,9 +85,13 @@ export function parseVcrYaml(text: string, file: string): AdapterOutput[] {
   const node = yaml().isMap(root) ? root.get('interactions', true) : root;
   const lines: number[] = [];
   if (yaml().isSeq(node)) for (const item of node.items) lines.push(lineCounter.linePos((item as unknown as { range?: number[] }).range?.[0] ?? 0).line);
+  // PyYAML (which writes vcrpy cassettes) emits an anchor and alias for every object it meets twice (a
+  // shared headers mapping): bounded by the size they add, not by their number
+  const bomb = aliasProblem(doc);
+  if (bomb) return [{ kind: 'bad', line: lineCounter.linePos(bomb.offset).line, message: bomb.message }];
   let js: unknown;
   try {
-    js = doc.toJS({ maxAliasCount: CASSETTE_ALIAS_COUNT }) as unknown;
+    js = doc.toJS({ maxAliasCount: -1 }) as unknown;
   } catch (e) {
     // yaml refuses an alias bomb ("Excessive alias count …"): one bad record, not a crashed run
     return [{ kind: 'bad', line: 1, message: `YAML error: ${(e as Error).message.split('\n')[0]}` }];

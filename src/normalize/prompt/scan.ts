@@ -381,9 +381,14 @@ function jsExprEnd(text: string, from: number): number {
   return -1;
 }
 
-/** `\\frac{a}{b}`: braces right after a TeX command are arguments, not fields. */
+/**
+ * Braces that are TeX or Markdown, not fields: arguments right after a TeX command (`\\frac{a}{b}`), a
+ * superscript or a one-letter subscript (`x^{n}`, `a_{i}`), and a code fence's info string (```` ```{latex} ````,
+ * R Markdown and Quarto's spelling of the language).
+ */
 function isTexArgument(text: string, brace: number): boolean {
-  return /\\[A-Za-z]+(?:\{[^{}\n]*\})*$/.test(text.slice(Math.max(0, brace - 200), brace));
+  const before = text.slice(Math.max(0, brace - 200), brace);
+  return /\\[A-Za-z]+(?:\{[^{}\n]*\})*$|\^$|(?:^|[^\w])[A-Za-z]_$|[})]_$|(?:^|\n)[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*$/.test(before);
 }
 
 /** Ranges of JSON-looking objects (`{` then optional space then `"`) where `{name}` is data, not a field. */

@@ -1,15 +1,14 @@
 // YAML and JSON parsed with node positions (JSON is parsed as YAML, its superset), so every string can
 // be mapped back to file offsets, and values can be built without prototype pollution or alias bombs.
-import { DEFAULT_LIMITS } from '../../limits.js';
 import type { Document, Node as YNode } from 'yaml';
-import { yaml } from '../../yaml.js';
+import { aliasExpansion, aliasProblem, yaml } from '../../yaml.js';
 import type { SourceFile } from '../../model.js';
 import { malformed } from './fail.js';
 import { mapOffset, pushAnchor } from './mapped.js';
 import type { MappedText } from './types.js';
 
-/** Alias expansions allowed per document: enough for real files, far too few for a billion-laughs bomb. */
-export const MAX_ALIAS_COUNT = DEFAULT_LIMITS.maxAliasCount;
+/** Alias hops followed at one place: an alias names a node, never another alias, so one hop is the norm. */
+const MAX_ALIAS_HOPS = 16;
 
 /** Keys that must never be assigned with `=` on a plain object (they reach the prototype). */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -22,6 +21,8 @@ export interface YamlSource {
   text: string;
   base: number;
   aliases: number;
+  /** each alias's anchored node, found once when the document was parsed */
+  targets: Map<unknown, YNode>;
   /** with `lenient`, the syntax errors that were recovered from (as "line N: message") */
   recovered: string[];
 }
@@ -35,7 +36,12 @@ export interface YamlSource {
 export function parseYaml(file: SourceFile, start = 0, end = file.text.length, what = 'YAML', lenient = false): YamlSource {
   const text = file.text.slice(start, end);
   const doc = yaml().parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
-  const src: YamlSource = { file, doc, text, base: start, aliases: 0, recovered: [] };
+  // The walkers below follow aliases: a document whose aliases would add too many nodes is refused here,
+  // measured without expanding it, so the walk is bounded by what the limits allow.
+  const expansion = aliasExpansion(doc);
+  const src: YamlSource = { file, doc, text, base: start, aliases: 0, targets: expansion.targets, recovered: [] };
+  const bomb = aliasProblem(doc, undefined, expansion);
+  if (bomb) throw malformed(file, start + bomb.offset, bomb.message);
   const err = doc.errors[0];
   if (err) {
     const msg = err.message.split('\n')[0] ?? err.message;
@@ -49,16 +55,14 @@ export function parseYaml(file: SourceFile, start = 0, end = file.text.length, w
   return src;
 }
 
-/** Follows an alias to its target, counting expansions against MAX_ALIAS_COUNT. */
+/** Follows an alias to its target (parseYaml has bounded what the aliases expand to); counts the hops. */
 export function deref(src: YamlSource, node: unknown): YNode | undefined {
   let n = node;
   let hops = 0;
   while (yaml().isAlias(n)) {
     src.aliases++;
-    if (src.aliases > MAX_ALIAS_COUNT || ++hops > MAX_ALIAS_COUNT) {
-      throw malformed(src.file, nodeStart(src, n), `too many YAML alias expansions (over ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`);
-    }
-    n = n.resolve(src.doc);
+    if (++hops > MAX_ALIAS_HOPS) throw malformed(src.file, nodeStart(src, n), 'a YAML alias chain that does not end; refusing a possible alias bomb');
+    n = src.targets.get(n) ?? n.resolve(src.doc);
   }
   return (n ?? undefined) as YNode | undefined;
 }

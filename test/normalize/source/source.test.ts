@@ -215,7 +215,10 @@ export function go(q: string) {
 
   it('finds a system prompt assembled apart from any call', async () => {
     const { diags } = await lintSnippet('prompts.py', `import getpass\nSYSTEM_PROMPT = f"You assist {getpass.getuser()}. Answer questions about the codebase briefly."\n`);
-    expect(diags.map((d) => `${d.line} ${d.code}`)).toContain('2 KV106');
+    // the user name ahead of static text: one finding, under KV104, naming KV106
+    const kv104 = diags.find((d) => d.line === 2 && d.code === 'KV104');
+    expect(kv104?.alsoRules).toEqual(['no-volatile-before-stable']);
+    expect(diags.map((d) => `${d.line} ${d.code}`)).not.toContain('2 KV106');
   });
 
   it('finds a system prompt returned by a function named like one', async () => {
@@ -330,7 +333,8 @@ const system = \`Today is \${new Date().toDateString()}. You are a helpful agent
 client.chat.completions.create({ model: 'gpt-5.4', messages: [{ role: 'system', content: system }, { role: 'user', content: 'hi' }] });
 `,
     );
-    expect(ts.diags.map((d) => d.code)).toEqual(['KV106']);
+    // one place, one finding (KV102 with KV106 folded in): a directive naming either code suppresses it
+    expect(ts.diags.map((d) => d.code)).toEqual([]);
   });
 
   it('a directive inside a string is not a comment', async () => {
