@@ -113,6 +113,7 @@ export class PriorFinder {
   private lines = new Int32Array(1024);
   private readonly lineages: string[] = [];
   private readonly files: string[] = [];
+  private nextDropAt = -Infinity;
 
   constructor(private readonly textBudget: number) {}
 
@@ -121,7 +122,11 @@ export class PriorFinder {
    * request, which keeps its hashes (compacted) when its text goes.
    */
   dropOld(textBefore: number, prevOf: (lineage: string) => PrevState | undefined): void {
+    // the oldest text's end, or less: nothing is old before it (an iterator per request cost ~90 ms on
+    // 30,000 requests)
+    if (textBefore - this.textBudget <= this.nextDropAt) return;
     for (const [seq, k] of this.kept) {
+      this.nextDropAt = k.end;
       if (k.end >= textBefore - this.textBudget) break;
       this.kept.delete(seq);
       const prev = prevOf(k.lineage);

@@ -203,9 +203,10 @@ function lineEndingsOnly(a: string, b: string): boolean {
 }
 
 /** Classifies a change of text inside one segment by what changed: clock, id, personal data, spacing, form. */
-function classifyTextChange(a: Segment, b: Segment, p: number, keyOrderUnknown: boolean, classifiers: readonly PairClassifier[]): DivergenceCause | undefined {
-  if (a.text.normalize('NFC') === b.text.normalize('NFC')) return 'unicode-normalization';
-  if (canonicalText(a.text) === canonicalText(b.text)) return lineEndingsOnly(a.text, b.text) ? 'line-endings' : 'whitespace';
+function classifyTextChange(a: Segment, b: Segment, p: number, keyOrderUnknown: boolean, classifiers: readonly PairClassifier[], sameCanonical: boolean): DivergenceCause | undefined {
+  // the canonical hashes already say whether only the form changed: normalize only then
+  if (sameCanonical && a.text.normalize('NFC') === b.text.normalize('NFC')) return 'unicode-normalization';
+  if (sameCanonical && canonicalText(a.text) === canonicalText(b.text)) return lineEndingsOnly(a.text, b.text) ? 'line-endings' : 'whitespace';
   if (a.value !== undefined && b.value !== undefined && canonicalForm(a) === canonicalForm(b)) return keyOrderUnknown ? 'unknown' : 'key-order';
   const s = commonSuffix(a.text, b.text, p);
   const endA = a.text.length - s;
@@ -365,7 +366,8 @@ export function comparePrompts(a: DiffInput, b: DiffInput, count: (text: string)
   if (inMessages && (sa.role === 'assistant' || sb.role === 'assistant')) {
     return same && b.segments.length > a.segments.length ? done({ ...base, cause: 'history-rewrite', excerpt: excerptOf(false) }) : branch();
   }
-  const textCause = sameSlot ? classifyTextChange(sa, sb, p, !!(a.keyOrderUnknown || b.keyOrderUnknown), opts.rules?.classifiers ?? []) : undefined;
+  const sameCanonical = a.hashes[i] !== undefined && a.hashes[i]!.canonical !== '' && a.hashes[i]!.canonical === b.hashes[i]?.canonical;
+  const textCause = sameSlot ? classifyTextChange(sa, sb, p, !!(a.keyOrderUnknown || b.keyOrderUnknown), opts.rules?.classifiers ?? [], sameCanonical) : undefined;
   if (textCause) return done({ ...base, cause: textCause, excerpt: excerptOf(false) });
   if (sa.level === 'system' || sb.level === 'system') {
     // across conversations a different system prompt is another prompt; a small edit of a shared one is not

@@ -172,6 +172,12 @@ export class SegmentHasher {
     return h;
   }
 
+  /** The canonical hash: the raw one when the canonical form is the text itself (most texts). */
+  private canonicalHash(seg: Segment, raw: string): string {
+    const form = canonicalForm(seg);
+    return form === seg.text ? raw : segmentHash(seg, form);
+  }
+
   /** The earlier, equal string of a segment's text when one was seen recently, else its own text. */
   internedText(seg: Segment): string {
     return this.interned.get(seg) ?? seg.text;
@@ -215,8 +221,8 @@ export class SegmentHasher {
       let c: string;
       if (memo) {
         const e = memo.get(r);
-        c = e.canonical ??= segmentHash(seg, canonicalForm(seg));
-      } else c = segmentHash(seg, canonicalForm(seg));
+        c = e.canonical ??= this.canonicalHash(seg, r);
+      } else c = this.canonicalHash(seg, r);
       const p = same ? before[i] : undefined;
       if (p && p.raw === r && p.canonical === c && p.level === seg.level) {
         raw = p.rawChain;

@@ -36,7 +36,8 @@ export class AutoPrefixCache {
     let expiredShare = 0;
     let seq = r.priorSeq ?? -1;
     let share = r.sharedWithPrior ?? 0;
-    for (let walk = 0; seq >= 0 && share > 0 && walk < MAX_WALK; walk++) {
+    // below the minimum nothing is read, however live the entry: no walk needed
+    for (let walk = 0; seq >= 0 && share > 0 && share >= this.p.minTokens && walk < MAX_WALK; walk++) {
       const expires = this.cols.get(EXPIRES, seq);
       if (!Number.isNaN(expires)) {
         if (t === undefined || t <= expires) {

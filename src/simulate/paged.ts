@@ -23,6 +23,9 @@ export interface PagedParams {
   recomputeLastPage: boolean;
 }
 
+/** Page keys kept whole for recent requests (16 MB of Int32). */
+const RECENT_KEYS = 4 * 1024 * 1024;
+
 const PRIOR = 0;
 /** pages taken from the prior */
 const TAKEN = 1;
@@ -40,16 +43,39 @@ export class PagedCache {
 
   constructor(private readonly p: PagedParams) {}
 
+  /**
+   * The page keys of recent requests, whole: a request's prior is usually recent, and resolving keys
+   * through the chain of priors is as deep as the number of requests that shared a prefix before it (a
+   * system prompt served 10,000 times). At most RECENT_KEYS keys in all, oldest dropped first.
+   */
+  private readonly recent = new Map<number, Int32Array>();
+  private recentKeys = 0;
+
   /** The page keys of `seq`'s pages [0, upto), written into `keys`. */
   private keysOf(seq: number, upto: number, keys: Int32Array): void {
     let s = seq;
     let end = upto;
     while (end > 0 && s >= 0) {
+      const known = this.recent.get(s);
+      if (known) {
+        keys.set(known.subarray(0, end));
+        return;
+      }
       const taken = this.cols.get(TAKEN, s);
       const first = this.cols.get(FIRST, s);
       for (let k = Math.max(0, taken); k < end; k++) keys[k] = first + (k - taken);
       end = Math.min(end, taken);
       s = this.cols.get(PRIOR, s);
+    }
+  }
+
+  private remember(seq: number, keys: Int32Array): void {
+    this.recent.set(seq, keys);
+    this.recentKeys += keys.length;
+    while (this.recentKeys > RECENT_KEYS) {
+      const [oldest, k] = this.recent.entries().next().value as [number, Int32Array];
+      this.recent.delete(oldest);
+      this.recentKeys -= k.length;
     }
   }
 
@@ -74,6 +100,7 @@ export class PagedCache {
     if (read >= total && this.p.recomputeLastPage) read = Math.max(0, read - size);
     // touch tail first so that, among this request's pages, the tail is evicted first
     for (let k = full - 1; k >= 0; k--) this.lru.touch(keys[k]!);
+    this.remember(r.seq, keys);
     const cap = this.p.capacityPages;
     if (cap !== undefined) {
       while (this.lru.size > cap) {
