@@ -102,6 +102,8 @@ function commonSuffix(a: string, b: string, floor: number): number {
 
 const SIDE = 200;
 const CONTEXT = 60;
+/** Text kept around the change beyond what the excerpt shows, so a value cut at the edge is still whole for redaction. */
+const WINDOW_SLACK = 120;
 
 function flat(s: string): string {
   return s.replace(/\r\n/g, '␍⏎').replace(/\r/g, '␍').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
@@ -125,7 +127,15 @@ const MAX_EDIT = 64;
  * A bounded, redacted excerpt of how b's text differs from a's after offset p: `context[-old-]{+new+}`.
  * Only the differing tails go through `diff` (with a timeout and edit cap), so cost stays bounded.
  */
-export function changeExcerpt(aText: string, bText: string, p: number, charDiff = true): string {
+export function changeExcerpt(aFull: string, bFull: string, pFull: number, charDiff = true): string {
+  // Redact the texts around the change first, then diff what is left: redacting after the markup is added
+  // lets a split value through ("[-alice-]{+bob+}@example.com" is no e-mail address to a pattern).
+  const sFull = commonSuffix(aFull, bFull, pFull);
+  const lo = Math.max(0, pFull - CONTEXT - WINDOW_SLACK);
+  const window = (t: string): string => redact(t.slice(lo, Math.min(t.length, Math.max(t.length - sFull + 40 + WINDOW_SLACK, pFull + SIDE * 2))));
+  const aText = window(aFull);
+  const bText = window(bFull);
+  const p = commonPrefix(aText, bText);
   const s = commonSuffix(aText, bText, p);
   const aMid = aText.slice(p, aText.length - s).slice(0, SIDE * 2);
   const bMid = bText.slice(p, bText.length - s).slice(0, SIDE * 2);
@@ -137,7 +147,8 @@ export function changeExcerpt(aText: string, bText: string, p: number, charDiff 
   const changes: ChangeObject<string>[] | undefined =
     aMid === '' || bMid === ''
       ? [{ value: aMid || bMid, added: aMid === '', removed: bMid === '', count: 1 }].filter((c) => c.value !== '')
-      : charDiff
+      : // a redaction marker is shown whole, never cut by a character diff
+        charDiff && !aMid.includes('[REDACTED') && !bMid.includes('[REDACTED')
         ? diffChars(aMid, bMid, { maxEditLength: MAX_EDIT })
         : undefined;
   // A character diff of two unrelated texts is confetti ("[-Tr-]{+Book +}a[-ns-]…"): when little of

@@ -207,3 +207,13 @@ describe('cause → rule mapping lives in the rule files', () => {
     for (const r of all) if (r.cause !== undefined) expect(DIVERGENCE_CAUSES as readonly string[], r.id).toContain(r.cause);
   });
 });
+
+describe('excerpts never show what redaction hides', () => {
+  it('an e-mail address that differs in its local part is redacted whole, on both sides', () => {
+    const a = 'Escalate to alice@gmail.com when the refund is over $500. Then wait.';
+    const b = 'Escalate to bob@gmail.com when the refund is over $500. Then wait.';
+    const x = changeExcerpt(a, b, a.indexOf('alice'));
+    expect(x).not.toMatch(/alice|bob/);
+    expect(x).toContain('[REDACTED:email]');
+  });
+});
