@@ -464,7 +464,9 @@ async function runScoped(opts: RunOptions): Promise<Report> {
       diags = applied.kept;
       const sev = kv490 ? resolved.settings.get(kv490.id)?.severity ?? kv490.severity : 'off';
       if (kv490 && sev !== 'off') {
-        diags.push(...directiveDiagnostics(input.rel, kv490, sev, applied.unused, applied.missingReason, applied.unknownRule));
+        // a directive without a reason is the directive check's own finding (lintPrompt above): only what
+        // needs every rule's findings first is reported here
+        diags.push(...directiveDiagnostics(input.rel, kv490, sev, applied.unused, [], applied.unknownRule));
       }
     }
     if (opts.quiet) diags = diags.filter((d) => d.severity === 'error');

@@ -43,4 +43,4 @@ export const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
 ]);
 
 /** Checks that produce no template findings: their rules are emitted by other passes. */
-export const METADATA_CHECKS: ReadonlySet<string> = new Set(['directive', 'divergence']);
+export const METADATA_CHECKS: ReadonlySet<string> = new Set(['divergence']);

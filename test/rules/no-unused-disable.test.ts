@@ -12,8 +12,11 @@ describe('no-unused-disable', () => {
     expect(rule?.check).toBe('directive');
     expect(Object.keys(rule?.messages ?? {})).toEqual(['unused', 'missingReason']);
   });
-  it('reports nothing from template linting', () => {
+  it('reports a directive without a reason where it is written; one with a reason is left to the suppression pass', () => {
     const doc = makeDoc([{ level: 'system', text: '{# kvlint-disable-next-line KV101 #}\nBe brief.' }]);
-    expect(lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
+    const got = lintPrompt(doc, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer });
+    expect(got.map((d) => [d.code, d.messageId, d.line, d.column])).toEqual([['KV490', 'missingReason', 1, 1]]);
+    const good = makeDoc([{ level: 'system', text: '{# kvlint-disable-next-line KV101 -- pinned per release #}\nBe brief.' }]);
+    expect(lintPrompt(good, rule ? [rule] : [], new Map(), { tokenizer: wordTokenizer })).toEqual([]);
   });
 });
