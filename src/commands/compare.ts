@@ -1,13 +1,11 @@
 // `kvlint compare before.json after.json`: reads two json reports, compares them (src/compare/compare.ts),
 // prints the comparison, appends the CI step summary, and exits 1 when a --max-drop or --max-increase gate
 // fails (2 when the reports cannot be compared).
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KvlintError } from '../errors.js';
 import { decideColor, makeChalk, type Io } from '../io.js';
-import type { Report } from '../report.js';
 import { writeAtomic } from '../write-atomic.js';
 import { reportFatal } from './fatal.js';
+import { readReport } from './merge.js';
 import { writePieces } from './emit.js';
 
 export const COMPARE_FORMATS = ['stylish', 'json', 'github'] as const;
@@ -22,26 +20,12 @@ export interface CompareCliOptions {
   debug?: boolean;
 }
 
-async function readReport(file: string, io: Io): Promise<{ name: string; report: Report }> {
-  let text: string;
-  try {
-    text = await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (e) {
-    throw new KvlintError('KVE301', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
-  try {
-    return { name: file, report: JSON.parse(text) as Report };
-  } catch (e) {
-    throw new KvlintError('KVE305', `${file} is not JSON: ${(e as Error).message}`, { file, hint: 'compare reads reports written by kvlint --format json' });
-  }
-}
-
 export async function runCompare(beforeFile: string, afterFile: string, opts: CompareCliOptions, io: Io): Promise<number> {
   try {
     const { compareReports, parseGate } = await import('../compare/compare.js');
     // a malformed gate is a usage error before any file is read
     const gates = [...(opts.maxDrop ?? []).map((e) => parseGate('max-drop', e)), ...(opts.maxIncrease ?? []).map((e) => parseGate('max-increase', e))];
-    const c = compareReports(await readReport(beforeFile, io), await readReport(afterFile, io), gates);
+    const c = compareReports(await readReport(beforeFile, io, 'compare'), await readReport(afterFile, io, 'compare'), gates);
     const f = await import('../compare/format.js');
     let text: string;
     if (opts.format === 'json') text = f.formatCompareJson(c);

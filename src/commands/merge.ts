@@ -24,7 +24,8 @@ export interface MergeCliOptions {
   debug?: boolean;
 }
 
-async function readReport(file: string, io: Io): Promise<NamedReport> {
+/** A json report written by kvlint, read for `command` (its name goes in the hint of a bad file). */
+export async function readReport(file: string, io: Io, command = 'merge'): Promise<NamedReport> {
   let text: string;
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
@@ -34,7 +35,7 @@ async function readReport(file: string, io: Io): Promise<NamedReport> {
   try {
     return { name: file, report: JSON.parse(text) as Report };
   } catch (e) {
-    throw new KvlintError('KVE305', `${file} is not JSON: ${(e as Error).message}`, { file, hint: 'merge reads reports written by kvlint --format json' });
+    throw new KvlintError('KVE305', `${file} is not JSON: ${(e as Error).message}`, { file, hint: `${command} reads reports written by kvlint --format json` });
   }
 }
 

@@ -2,7 +2,7 @@
 // the texts it compares against (the latest request of each lineage, as much as the text budget allows),
 // and what is remembered of every earlier request once its text is gone (tokens, lineage, place). The
 // previous request of a request's own lineage wins a tie, so a conversation's timeline reads on.
-import { opensWithSummary, type DiffInput } from '../prefix/diff.js';
+import { commonPrefix, opensWithSummary, type DiffInput } from '../prefix/diff.js';
 import { PrefixIndex, type IndexedRequest, type NearestPrior } from '../prefix/prefix-index.js';
 import type { BlockChain } from '../prefix/blocks.js';
 import type { KvRequest, ReportedUsage, Segment } from '../model.js';
@@ -80,15 +80,6 @@ function continues(a: DiffInput, b: DiffInput): boolean {
   return ta.length > 0 && tb.length > ta.length && ta.every((h, k) => tb[k] === h);
 }
 
-/** Characters two texts share from their start (never splitting a surrogate pair). */
-function commonChars(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i > 0 && i < n && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff) i--;
-  return i;
-}
-
 /** A request's nearest prior and what comparing with it needs. */
 export interface PriorChoice {
   prior?: NearestPrior;
@@ -150,7 +141,7 @@ export class PriorFinder {
     let prior: NearestPrior | undefined = found.prior;
     if (prev && (prev.scope === scope || !prior)) {
       const prevSeg = prev.input.segments[k0];
-      const chars = k0 < links.length && prevSeg && !('compact' in prev.input) && prevSeg.level === input.segments[k0]?.level ? commonChars(prevSeg.text, input.segments[k0]!.text) : 0;
+      const chars = k0 < links.length && prevSeg && !('compact' in prev.input) && prevSeg.level === input.segments[k0]?.level ? commonPrefix(prevSeg.text, input.segments[k0]!.text) : 0;
       // its text gone, the conversation's own previous request still counts as sharing the most: it likely does
       const unknownChars = 'compact' in prev.input && k0 === prior?.segments;
       if (!prior || k0 > prior.segments || (k0 === prior.segments && (chars >= prior.chars || unknownChars))) {

@@ -85,11 +85,11 @@ function sum(xs: readonly number[], end: number): number {
   return s;
 }
 
-function commonPrefix(a: string, b: string): number {
+/** Characters two texts share from their start, never splitting a surrogate pair. */
+export function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  // never split a surrogate pair
   if (i > 0 && i < n && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff) i--;
   return i;
 }

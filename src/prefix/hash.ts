@@ -12,9 +12,22 @@ function header(seg: Segment): string {
   return `${seg.level}\u0000${seg.role}\u0000`;
 }
 
-/** SHA-256 of one segment (level, role and text), hex; stateless (a log run uses a SegmentHasher). */
+/**
+ * A segment's own hash, by segment object: a pure function's memo (content in, hash out), so sharing it
+ * between runs shares nothing but time. A log's first segment is hashed for its lineage key as it is
+ * read, and again by the run's SegmentHasher: once is enough.
+ */
+const ownHashes = new WeakMap<Segment, string>();
+
+/** SHA-256 of one segment (level, role and text), hex; of `text` instead when given (a canonical form). */
 export function segmentHash(seg: Segment, text: string = seg.text): string {
-  return createHash('sha256').update(header(seg)).update(text).digest('hex');
+  if (text !== seg.text) return createHash('sha256').update(header(seg)).update(text).digest('hex');
+  let h = ownHashes.get(seg);
+  if (h === undefined) {
+    h = createHash('sha256').update(header(seg)).update(text).digest('hex');
+    ownHashes.set(seg, h);
+  }
+  return h;
 }
 
 /** Next link: sha256(previous link ‖ segment hash). Costs one digest per segment, whatever the prefix length. */
@@ -138,7 +151,6 @@ function fingerprint(t: string): string {
  *   turn would otherwise recompute every link of the shared prefix (~0.5 s on the 1 GB agent log).
  */
 export class SegmentHasher {
-  private readonly rawHashes = new WeakMap<Segment, string>();
   private readonly interned = new WeakMap<Segment, string>();
   private readonly recent = new Map<string, { text: string; header: string; hash: string }>();
   private recentChars = 0;
@@ -147,7 +159,7 @@ export class SegmentHasher {
 
   /** SHA-256 of one segment (level, role and text), hex. Never changes the segment. */
   segmentHash(seg: Segment): string {
-    const known = this.rawHashes.get(seg);
+    const known = ownHashes.get(seg);
     if (known !== undefined) return known;
     const text = seg.text;
     const head = header(seg);
@@ -168,7 +180,7 @@ export class SegmentHasher {
         if (!same) this.remember(key, text, head, h);
       }
     } else h = segmentHash(seg);
-    this.rawHashes.set(seg, h);
+    ownHashes.set(seg, h);
     return h;
   }
 

@@ -10,6 +10,7 @@
 // sharing — that is where a trace id or a timestamp sits, whether or not the requests share a session.
 // Memory is a few numbers per distinct link; texts are borrowed from the caller's bounded store.
 import { createHash } from 'node:crypto';
+import { commonPrefix } from './diff.js';
 import { HashIds } from './hash-ids.js';
 
 /** Children kept per prefix as candidates for the character-level comparison. */
@@ -34,14 +35,6 @@ export interface IndexedRequest {
   time?: number;
   /** cache scope; requests of different scopes never share */
   scope?: string;
-}
-
-function commonPrefixLength(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i > 0 && i < n && a.charCodeAt(i - 1) >= 0xd800 && a.charCodeAt(i - 1) <= 0xdbff) i--;
-  return i;
 }
 
 export class PrefixIndex {
@@ -100,7 +93,7 @@ export class PrefixIndex {
         const seq = this.latest[child]!;
         const other = seq >= 0 ? this.textOf(seq, k) : undefined;
         if (other === undefined) continue;
-        const cp = commonPrefixLength(other, text);
+        const cp = commonPrefix(other, text);
         if (cp > best) {
           best = cp;
           bestSeq = seq;

@@ -16,8 +16,7 @@ import { priceOutcome, round1, savings, toOutcome, type Outcome, type Savings, t
 import { cost, toMicro } from './money.js';
 import { predictPrefillMs, type ModelShape } from './ttft-model.js';
 import type { GpuCalibration } from './ttft.js';
-import { VLLM_BLOCK_TOKENS } from '../simulate/vllm.js';
-import { TRTLLM_BLOCK_TOKENS } from '../simulate/trtllm.js';
+import { ENGINE_PAGE_TOKENS } from '../simulate/paged.js';
 
 export interface Workload {
   prefixTokens: number;
@@ -90,7 +89,7 @@ function workloadRequest(w: Workload, i: number): SimRequest {
 
 /** The first and the steady outcome of an engine pool, in pages (see the file comment). */
 function engineOutcomes(w: Workload, params: CacheParams, opts: { kvBudgetTokens?: number; blockTokens?: number }): [SimOutcome, SimOutcome] {
-  const page = opts.blockTokens ?? (params.regime === 'vllm' ? VLLM_BLOCK_TOKENS : params.regime === 'trtllm' ? TRTLLM_BLOCK_TOKENS : 1);
+  const page = opts.blockTokens ?? (isEngine(params.regime) ? ENGINE_PAGE_TOKENS[params.regime] : 1);
   const total = w.prefixTokens + w.suffixTokens;
   const full = Math.floor(total / page);
   const cap = opts.kvBudgetTokens !== undefined ? Math.floor(opts.kvBudgetTokens / page) : Infinity;

@@ -8,6 +8,7 @@
 // longest prefix, from the prefix index) donates the keys of the pages they share; every other page gets
 // a new key. A request's keys are stored as (prior, pages taken from it, its first own key), so the pool
 // remembers every request — an unbounded cache never forgets — in a few numbers each.
+import type { Engine } from '../engines.js';
 import { IntLru } from './lru.js';
 import { SeqColumns } from './seq-columns.js';
 import type { SimOutcome, SimRequest } from './types.js';
@@ -25,6 +26,22 @@ export interface PagedParams {
 
 /** Page keys kept whole for recent requests (16 MB of Int32). */
 const RECENT_KEYS = 4 * 1024 * 1024;
+
+/**
+ * Each engine's default page (block) size in tokens (providers.md §6): vLLM's DEFAULT_BLOCK_SIZE 16
+ * (vllm/config/cache.py), TensorRT-LLM's tokens_per_block 128, SGLang's radix tree at page_size 1, and
+ * TGI 3's flashinfer radix trie at one token (its paged-attention backends use 16: --page-size).
+ */
+export const ENGINE_PAGE_TOKENS: Readonly<Record<Engine, number>> = { vllm: 16, trtllm: 128, sglang: 1, tgi: 1 };
+
+/**
+ * An engine's pool parameters: its page size (or --block-size / --page-size), the budget in whole pages,
+ * and the last page of a fully cached prompt computed again (the engine needs the last token's logits).
+ */
+export function engineParams(engine: Engine, opts: { kvBudgetTokens?: number; pageTokens?: number }): PagedParams {
+  const size = opts.pageTokens ?? ENGINE_PAGE_TOKENS[engine];
+  return { pageTokens: size, recomputeLastPage: true, ...(opts.kvBudgetTokens !== undefined ? { capacityPages: Math.floor(opts.kvBudgetTokens / size) } : {}) };
+}
 
 const PRIOR = 0;
 /** pages taken from the prior */

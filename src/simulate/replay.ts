@@ -6,10 +6,8 @@ import { AnthropicCache } from './anthropic.js';
 import { DeepSeekCache } from './deepseek.js';
 import { GeminiImplicitCache } from './gemini.js';
 import { OpenAiAutoCache, OpenAiBreakpointCache } from './openai.js';
-import { SglangCache, TgiCache } from './sglang.js';
-import { TrtllmCache } from './trtllm.js';
 import type { ReplayOptions, SimOutcome, SimRequest } from './types.js';
-import { VllmCache } from './vllm.js';
+import { engineParams, PagedCache } from './paged.js';
 
 interface Stepper {
   step(r: SimRequest, sharedWithEarlier: number): SimOutcome;
@@ -42,13 +40,10 @@ function makeStepper(params: CacheParams, opts: ReplayOptions): Stepper {
     case 'deepseek':
       return new DeepSeekCache({ minTokens: params.minTokens, granularity: params.granularity, ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) });
     case 'vllm':
-      return new VllmCache({ ...budget, ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}) });
     case 'trtllm':
-      return new TrtllmCache({ ...budget, ...(opts.blockTokens !== undefined ? { blockTokens: opts.blockTokens } : {}) });
     case 'sglang':
-      return new SglangCache({ ...budget, ...(opts.blockTokens !== undefined ? { pageTokens: opts.blockTokens } : {}) });
     case 'tgi':
-      return new TgiCache({ ...budget, ...(opts.blockTokens !== undefined ? { pageTokens: opts.blockTokens } : {}) });
+      return new PagedCache(engineParams(params.regime, { ...budget, ...(opts.blockTokens !== undefined ? { pageTokens: opts.blockTokens } : {}) }));
   }
 }
 

@@ -1,7 +1,13 @@
 // SGLang RadixAttention (providers.md §6.2): a radix tree over token ids, token-granular by default
 // (page_size = 1), LRU leaf eviction. Modelled as a paged cache with one-token pages: a request reuses
 // exactly its longest cached token prefix, minus the last token, which is always computed.
-import { PagedCache } from './paged.js';
+import { engineParams, PagedCache } from './paged.js';
+
+export class SglangCache extends PagedCache {
+  constructor(opts: { kvBudgetTokens?: number; pageTokens?: number }) {
+    super(engineParams('sglang', opts));
+  }
+}
 
 /**
  * TGI 3 (providers.md §6.3): prefix caching on by default, one cache per replica, with the flashinfer
@@ -10,22 +16,6 @@ import { PagedCache } from './paged.js';
  */
 export class TgiCache extends PagedCache {
   constructor(opts: { kvBudgetTokens?: number; pageTokens?: number }) {
-    const size = opts.pageTokens ?? 1;
-    super({
-      pageTokens: size,
-      recomputeLastPage: true,
-      ...(opts.kvBudgetTokens !== undefined ? { capacityPages: Math.floor(opts.kvBudgetTokens / size) } : {}),
-    });
-  }
-}
-
-export class SglangCache extends PagedCache {
-  constructor(opts: { kvBudgetTokens?: number; pageTokens?: number }) {
-    const size = opts.pageTokens ?? 1;
-    super({
-      pageTokens: size,
-      recomputeLastPage: true,
-      ...(opts.kvBudgetTokens !== undefined ? { capacityPages: Math.floor(opts.kvBudgetTokens / size) } : {}),
-    });
+    super(engineParams('tgi', opts));
   }
 }
