@@ -24,8 +24,9 @@ export const MAX_LINEAGE_CHARTS = 20;
 /** Findings rows in the table; the JSON report has all of them. */
 export const MAX_FINDING_ROWS = 2000;
 
-function card(label: string, value: string, metric: string, raw: number, bad = false): string {
-  return `<div class="card${bad ? ' bad' : ''}"><div class="v" data-metric="${esc(metric)}" data-value="${raw}">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
+/** A number card; `raw` null (a metric its source cannot give) leaves data-value empty rather than claim 0. */
+function card(label: string, value: string, metric: string, raw: number | null, bad = false): string {
+  return `<div class="card${bad ? ' bad' : ''}"><div class="v" data-metric="${esc(metric)}" data-value="${raw ?? ''}">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
 }
 
 function asLogView(v: unknown): LogView | undefined {
@@ -222,8 +223,8 @@ function logsSection(logs: LogView, metrics: Metrics | undefined): string {
   ];
   // the five cache metrics, defined once (src/project/metrics.ts): simulated, and reported where the log has usage
   for (const m of metricRows(metrics)) {
-    cards.push(card(`${m.label} (simulated)`, m.now, `metrics.now.${m.name}`, m.values.now ?? 0));
-    if (m.reported !== undefined) cards.push(card(`${m.label} (provider usage)`, m.reported, `metrics.reported.${m.name}`, m.values.reported ?? 0));
+    cards.push(card(`${m.label} (simulated)`, m.now, `metrics.now.${m.name}`, m.values.now));
+    if (m.reported !== undefined) cards.push(card(`${m.label} (provider usage)`, m.reported, `metrics.reported.${m.name}`, m.values.reported ?? null));
   }
   const ordered = [...logs.lineages].sort(chartOrder);
   const charted = ordered.slice(0, MAX_LINEAGE_CHARTS);
