@@ -15,6 +15,7 @@ import { SegmentHasher, SegmentMemo } from '../prefix/hash.js';
 import { comparePrompts, diffInput, isBreak, type DiffInput, type DivergenceCause, type PrefixDiff } from '../prefix/diff.js';
 import type { NearestPrior } from '../prefix/prefix-index.js';
 import { PriorFinder, type CompactInput, type PrevState } from './priors.js';
+import { LineageTable } from './lineage-table.js';
 import { pairRules, runPair, type PairRules } from '../engine/pair.js';
 import type { LoadedRule, RuleSettings } from '../engine/rule.js';
 import { loadRules } from '../engine/registry.js';
@@ -126,15 +127,6 @@ export const FIXABLE_CAUSES: ReadonlySet<string> = new Set([
   'few-shot',
 ]);
 
-interface LineageState {
-  timeline: LineageTimeline;
-  /** requests in the timeline so far (their entries are in the TimelineStore) */
-  count: number;
-  /** the first request, which orders the lineages in the report */
-  first: { file: string; index: number };
-  prev?: PrevState;
-}
-
 /** The TTL that applies to a request, in seconds, or undefined when no TTL gap is modelled. */
 function ttlFor(req: KvRequest, override?: number): number | undefined {
   if (override !== undefined) return override;
@@ -160,9 +152,8 @@ function causeFromEvents(events: readonly LogEvent[] | undefined): { cause: Dive
  */
 function usageBreak(prev: PrevState, rec: RequestRecord, gapMs: number | undefined, ttl: number | undefined, rules: PairRules): (TimelineDivergence & { lost: number }) | undefined {
   const u = rec.request.usage;
-  const pu = prev.usage;
-  if (!u || !pu || u.cacheReadTokens === undefined) return undefined;
-  const prevCached = (pu.cacheReadTokens ?? 0) + (pu.cacheWriteTokens ?? 0);
+  const prevCached = prev.cached;
+  if (!u || prevCached === undefined || u.cacheReadTokens === undefined) return undefined;
   const read = u.cacheReadTokens;
   const lost = prevCached - read;
   if (prevCached === 0 || lost <= Math.max(1, prevCached * USAGE_TOLERANCE)) return undefined;
@@ -279,10 +270,6 @@ function fixedShare(segment: number, cause: string, cur: DiffInput, prior: DiffI
   return k;
 }
 
-function newTimeline(req: KvRequest): LineageTimeline {
-  return { lineage: req.lineage, lineageSource: req.lineageSource, provider: req.provider, requests: [], tokens: 0, reusedTokens: 0, lostTokens: 0, breaks: 0 };
-}
-
 /** `--cache-scope :file`: every input file is a cache scope of its own. */
 export const FILE_SCOPE = ':file';
 
@@ -311,7 +298,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
   const count = (t: string): number => tokenizer.count(t);
   const files: LogFileSummary[] = [];
   const problems: InputProblem[] = [];
-  const lineages = new Map<string, LineageState>();
+  const lineages = new LineageTable();
   const run = { hasher: new SegmentHasher(), memo: new SegmentMemo() };
   const allRules = opts.rules ?? loadRules();
   const rulesByFile = new Map<string, PairRules>();
@@ -324,8 +311,6 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     return r;
   };
   const priors = new PriorFinder(opts.textBudget ?? TEXT_BUDGET);
-  /** the previous request of lineages outside this shard (they are read and indexed, not reported) */
-  const outOfShardPrev = new Map<string, PrevState>();
   const findings = new Findings();
   const agreement = emptyAgreement();
   let nextSeq = 0;
@@ -449,7 +434,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
   /** `textBefore`: request text read before this request's own. */
   function processRequest(rec: RequestRecord, textBefore: number): void {
     const req = rec.request;
-    priors.dropOld(textBefore, (lineage) => lineages.get(lineage)?.prev ?? outOfShardPrev.get(lineage));
+    priors.dropOld(textBefore, (lineage, seq) => lineages.pack(lineage, seq));
     const rules = rulesFor(req.file);
     const input = diffInput(req, count, run);
     const counted = sumTokens(input.tokens, input.tokens.length);
@@ -459,14 +444,11 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     const seq = nextSeq++;
     const scope = req.scope;
     const reported = inShard(req.lineage, opts.shard);
-    let state = lineages.get(req.lineage);
-    if (!state && reported) {
-      state = { timeline: newTimeline(req), count: 0, first: { file: req.file, index: req.index } };
-      lineages.set(req.lineage, state);
-    }
-    const prev = state?.prev ?? outOfShardPrev.get(req.lineage);
+    // lineages outside this shard are read and indexed too (not reported): their requests may be priors
+    const lineage = lineages.find(req.lineage) ?? lineages.open(req, reported);
+    const prev = lineages.prev(lineage);
     const choice = priors.choose(seq, req, input, prev);
-    const { prior, priorInput, priorLineage, same } = choice;
+    const { prior, priorInput, priorLineage, same, prevInput } = choice;
     const gapMs = prior?.lastUsed !== undefined && req.time !== undefined ? req.time - prior.lastUsed : undefined;
     const ttl = opts.engine ? undefined : ttlFor(req, opts.ttlSeconds);
     const copts = { ...(gapMs !== undefined ? { gapMs } : {}), ...(ttl !== undefined ? { ttlSeconds: ttl } : {}), sameLineage: same, rules };
@@ -486,14 +468,14 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       approx,
       reusedTokens: 0,
       lostTokens: 0,
-      hashes: deltaChains(input, prev?.input),
+      hashes: deltaChains(input, prevInput),
     };
     if (req.time !== undefined) entry.time = req.time;
     if (req.model) entry.model = req.model;
     if (req.usage) entry.usage = req.usage;
     if (rec.notes) entry.notes = rec.notes;
     if (req.diagnostics) entry.providerDiagnostics = req.diagnostics;
-    if (prev && state?.prev === prev) entry.previous = prev.timelineIndex;
+    if (prev && reported) entry.previous = prev.timelineIndex;
     if (prior && prior.seq !== prev?.seq) entry.prior = priors.whereOf(prior.seq);
 
     const facts: RequestFacts = { incomplete, inShard: reported, chainIds };
@@ -512,7 +494,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
         div = d;
         lost = l;
         entry.reusedTokens = req.usage?.cacheReadTokens ?? 0;
-      } else if (incomplete && req.usage && prev?.usage && !isBreak(diff.cause)) {
+      } else if (incomplete && req.usage && prev?.cached !== undefined && !isBreak(diff.cause)) {
         // the body shows nothing new and usage shows no shrink: reuse is what the provider reported
         entry.reusedTokens = req.usage.cacheReadTokens ?? diff.reusableTokens;
         lost = 0;
@@ -526,7 +508,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       if (div) entry.divergence = div;
       if (req.diagnostics && reported) countAgreement(agreement, req.diagnostics, div, div && div.segment >= 0 ? input.segments[div.segment]?.level : undefined, req);
       if (div && isBreak(div.cause)) {
-        if (state) state.timeline.breaks++;
+        if (reported) lineages.addBreak(lineage);
         // every shard finds every finding (its requests may be in any lineage); each is reported by the
         // shard of its first request's lineage, so shards merge into the single run
         const finding = lintBreak(req, div, lost, approx, { lineage: priorLineage }, gapMs, ttl);
@@ -535,7 +517,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
           let best = { seq: prior.seq, segments: fixedShare(div.segment, div.cause, input, priorInput) };
           // the previous request of the conversation may share more once the breaker is gone
           if (prev && prev.seq !== prior.seq && choice.sharedWithPrev === div.segment) {
-            const n = fixedShare(div.segment, div.cause, input, prev.input);
+            const n = fixedShare(div.segment, div.cause, input, prevInput!);
             if (n > best.segments) best = { seq: prev.seq, segments: n };
           }
           facts.fixed = { ...best, cause: div.cause };
@@ -572,22 +554,25 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
     }
 
     opts.onRequest?.(req, input, entry, facts);
-    const next: PrevState = { seq, input, ids: chainIds, scope, total: counted, timelineIndex: state?.count ?? 0 };
-    if (req.time !== undefined) next.time = req.time;
-    if (req.usage) next.usage = req.usage;
-    if (chains) next.chains = chains;
-    if (state) {
+    const next: PrevState = {
+      seq,
+      input,
+      ids: chainIds,
+      scope,
+      total: counted,
+      time: req.time,
+      cached: req.usage ? (req.usage.cacheReadTokens ?? 0) + (req.usage.cacheWriteTokens ?? 0) : undefined,
+      chains,
+      timelineIndex: lineages.entries(lineage),
+    };
+    if (reported) {
       store.add(req.lineage, entry);
-      state.count++;
-      const tl = state.timeline;
-      tl.tokens += entry.tokens;
-      tl.reusedTokens += entry.reusedTokens;
-      tl.lostTokens += entry.lostTokens;
-      state.prev = next;
-    } else outOfShardPrev.set(req.lineage, next);
+      lineages.addEntry(lineage, entry);
+    }
+    lineages.setPrev(lineage, next);
   }
 
-  const states = [...lineages.values()];
+  const states = lineages.timelines();
   const first = new Map(states.map((s) => [s.timeline, s.first]));
   const diagnostics = findings.diagnostics((lineage) => inShard(lineage, opts.shard));
   const analysis = assembleAnalysis(files, states.map((s) => s.timeline), diagnostics, problems, { first: (t) => first.get(t), approx: store.approx }, agreement);

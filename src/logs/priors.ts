@@ -7,6 +7,8 @@ import { PrefixIndex, type IndexedRequest, type NearestPrior } from '../prefix/p
 import type { BlockChain } from '../prefix/blocks.js';
 import type { KvRequest, ReportedUsage, Segment } from '../model.js';
 import { isSynthetic } from './api/common.js';
+import { HASH_BYTES, writeHash } from '../prefix/hash-ids.js';
+import { Buffer } from 'node:buffer';
 
 /**
  * A request whose texts were dropped to bound memory: hashes, token counts and labels remain, enough to
@@ -16,16 +18,31 @@ export interface CompactInput extends DiffInput {
   compact: true;
 }
 
-/** What a lineage keeps of its previous request. */
+/**
+ * How a lineage keeps its previous request once that request's text is dropped: one flat latin1 string
+ * holding a flags byte, then per segment its kind (level and role, one byte), its link's SHA-256 (32
+ * bytes) and its token count (a float64). A log of one-request sessions keeps one of these per session
+ * for the whole run, and most are never read again: as a CompactInput (objects, hex strings and arrays
+ * per segment) they were most of the run's memory. The CompactInput is rebuilt when the lineage's next
+ * request comes (src/logs/lineage-table.ts keeps them).
+ */
+export interface PackedInput {
+  packed: true;
+  bytes: string;
+}
+
+/** What a lineage keeps of its previous request (fields all set at creation: one object shape). */
 export interface PrevState {
   seq: number;
-  input: DiffInput | CompactInput;
+  input: DiffInput | PackedInput;
+  /** its links' ids in the index (empty once packed: they only spare the next request's lookups) */
   ids: ArrayLike<number>;
   scope: string | undefined;
   total: number;
-  time?: number;
-  usage?: ReportedUsage;
-  chains?: Map<number, BlockChain>;
+  time: number | undefined;
+  /** cached tokens its usage reported (read + written), undefined without usage */
+  cached: number | undefined;
+  chains: Map<number, BlockChain> | undefined;
   timelineIndex: number;
 }
 
@@ -37,31 +54,56 @@ interface Kept {
   end: number;
 }
 
-/** One shared, empty segment per (level, role): what a compacted request keeps of its segments. */
-const HOLLOW = new Map<string, Segment>();
-function hollow(level: Segment['level'], role: string): Segment {
+/** One shared, empty segment per (level, role), numbered: what a packed request keeps of its segments. */
+const KINDS: Segment[] = [];
+const KIND_OF = new Map<string, number>();
+function kindOf(level: Segment['level'], role: string): number {
   const key = `${level}\u0000${role}`;
-  let seg = HOLLOW.get(key);
-  if (!seg) {
-    seg = Object.freeze({ level, role, label: '', text: '' }) as Segment;
-    HOLLOW.set(key, seg);
+  let k = KIND_OF.get(key);
+  if (k === undefined) {
+    k = KINDS.length;
+    if (k > 255) throw new Error('more than 256 segment kinds'); // levels × roles: a bug, not input
+    KINDS.push(Object.freeze({ level, role, label: '', text: '' }) as Segment);
+    KIND_OF.set(key, k);
   }
-  return seg;
+  return k;
 }
 
-/**
- * Drops the texts of a request, keeping what locating the next divergence needs: the raw links and the
- * token counts. A log of one-request sessions keeps one of these per session; full hashes (four hex
- * strings a segment), labels and segment objects were most of its memory.
- */
-export function compactInput(input: DiffInput): CompactInput {
-  return {
-    compact: true,
-    segments: input.segments.map((seg) => hollow(seg.level, seg.role)),
-    hashes: input.hashes.map((h) => ({ label: '', level: h.level, raw: '', canonical: '', rawChain: h.rawChain, canonicalChain: '' })),
-    tokens: input.tokens,
-    ...(input.keyOrderUnknown ? { keyOrderUnknown: true } : {}),
-  };
+const PACKED_SEGMENT = 1 + HASH_BYTES + 8;
+const KEY_ORDER_UNKNOWN = 1;
+
+/** Drops the texts of a request, keeping what locating the next divergence needs: the raw links and the token counts. */
+export function packInput(input: DiffInput): PackedInput {
+  const buf = Buffer.allocUnsafe(1 + input.hashes.length * PACKED_SEGMENT);
+  buf[0] = input.keyOrderUnknown ? KEY_ORDER_UNKNOWN : 0;
+  for (let k = 0, at = 1; k < input.hashes.length; k++, at += PACKED_SEGMENT) {
+    const seg = input.segments[k]!;
+    buf[at] = kindOf(seg.level, seg.role);
+    writeHash(buf, at + 1, input.hashes[k]!.rawChain);
+    buf.writeDoubleLE(input.tokens[k] ?? 0, at + 1 + HASH_BYTES);
+  }
+  // one flat string (a string built by += is a tree of pieces, each a heap object)
+  return { packed: true, bytes: buf.toString('latin1') };
+}
+
+/** The packed request as the comparison reads it: hollow segments, raw links and token counts. */
+export function unpackInput(p: PackedInput): CompactInput {
+  const buf = Buffer.from(p.bytes, 'latin1');
+  const segments: Segment[] = [];
+  const hashes: DiffInput['hashes'][number][] = [];
+  const tokens: number[] = [];
+  for (let at = 1; at < buf.length; at += PACKED_SEGMENT) {
+    const seg = KINDS[buf[at]!]!;
+    segments.push(seg);
+    hashes.push({ label: '', level: seg.level, raw: '', canonical: '', rawChain: buf.toString('hex', at + 1, at + 1 + HASH_BYTES), canonicalChain: '' });
+    tokens.push(buf.readDoubleLE(at + 1 + HASH_BYTES));
+  }
+  return { compact: true, segments, hashes, tokens, ...(buf[0]! & KEY_ORDER_UNKNOWN ? { keyOrderUnknown: true } : {}) };
+}
+
+/** A previous request's input as the comparison reads it. */
+export function inputOf(prev: PrevState): DiffInput | CompactInput {
+  return 'packed' in prev.input ? unpackInput(prev.input) : prev.input;
 }
 
 /** The conversation turns of a request: its message segments' raw hashes. */
@@ -90,6 +132,8 @@ export interface PriorChoice {
   same: boolean;
   /** whole segments shared with the previous request of the lineage */
   sharedWithPrev: number;
+  /** the previous request of the lineage, as the comparison reads it */
+  prevInput?: DiffInput | CompactInput;
   /** the request as the index takes it, and the ids of its links the index already knows */
   indexed: IndexedRequest;
   knownIds: number[];
@@ -109,10 +153,10 @@ export class PriorFinder {
   constructor(private readonly textBudget: number) {}
 
   /**
-   * Drops texts read longer ago than the budget, oldest first; `prevOf` gives a lineage's previous
-   * request, which keeps its hashes (compacted) when its text goes.
+   * Drops texts read longer ago than the budget, oldest first; `pack(lineage, seq)` is told of each, so
+   * the lineage keeps that request, when it is still its previous one, without its text.
    */
-  dropOld(textBefore: number, prevOf: (lineage: string) => PrevState | undefined): void {
+  dropOld(textBefore: number, pack: (lineage: string, seq: number) => void): void {
     // the oldest text's end, or less: nothing is old before it (an iterator per request cost ~90 ms on
     // 30,000 requests)
     if (textBefore - this.textBudget <= this.nextDropAt) return;
@@ -120,12 +164,7 @@ export class PriorFinder {
       this.nextDropAt = k.end;
       if (k.end >= textBefore - this.textBudget) break;
       this.kept.delete(seq);
-      const prev = prevOf(k.lineage);
-      if (prev && prev.seq === seq && !('compact' in prev.input)) {
-        prev.input = compactInput(prev.input);
-        // a typed array costs ~100 bytes beyond its data: a plain array of small integers does not
-        prev.ids = Array.from(prev.ids);
-      }
+      pack(k.lineage, seq);
     }
   }
 
@@ -135,22 +174,23 @@ export class PriorFinder {
     const links = input.hashes.map((h) => h.rawChain);
     // whole segments shared with the previous request of the lineage: their link ids are known
     let k0 = 0;
-    if (prev) while (k0 < links.length && k0 < prev.input.hashes.length && prev.input.hashes[k0]!.rawChain === links[k0]) k0++;
+    const prevInput = prev ? inputOf(prev) : undefined;
+    if (prevInput) while (k0 < links.length && k0 < prevInput.hashes.length && prevInput.hashes[k0]!.rawChain === links[k0]) k0++;
     const indexed: IndexedRequest = { seq, links, text: (k: number) => input.segments[k]?.text ?? '', ...(req.time !== undefined ? { time: req.time } : {}), ...(scope !== undefined ? { scope } : {}) };
-    const found = this.index.find(indexed, prev && prev.scope === scope ? { ids: prev.ids, count: k0 } : undefined);
+    const found = this.index.find(indexed, prev && prev.scope === scope && prev.ids.length >= k0 ? { ids: prev.ids, count: k0 } : undefined);
     let prior: NearestPrior | undefined = found.prior;
     if (prev && (prev.scope === scope || !prior)) {
-      const prevSeg = prev.input.segments[k0];
-      const chars = k0 < links.length && prevSeg && !('compact' in prev.input) && prevSeg.level === input.segments[k0]?.level ? commonPrefix(prevSeg.text, input.segments[k0]!.text) : 0;
+      const prevSeg = prevInput!.segments[k0];
+      const chars = k0 < links.length && prevSeg && !('compact' in prevInput!) && prevSeg.level === input.segments[k0]?.level ? commonPrefix(prevSeg.text, input.segments[k0]!.text) : 0;
       // its text gone, the conversation's own previous request still counts as sharing the most: it likely does
-      const unknownChars = 'compact' in prev.input && k0 === prior?.segments;
+      const unknownChars = 'compact' in prevInput! && k0 === prior?.segments;
       if (!prior || k0 > prior.segments || (k0 === prior.segments && (chars >= prior.chars || unknownChars))) {
         prior = { seq: prev.seq, segments: k0, chars };
         if (found.prior?.lastUsed !== undefined && k0 === found.ids.length) prior.lastUsed = found.prior.lastUsed;
         else if (prev.time !== undefined && k0 > 0) prior.lastUsed = prev.time;
       }
     }
-    const priorInput = prior && prev && prior.seq === prev.seq ? prev.input : prior ? this.kept.get(prior.seq)?.input : undefined;
+    const priorInput = prior && prev && prior.seq === prev.seq ? prevInput : prior ? this.kept.get(prior.seq)?.input : undefined;
     const priorLineage = prior ? (this.lineages[prior.seq] ?? '') : '';
     // One conversation: the same session (or cache key, user…) when the log names one; when the lineage is
     // only guessed from the first segment, the request must continue the prior's conversation
@@ -158,6 +198,7 @@ export class PriorFinder {
       prior !== undefined &&
       (req.lineageSource === 'first-segment' && priorInput ? continues(priorInput, input) || (priorLineage === req.lineage && opensWithSummary(input)) : priorLineage === req.lineage);
     const choice: PriorChoice = { priorLineage, same, sharedWithPrev: k0, indexed, knownIds: found.ids };
+    if (prevInput) choice.prevInput = prevInput;
     if (prior) choice.prior = prior;
     if (priorInput) choice.priorInput = priorInput;
     return choice;

@@ -240,6 +240,8 @@ function entryAt(t: TimelineTransport, links: Buffer, record: (k: number) => obj
 
 /** Fills every lineage's `requests` from the columns, in arrival order; returns the same analysis. */
 export function expandTimelines(analysis: LogAnalysis, t: TimelineTransport): LogAnalysis {
+  // the compact analysis's timelines share one empty `requests`: each gets its own here
+  for (const l of analysis.lineages) l.requests = [];
   const byLineage = new Map<string, LineageTimeline>(analysis.lineages.map((l) => [l.lineage, l]));
   const timelines: (LineageTimeline | undefined)[] = t.strings.map((s) => byLineage.get(s));
   const entry = entryReader(t);

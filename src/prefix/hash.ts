@@ -103,11 +103,13 @@ export interface MemoEntry {
 /**
  * Facts derived from a segment's content, keyed by its raw hash, so a segment seen again (a log resends
  * the same system prompt and history on every request) is never canonicalized or tokenized again.
- * Bounded: past `limit` entries the oldest are dropped.
+ * Bounded: past `limit` entries the oldest are dropped. An entry is ~85 bytes with its key; what is
+ * resent is resent soon (a session's next request), so 64k distinct segments cover the interleaving of
+ * real logs, and a log of unique texts (one-request sessions) holds 5 MB of them, not 17.
  */
 export class SegmentMemo {
   private readonly map = new Map<string, MemoEntry>();
-  constructor(private readonly limit = 200_000) {}
+  constructor(private readonly limit = 65_536) {}
 
   get(rawHash: string): MemoEntry {
     let e = this.map.get(rawHash);
