@@ -187,7 +187,7 @@ function ruleCosts(p: Projection | undefined): Map<string, number> {
 }
 
 function lineageCosts(p: Projection | undefined): Map<string, number> {
-  return new Map((p?.byLineage ?? []).map((l) => [l.lineage, l.now.cost.total]));
+  return new Map(Array.from(p?.byLineage ?? [], (l) => [l.lineage, l.now.cost.total]));
 }
 
 function groupChanges(b: Projection | undefined, a: Projection | undefined): Comparison['groups'] {

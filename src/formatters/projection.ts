@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Projection } from '../project/log-projection.js';
 import { displayUsd } from '../project/money.js';
 import type { Totals } from '../project/cost.js';
+import type { LineageEntry } from '../project/lineage-totals.js';
 import { metricRows } from './metrics.js';
 import { formatMetric, type MetricName, type Metrics } from '../project/metrics.js';
 import { pickMetric } from '../project/assertions.js';
@@ -47,7 +48,12 @@ export function renderProjection(p: Projection | undefined, c: ChalkInstance): s
   if (p.byRule.length) {
     out.push(`  by rule: ${p.byRule.map((r) => `${r.code}${r.ruleId ? ` ${r.ruleId}` : ''} ${usd(r.savings.total)} (${int(r.breaks)} break${r.breaks === 1 ? '' : 's'})`).join(', ')}`);
   }
-  const top = p.byLineage.filter((l) => l.savings.total > 0).slice(0, 5);
+  // most saved first: the first few with a saving
+  const top: LineageEntry[] = [];
+  for (const l of p.byLineage) {
+    if (top.length === 5 || l.savings.total <= 0) break;
+    top.push(l);
+  }
   if (top.length) {
     out.push(`  most to gain: ${top.map((l) => `${l.lineage.length > 24 ? `${l.lineage.slice(0, 23)}…` : l.lineage} ${usd(l.savings.total)}`).join(', ')}${p.byLineage.length > top.length ? ` (all ${int(p.byLineage.length)} lineages in --format json)` : ''}`);
   }

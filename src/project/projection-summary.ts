@@ -5,6 +5,7 @@
 // rows of shards and call the same function: a merged report equals a single run by construction.
 import { savings, TotalsAcc, type Outcome, type Savings, type Totals } from './cost.js';
 import type { List } from '../list.js';
+import { LineageTotals, type LineageEntry } from './lineage-totals.js';
 import type { Regime } from './cache-params.js';
 import { ReportedAcc, simulatedMetrics, type Metrics } from './metrics.js';
 import { compareStrings } from '../report.js';
@@ -121,8 +122,8 @@ export interface Projection {
   byRule: { code: string; ruleId?: string; breaks: number; savings: Savings }[];
   /** per log finding (a fixable break): what fixing it alone saves, most first (providers only) */
   byFinding: Finding[];
-  /** per lineage, now and fixed, most saved first */
-  byLineage: { lineage: string; now: Totals; fixed: Totals; savings: Savings }[];
+  /** per lineage, now and fixed, most saved first (a LazyList: each entry is summed when read) */
+  byLineage: List<LineageEntry>;
   /** --group-by: per field, the metrics and cost of each of its values, costliest first */
   byGroup?: GroupBreakdown[];
   agreement: Agreement;
@@ -287,7 +288,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
   const breaks = new Map<string, number>();
   // per rule: how its fix alone moves the sums off `now`, and the TTFTs of the rows it changes
   const ruleFixes = new Map<string, { delta: TotalsAcc; at: number[]; ttfts: number[] }>();
-  const lineages = new Map<string, { now: TotalsAcc; fixed: TotalsAcc }>();
+  const lineages = new LineageTotals();
   const agreement = new AgreementAcc();
   const reportedAcc = new ReportedAcc();
   const groups = parts.groupBy?.length ? new GroupsAcc(parts.groupBy) : undefined;
@@ -307,10 +308,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
         fix.ttfts.push(o.ttftMs);
       }
     }
-    let l = lineages.get(r.lineage);
-    if (!l) lineages.set(r.lineage, (l = { now: new TotalsAcc(), fixed: new TotalsAcc() }));
-    l.now.add(r.now, r.outputTokens, r.noCache);
-    l.fixed.add(f, r.outputTokens, r.noCache);
+    lineages.add(r);
     agreement.add(r);
     groups?.add(r, f);
     k++;
@@ -331,12 +329,7 @@ export function summarizeProjection(parts: ProjectionParts): Projection {
   });
   byRule.sort((a, b) => b.savings.total - a.savings.total || compareStrings(a.code, b.code));
 
-  const byLineage = [...lineages].map(([lineage, acc]) => {
-    const n = acc.now.totals();
-    const f = acc.fixed.totals();
-    return { lineage, now: n, fixed: f, savings: savings(n, f) };
-  });
-  byLineage.sort((a, b) => b.savings.total - a.savings.total || compareStrings(a.lineage, b.lineage));
+  const byLineage = lineages.list(parts.requests);
 
   const byFinding = [...parts.byFinding].sort((a, b) => b.savedMicro - a.savedMicro || compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.code, b.code));
   const targets = [...parts.targets].sort((a, b) => compareStrings(a.provider, b.provider) || compareStrings(a.model, b.model));

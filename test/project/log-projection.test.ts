@@ -98,7 +98,7 @@ describe('per lineage and per finding', () => {
   it('prices each fixable break alone and each lineage now vs fixed', async () => {
     const p = (await session(4, true))!;
     expect(p.byLineage).toHaveLength(1);
-    expect(p.byLineage[0]!.now).toEqual(p.total.now);
+    expect(p.byLineage.at(0)!.now).toEqual(p.total.now);
     // the breaks at requests 1, 2 and 3 are one finding (one rule, one place in the shared prefix)
     expect(p.byFinding).toHaveLength(1);
     const f = p.byFinding[0]!;

@@ -66,20 +66,26 @@ function byDefinition(rows: ProjectedRequest[]) {
 }
 
 describe('summarizeProjection', () => {
-  it('sums rows read once to exactly the figures of the definition, from an array or a LazyList', () => {
+  it('sums rows read once to exactly the figures of the definition, from an array or a LazyList; a lineage entry reads its rows again', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 60 }), (rows) => {
         const want = byDefinition(rows);
         let reads = 0;
-        for (const p of [summarizeProjection(parts(rows)), summarizeProjection(parts(new LazyList(rows.length, (i) => (reads++, rows[i]!))))]) {
+        const lazy = new LazyList(rows.length, (i) => (reads++, rows[i]!));
+        for (const input of [rows, lazy]) {
+          const p = summarizeProjection(parts(input));
+          expect(reads).toBe(input === lazy ? rows.length : 0);
           expect(p.total).toEqual(want.total);
           // the summary orders these by money saved; the definition lists them as found
           expect([...p.byRule].sort((a, b) => a.code.localeCompare(b.code)).map(({ ruleId: _r, ...x }) => x)).toEqual([...want.byRule].sort((a, b) => a.code.localeCompare(b.code)));
+          // per-lineage entries are summed from their rows when read: each row once more
           expect([...p.byLineage].sort((a, b) => a.lineage.localeCompare(b.lineage))).toEqual([...want.byLineage].sort((a, b) => a.lineage.localeCompare(b.lineage)));
+          expect(reads).toBe(input === lazy ? 2 * rows.length : 0);
+          const saved = [...p.byLineage].map((l) => l.savings.total);
+          expect(saved).toEqual([...saved].sort((a, b) => b - a));
           expect(p.agreement.compared).toBe(rows.filter((r) => r.reported !== undefined).length);
           expect(p.agreement.exact).toBe(rows.filter((r) => r.reported !== undefined && r.reported === r.now.read).length);
         }
-        expect(reads).toBe(rows.length);
       }),
       { seed: 3, numRuns: 300 },
     );
