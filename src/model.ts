@@ -163,6 +163,8 @@ export interface KvRequest {
   segments: Segment[];
   /** top-level automatic caching (Anthropic top-level cache_control) */
   autoCache?: boolean;
+  /** the explicit cache object the request reads (Gemini `cachedContent`): its content is not in the body */
+  explicitCache?: string;
   usage?: ReportedUsage;
   /** the provider's own cache diagnostics, when the logged response carries them */
   diagnostics?: ProviderCacheDiagnostics;

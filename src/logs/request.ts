@@ -61,6 +61,7 @@ export function makeRequestRecord(nb: NormalizedBody, ctx: RequestContext): Requ
   if (nb.model) req.model = nb.model;
   if (ctx.time !== undefined && Number.isFinite(ctx.time)) req.time = ctx.time;
   if (nb.autoCache) req.autoCache = true;
+  if (nb.explicitCache) req.explicitCache = nb.explicitCache;
   if (ctx.usage) req.usage = ctx.usage;
   if (ctx.diagnostics) req.diagnostics = ctx.diagnostics;
   if (ctx.keyOrderUnknown) req.keyOrderUnknown = true;

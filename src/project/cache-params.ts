@@ -29,6 +29,8 @@ export interface CacheParams {
   perMtok: { input: number; output: number; write5m: number; write1h: number; read: number };
   minTokens: number;
   granularity: number;
+  /** explicit-cache storage fee, USD per million token-hours (Gemini cachedContent), when the row has one */
+  storagePerMtokHour?: number;
   /** default TTL in seconds; undefined = no documented lifetime, entries are not expired */
   ttlSeconds?: number;
   ttl1hSeconds: number;
@@ -155,6 +157,7 @@ export function cacheParams(table: PriceTable, opts: { model: string; provider?:
     perMtok: { input, output, write5m, write1h, read },
     minTokens,
     granularity,
+    ...(num(row.cache_storage_per_mtok_hour) !== undefined ? { storagePerMtokHour: num(row.cache_storage_per_mtok_hour)! } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
     ttl1hSeconds: 3600,
     maxBreakpoints: num(d.anthropic?.max_breakpoints) ?? 4,

@@ -17,6 +17,7 @@ import { cost, toMicro } from './money.js';
 import { predictPrefillMs, type ModelShape } from './ttft-model.js';
 import type { GpuCalibration } from './ttft.js';
 import { ENGINE_PAGE_TOKENS } from '../simulate/paged.js';
+import { EXPLICIT_DEFAULT_TTL_S, storageHours, storagePico } from './explicit-cache.js';
 
 export interface Workload {
   prefixTokens: number;
@@ -143,9 +144,6 @@ function repeatedTotals(first: Outcome, steady: Outcome, n: number, output: numb
   };
 }
 
-/** Gemini explicit caching's default lifetime: one hour when the cache is created without a TTL (providers.md §3.2). */
-export const EXPLICIT_DEFAULT_TTL_S = 3600;
-
 /**
  * Gemini explicit caching (`cachedContent`, providers.md §3.2): the prefix is put in a cache object once
  * (billed as input), every request reads it at the cached price — the first one too — and the object is
@@ -158,15 +156,13 @@ function explicitEstimate(w: Workload, params: CacheParams, storagePerMtokHour: 
   if (w.prefixTokens < params.minTokens) {
     throw new KvlintError('KVE101', `an explicit cache needs at least ${params.minTokens.toLocaleString('en-US')} tokens for ${params.ref.model}; --prefix-tokens is ${w.prefixTokens.toLocaleString('en-US')}`);
   }
-  const ttl = ttlSeconds ?? EXPLICIT_DEFAULT_TTL_S;
   const span = w.intervalSeconds !== undefined ? (w.requests - 1) * w.intervalSeconds : 0;
-  const hours = Math.max(ttl, span) / 3600;
-  // pico-dollars: tokens × hours × (USD per M token-hours) × 1e6 pico per micro
-  const storagePico = BigInt(Math.round(w.prefixTokens * hours * storagePerMtokHour * 1e6));
+  const hours = storageHours(span, ttlSeconds);
+  const stored = storagePico(w.prefixTokens, hours, storagePerMtokHour);
   const ms = (read: number): number => predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(read, total - 1), Math.max(1, total - read));
   const each: SimOutcome = { seq: 1, total, read: w.prefixTokens, write5m: 0, write1h: 0, uncached: w.suffixTokens };
   const steady = toOutcome(each, priceOutcome(each, params, out, ms(w.prefixTokens)));
-  const create = cost(w.prefixTokens, params.rates.input) + storagePico;
+  const create = cost(w.prefixTokens, params.rates.input) + stored;
   const first: Outcome = { ...steady, write: w.prefixTokens, pico: { ...steady.pico, write: Number(create) } };
   const cold = (): Outcome => {
     const c: SimOutcome = { seq: 0, total, read: 0, write5m: 0, write1h: 0, uncached: total };
@@ -177,7 +173,7 @@ function explicitEstimate(w: Workload, params: CacheParams, storagePerMtokHour: 
   const cached = repeatedTotals(first, steady, w.requests - 1, out, colds);
   const assumptions = [
     ...params.assumptions.filter((a) => !a.startsWith('Gemini implicit')),
-    `Gemini explicit cache: the ${w.prefixTokens.toLocaleString('en-US')}-token prefix is cached once (billed as input) and stored for ${hours.toFixed(2)} h at $${storagePerMtokHour} per million token-hours = ${formatMicro(storagePico)} (in the write cost); every request reads it`,
+    `Gemini explicit cache: the ${w.prefixTokens.toLocaleString('en-US')}-token prefix is cached once (billed as input) and stored for ${hours.toFixed(2)} h at $${storagePerMtokHour} per million token-hours = ${formatMicro(stored)} (in the write cost); every request reads it`,
   ];
   if (ttlSeconds === undefined) assumptions.push(`no --ttl: the cache lives ${EXPLICIT_DEFAULT_TTL_S / 3600} h (the API's default), or as long as the workload when that is longer`);
   if (w.outputTokens === undefined) assumptions.push('no --output-tokens: output not priced');

@@ -18,7 +18,8 @@ import { Replayer } from '../simulate/replay.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, isEngine, type CacheParams, type Engine, type Regime } from './cache-params.js';
 import { priceOutcome, refLabel, savings, toOutcome, totalsOf, type Outcome } from './cost.js';
-import { cost } from './money.js';
+import { cost, displayUsd, toMicro } from './money.js';
+import { EXPLICIT_DEFAULT_TTL_S, storedCaches, type ExplicitCacheUse } from './explicit-cache.js';
 import {
   summarizeProjection,
   type CalibrationEntry,
@@ -32,7 +33,7 @@ import { predictPrefillMs } from './ttft-model.js';
 import { ttftModelFor } from './ttft.js';
 import { encodingForModel } from '../tokenize/index.js';
 import { RequestColumns, type Recorded, type RecordedInput } from './request-columns.js';
-import { OUTCOME, outcomeAt, outcomeValues, RowBuilder, sameAsAt, unpackParts, type PackedProjection, type RowFields } from './row-columns.js';
+import { OUTCOME, PICO_WRITE, outcomeAt, outcomeValues, RowBuilder, sameAsAt, unpackParts, type PackedProjection, type RowFields } from './row-columns.js';
 
 export type { Projection } from './projection-summary.js';
 
@@ -65,6 +66,8 @@ export class LogProjector {
   private readonly recorded = new RequestColumns();
   /** the finding (first occurrence's file, line, code) each request's break belongs to */
   private readonly findingOf = new Map<number, string>();
+  /** the explicit cache object a request reads (Gemini cachedContent), by seq: few logs have any */
+  private readonly explicitCaches = new Map<number, string>();
 
   constructor(
     private readonly table: PriceTable,
@@ -119,6 +122,7 @@ export class LogProjector {
     if (req.usage) rec.usage = req.usage;
     const seq = this.recorded.add(rec);
     if (facts.finding) this.findingOf.set(seq, facts.finding);
+    if (req.explicitCache) this.explicitCaches.set(seq, req.explicitCache);
   }
 
   /**
@@ -355,6 +359,7 @@ export class LogProjector {
         if (!sameAsAt(o, nowRun, seq)) fixedRun.set(seq, o);
       },
     );
+    const fees = this.explicitCacheFees(priced, (k) => targets.find((t) => t.provider === priced[k]!.provider && t.model === priced[k]!.model));
     // rows for the requests this shard reports: the shards' rows together are the single run's
     const kept = priced.flatMap((g) => g.seqs).filter((x) => this.recorded.inShard(x)).sort((a, b) => a - b);
     const rows = new RowBuilder();
@@ -398,7 +403,15 @@ export class LogProjector {
           if (reason) row.reason = reason;
         }
       }
-      rowOf[seq] = rows.add(row, nowOf(seq), fixedRun.get(seq));
+      const fee = fees.get(seq);
+      if (fee !== undefined) {
+        // the same cache objects in every scenario, and on the provider's bill
+        const now = nowOf(seq).slice();
+        now[PICO_WRITE] = now[PICO_WRITE]! + fee;
+        const fixed = fixedRun.get(seq);
+        if (row.reportedPico !== undefined) row.reportedPico += fee;
+        rowOf[seq] = rows.add(row, now, fixed && { ...fixed, pico: { ...fixed.pico, write: fixed.pico.write + fee } });
+      } else rowOf[seq] = rows.add(row, nowOf(seq), fixedRun.get(seq));
     }
 
     // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
@@ -471,6 +484,54 @@ export class LogProjector {
       rows: rows.transport(),
       ruleIds: ids,
     };
+  }
+
+  /**
+   * Gemini explicit cache objects (cachedContent) the priced requests read: each one's creation (its
+   * tokens at the input price) and its storage, in pico-dollars, by the seq of the request that first
+   * reads it, whose write cost carries them. Each target's assumptions say what was priced and what could
+   * not be. Engines have no such objects.
+   */
+  private explicitCacheFees(priced: readonly { params?: CacheParams; seqs: number[] }[], targetOf: (k: number) => ProjectionTarget | undefined): Map<number, number> {
+    const fees = new Map<number, number>();
+    if (this.explicitCaches.size === 0 || this.opts.engine) return fees;
+    priced.forEach((g, k) => {
+      const uses: ExplicitCacheUse[] = [];
+      for (const seq of g.seqs) {
+        const name = this.explicitCaches.get(seq);
+        if (name === undefined) continue;
+        const r = this.recorded.get(seq);
+        uses.push({ seq, name, ...(r.time !== undefined ? { time: r.time } : {}), ...(r.usage?.cacheReadTokens !== undefined ? { cachedTokens: r.usage.cacheReadTokens } : {}) });
+      }
+      if (uses.length === 0) return;
+      const params = g.params!;
+      const per = params.storagePerMtokHour;
+      const caches = storedCaches(uses, per, this.opts.ttlSeconds);
+      let total = 0n;
+      let unsized = 0;
+      for (const c of caches) {
+        if (c.tokens === undefined) {
+          unsized++;
+          continue;
+        }
+        const fee = cost(c.tokens, params.rates.input) + (c.pico ?? 0n);
+        fees.set(c.firstSeq, Number(fee));
+        total += fee;
+      }
+      const notes = targetOf(k)?.assumptions;
+      if (!notes) return;
+      const objects = (n: number): string => `${n} object${n === 1 ? '' : 's'}`;
+      const lifetime = this.opts.ttlSeconds !== undefined ? `its --ttl of ${this.opts.ttlSeconds} s` : `its ${EXPLICIT_DEFAULT_TTL_S / 3600} h default TTL`;
+      const sized = caches.length - unsized;
+      if (sized > 0) {
+        const storage = per !== undefined ? `and storage at $${per} per million token-hours for ${lifetime}, or from its first to its last use in the log when longer` : `(storage not priced: the price row ${params.ref.model} has no storage fee; --price …,storage=<USD per million token-hours> adds one)`;
+        notes.push(
+          `Gemini explicit caches (cachedContent): ${objects(sized)} read by ${uses.length} request${uses.length === 1 ? '' : 's'}; each one's creation (its reported cached tokens at the input price) ${storage} ≈ ${displayUsd(toMicro(total))} in all, in the write cost of the request that first reads it (≈: creation and TTL are not in the log)`,
+        );
+      }
+      if (unsized > 0) notes.push(`Gemini explicit caches (cachedContent): ${objects(unsized)} with no reported cached tokens: their size, and so their creation and storage, are not priced`);
+    });
+    return fees;
   }
 
   /**

@@ -32,6 +32,9 @@ export interface RowTransport {
 const IDS = 7;
 const NUMS = 9;
 
+/** Where an outcome's write cost (pico-dollars) sits among its numbers. */
+export const PICO_WRITE = 5;
+
 /** An outcome's numbers in column order. */
 export function outcomeValues(o: Outcome): number[] {
   return [o.tokens, o.read, o.write, o.uncached, o.pico.uncached, o.pico.write, o.pico.read, o.pico.output, o.ttftMs];

@@ -14,6 +14,8 @@ export interface NormalizedBody {
   lineageKeys: Array<[source: string, value: string]>;
   /** the body does not hold the whole prompt (server-side state, scrubbed content) */
   promptIncomplete?: boolean;
+  /** the explicit cache object it reads (Gemini `cachedContent`) */
+  explicitCache?: string;
   notes: string[];
   /** the longest TTL named by a marker, in seconds */
   markerTtlSeconds?: number;

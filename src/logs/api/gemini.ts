@@ -55,6 +55,9 @@ export function normalizeGemini(body: Record<string, unknown>, urlModel?: string
   if (cached) notes.push(`explicit cache ${cached} is referenced: its content is not in the body`);
   const out: NormalizedBody = { provider: 'google', api: 'gemini', segments, lineageKeys: [], notes };
   if (model) out.model = model;
-  if (cached) out.promptIncomplete = true;
+  if (cached) {
+    out.promptIncomplete = true;
+    out.explicitCache = cached;
+  }
   return out;
 }
