@@ -60,6 +60,19 @@ export interface ProjectionOptions {
   fallbackRow?: PriceRow;
 }
 
+/** One (provider, model) the projection prices: its cache model and price row, and its requests by seq. */
+interface PricedTarget {
+  provider: string;
+  model: string;
+  params: CacheParams;
+  seqs: number[];
+}
+
+type TtftModel = ReturnType<typeof ttftModelFor>;
+
+/** Replays one scenario (the requests `fix` accepts with their breakers fixed) and hands `each` every priced request's outcome. */
+type Scenario = (fix: (r: Recorded) => boolean, each: (seq: number, o: Outcome, missed: string | undefined) => void) => void;
+
 /** Collects the log analyzer's requests (ids and counts only) and projects them at the end. */
 export class LogProjector {
   /** every request in arrival order, as columns (see request-columns.ts for why) */
@@ -266,79 +279,16 @@ export class LogProjector {
 
   /**
    * finish() up to the sums, with the per-request rows packed: what the log worker hands over, and the
-   * main thread unpacks and sums (see src/logs/job-result.ts).
+   * main thread unpacks and sums (see src/logs/job-result.ts). The steps: the targets, the current and
+   * the fixed replay, the rows, then what fixing each rule and each finding alone is worth.
    */
   finishPacked(approx: boolean, ruleIds: (code: string) => string | undefined, reportedFindings?: ReadonlySet<string>): PackedProjection | undefined {
     if (this.recorded.length === 0) return undefined;
     const calibration = this.calibrate(approx);
-    const engine = this.opts.engine;
-    const ttft = ttftModelFor(engine ? { engine: true } : {});
-    // one cache model and price row per (provider, model); unknown models are left out, and said so
-    const groups = new Map<string, { provider: string; model: string; params?: CacheParams; seqs: number[] }>();
-    for (const r of this.recorded) {
-      const key = `${r.provider}\u0000${r.model}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { provider: r.provider, model: r.model, seqs: [] };
-        const regime: { regime?: Regime } = engine ? { regime: engine } : {};
-        try {
-          g.params = cacheParams(this.table, { model: r.model, provider: r.provider, ...regime });
-        } catch {
-          // no price row: --price supplies one, else the model is reported below as unpriced
-          if (this.opts.fallbackRow) g.params = cacheParams(this.table, { model: r.model, provider: r.provider, row: { ...this.opts.fallbackRow, provider: r.provider }, ...regime });
-        }
-        groups.set(key, g);
-      }
-      g.seqs.push(r.seq);
-    }
-    const priced = [...groups.values()].filter((g) => g.params);
-    const unpricedByModel = new Map<string, number>();
-    // counts are of the requests this run reports (a shard's share), so shards add up to the single run
-    const reportedIn = (seqs: readonly number[]): number => seqs.reduce((n, x) => n + (this.recorded.inShard(x) ? 1 : 0), 0);
-    for (const g of groups.values()) if (!g.params && reportedIn(g.seqs) > 0) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + reportedIn(g.seqs));
-    // a KV budget smaller than one request evicts that request's own pages before the next can read them
-    const budget = this.opts.kvBudgetTokens;
-    let largest = 0;
-    if (engine && budget !== undefined) for (const r of this.recorded) largest = Math.max(largest, r.cum[r.cum.length - 1] ?? 0);
-    const budgetNote = engine && budget !== undefined && largest > budget ? [`--kv-budget ${budget} tokens is smaller than the largest request (${largest} tokens): such a request evicts its own pages`] : [];
-    const targets: ProjectionTarget[] = priced.filter((g) => reportedIn(g.seqs) > 0).map((g) => ({
-      provider: g.provider,
-      model: g.model,
-      regime: g.params!.regime,
-      price: refLabel(g.params!.ref),
-      requests: reportedIn(g.seqs),
-      assumptions: [...g.params!.assumptions, ...budgetNote],
-    }));
-
-    /** each request's target, by seq: an index into `priced`, -1 when unpriced */
-    const groupOf = new Int32Array(this.recorded.length).fill(-1);
-    priced.forEach((g, k) => {
-      for (const x of g.seqs) groupOf[x] = k;
-    });
-    const replayOpts = {
-      ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
-      ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
-      ...(this.opts.blockTokens !== undefined ? { blockTokens: this.opts.blockTokens } : {}),
-    };
-    const lastUse = this.lastUses();
-    /**
-     * Replays one scenario over every request (the cache is shared by all traffic) and hands each priced
-     * request's outcome to `each`, with why the simulation missed where it did; the caller keeps only what
-     * it needs (a log of many requests cannot hold every scenario's outcomes at once). Each target replays
-     * its own requests in arrival order.
-     */
-    const run = (fix: (r: Recorded) => boolean, each: (seq: number, o: Outcome, missed: string | undefined) => void): void => {
-      const replayers = priced.map((g) => new Replayer(g.params!, replayOpts));
-      for (const { r, sim: req } of this.simRequests(fix, calibration, lastUse)) {
-        const k = groupOf[r.seq]!;
-        if (k < 0) continue;
-        const g = priced[k]!;
-        const sim = replayers[k]!.step(req);
-        const o = this.reportedOutcome(r) ?? sim;
-        const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
-        each(r.seq, toOutcome(o, priceOutcome(o, g.params!, req.outputTokens ?? 0, ms)), o.missed?.reason);
-      }
-    };
+    const ttft = ttftModelFor(this.opts.engine ? { engine: true } : {});
+    const { priced, unpricedByModel } = this.pricedTargets();
+    const targets = this.projectionTargets(priced);
+    const run = this.scenarioRunner(priced, calibration, ttft);
     // The current outcomes, in columns (OUTCOME numbers per request, by seq): the rows are built from them
     // straight into columns too, so a log of many requests never holds a row object in this thread.
     const nowRun = new Float64Array(this.recorded.length * OUTCOME);
@@ -350,7 +300,6 @@ export class LogProjector {
         if (m) missed.set(seq, m);
       },
     );
-    const nowOf = (seq: number): Float64Array => nowRun.subarray(seq * OUTCOME, (seq + 1) * OUTCOME);
     /** with every breaker fixed, only where that changes the outcome */
     const fixedRun = new Map<number, Outcome>();
     run(
@@ -360,26 +309,121 @@ export class LogProjector {
       },
     );
     const fees = this.explicitCacheFees(priced, (k) => targets.find((t) => t.provider === priced[k]!.provider && t.model === priced[k]!.model));
-    // rows for the requests this shard reports: the shards' rows together are the single run's
-    const kept = priced.flatMap((g) => g.seqs).filter((x) => this.recorded.inShard(x)).sort((a, b) => a - b);
+    const { rows, rowOf } = this.buildRows(priced, { nowRun, fixedRun, missed, fees }, calibration, ttft);
+    const codes = this.priceRules(run, rows, rowOf, nowRun);
+    const byFinding = this.priceFindings(run, priced, nowRun, reportedFindings);
+    const ids: Record<string, string> = {};
+    for (const code of codes) {
+      const id = ruleIds(code);
+      if (id) ids[code] = id;
+    }
+    return {
+      targets,
+      unpriced: [...unpricedByModel].map(([model, requests]) => ({ model, requests })),
+      ttftBasis: ttft.basis,
+      byFinding,
+      calibration: this.calibrationEntries(calibration),
+      basis: this.basis(),
+      rows: rows.transport(),
+      ruleIds: ids,
+    };
+  }
+
+  /** Requests of `seqs` this run reports (a shard's share), so shards add up to the single run. */
+  private reportedIn(seqs: readonly number[]): number {
+    return seqs.reduce((n, x) => n + (this.recorded.inShard(x) ? 1 : 0), 0);
+  }
+
+  /** One cache model and price row per (provider, model); models with no price row are left out, and counted. */
+  private pricedTargets(): { priced: PricedTarget[]; unpricedByModel: Map<string, number> } {
+    const engine = this.opts.engine;
+    const groups = new Map<string, { provider: string; model: string; params?: CacheParams; seqs: number[] }>();
+    for (const r of this.recorded) {
+      const key = `${r.provider}\u0000${r.model}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { provider: r.provider, model: r.model, seqs: [] };
+        const regime: { regime?: Regime } = engine ? { regime: engine } : {};
+        try {
+          g.params = cacheParams(this.table, { model: r.model, provider: r.provider, ...regime });
+        } catch {
+          // no price row: --price supplies one, else the model is reported as unpriced
+          if (this.opts.fallbackRow) g.params = cacheParams(this.table, { model: r.model, provider: r.provider, row: { ...this.opts.fallbackRow, provider: r.provider }, ...regime });
+        }
+        groups.set(key, g);
+      }
+      g.seqs.push(r.seq);
+    }
+    const unpricedByModel = new Map<string, number>();
+    for (const g of groups.values()) if (!g.params && this.reportedIn(g.seqs) > 0) unpricedByModel.set(g.model, (unpricedByModel.get(g.model) ?? 0) + this.reportedIn(g.seqs));
+    const priced = [...groups.values()].filter((g): g is PricedTarget => g.params !== undefined);
+    return { priced, unpricedByModel };
+  }
+
+  /** The targets this run reports, each with what its replay assumes. */
+  private projectionTargets(priced: readonly PricedTarget[]): ProjectionTarget[] {
+    // a KV budget smaller than one request evicts that request's own pages before the next can read them
+    const budget = this.opts.kvBudgetTokens;
+    let largest = 0;
+    if (this.opts.engine && budget !== undefined) for (const r of this.recorded) largest = Math.max(largest, r.cum[r.cum.length - 1] ?? 0);
+    const budgetNote = this.opts.engine && budget !== undefined && largest > budget ? [`--kv-budget ${budget} tokens is smaller than the largest request (${largest} tokens): such a request evicts its own pages`] : [];
+    return priced
+      .filter((g) => this.reportedIn(g.seqs) > 0)
+      .map((g) => ({ provider: g.provider, model: g.model, regime: g.params.regime, price: refLabel(g.params.ref), requests: this.reportedIn(g.seqs), assumptions: [...g.params.assumptions, ...budgetNote] }));
+  }
+
+  /**
+   * A function that replays one scenario over every request (the cache is shared by all traffic) and
+   * hands each priced request's outcome to `each`, with why the simulation missed where it did; the
+   * caller keeps only what it needs (a log of many requests cannot hold every scenario's outcomes at
+   * once). Each target replays its own requests in arrival order.
+   */
+  private scenarioRunner(priced: readonly PricedTarget[], calibration: Map<string, number>, ttft: TtftModel): Scenario {
+    /** each request's target, by seq: an index into `priced`, -1 when unpriced */
+    const groupOf = new Int32Array(this.recorded.length).fill(-1);
+    priced.forEach((g, k) => {
+      for (const x of g.seqs) groupOf[x] = k;
+    });
+    const replayOpts = {
+      ...(this.opts.ttlSeconds !== undefined ? { ttlSeconds: this.opts.ttlSeconds } : {}),
+      ...(this.opts.kvBudgetTokens !== undefined ? { kvBudgetTokens: this.opts.kvBudgetTokens } : {}),
+      ...(this.opts.blockTokens !== undefined ? { blockTokens: this.opts.blockTokens } : {}),
+    };
+    const lastUse = this.lastUses();
+    return (fix, each) => {
+      const replayers = priced.map((g) => new Replayer(g.params, replayOpts));
+      for (const { r, sim: req } of this.simRequests(fix, calibration, lastUse)) {
+        const k = groupOf[r.seq]!;
+        if (k < 0) continue;
+        const sim = replayers[k]!.step(req);
+        const o = this.reportedOutcome(r) ?? sim;
+        const ms = predictPrefillMs(ttft.shape, ttft.gpu.coefficients, Math.min(o.read, Math.max(0, o.total - 1)), Math.max(1, o.total - o.read));
+        each(r.seq, toOutcome(o, priceOutcome(o, priced[k]!.params, req.outputTokens ?? 0, ms)), o.missed?.reason);
+      }
+    };
+  }
+
+  /**
+   * The rows of the requests this run reports (the shards' rows together are the single run's), with the
+   * no-cache price, the provider's reported figures and, where they differ from the prediction, why; and
+   * each seq's row (-1: not priced).
+   */
+  private buildRows(
+    priced: readonly PricedTarget[],
+    s: { nowRun: Float64Array; fixedRun: Map<number, Outcome>; missed: Map<number, string>; fees: Map<number, number> },
+    calibration: Map<string, number>,
+    ttft: TtftModel,
+  ): { rows: RowBuilder; rowOf: Int32Array } {
     const rows = new RowBuilder();
-    /** each seq's row (-1: not priced) */
     const rowOf = new Int32Array(this.recorded.length).fill(-1);
-    for (const seq of kept) {
+    const kept: { seq: number; params: CacheParams }[] = [];
+    for (const g of priced) for (const seq of g.seqs) if (this.recorded.inShard(seq)) kept.push({ seq, params: g.params });
+    kept.sort((a, b) => a.seq - b.seq);
+    for (const { seq, params } of kept) {
       const r = this.recorded.get(seq);
-      const row: RowFields = {
-        file: r.file,
-        index: r.index,
-        line: r.line,
-        lineage: r.lineage,
-        provider: r.provider,
-        model: r.model,
-        outputTokens: r.usage?.outputTokens ?? 0,
-      };
+      const row: RowFields = { file: r.file, index: r.index, line: r.line, lineage: r.lineage, provider: r.provider, model: r.model, outputTokens: r.usage?.outputTokens ?? 0 };
       if (r.fixedN !== undefined && r.divergence?.code) row.breaker = r.divergence.code;
-      const k = groupOf[seq]!;
-      const params = priced[k]!.params!;
-      const tokens = nowRun[seq * OUTCOME]!;
+      const tokens = s.nowRun[seq * OUTCOME]!;
       row.noCache = {
         pico: Number(cost(tokens, params.rates.input) + cost(row.outputTokens, params.rates.output)),
         ttftMs: predictPrefillMs(ttft.shape, ttft.gpu.coefficients, 0, Math.max(1, tokens)),
@@ -394,33 +438,38 @@ export class LogProjector {
           cost(u.inputTokens ?? 0, params.rates.input) + cost(u.cacheReadTokens ?? 0, params.rates.read) + cost(w5m, params.rates.write5m) + cost(w1h, params.rates.write1h) + cost(row.outputTokens, params.rates.output),
         );
       }
-      const reported = r.usage?.cacheReadTokens;
+      const reported = u?.cacheReadTokens;
       if (reported !== undefined) {
         row.reported = reported;
         if (r.incomplete) row.notCompared = 'the log does not hold the whole prompt';
         else {
-          const reason = this.disagreement(r, nowRun[seq * OUTCOME + 1]!, reported, calibration.has(r.lineage), missed.get(seq));
+          const reason = this.disagreement(r, s.nowRun[seq * OUTCOME + 1]!, reported, calibration.has(r.lineage), s.missed.get(seq));
           if (reason) row.reason = reason;
         }
       }
-      const fee = fees.get(seq);
-      if (fee !== undefined) {
+      const now = s.nowRun.subarray(seq * OUTCOME, (seq + 1) * OUTCOME);
+      const fixed = s.fixedRun.get(seq);
+      const fee = s.fees.get(seq);
+      if (fee === undefined) rowOf[seq] = rows.add(row, now, fixed);
+      else {
         // the same cache objects in every scenario, and on the provider's bill
-        const now = nowOf(seq).slice();
-        now[PICO_WRITE] = now[PICO_WRITE]! + fee;
-        const fixed = fixedRun.get(seq);
+        const withFee = now.slice();
+        withFee[PICO_WRITE] = withFee[PICO_WRITE]! + fee;
         if (row.reportedPico !== undefined) row.reportedPico += fee;
-        rowOf[seq] = rows.add(row, now, fixed && { ...fixed, pico: { ...fixed.pico, write: fixed.pico.write + fee } });
-      } else rowOf[seq] = rows.add(row, nowOf(seq), fixedRun.get(seq));
+        rowOf[seq] = rows.add(row, withFee, fixed && { ...fixed, pico: { ...fixed.pico, write: fixed.pico.write + fee } });
+      }
     }
+    return { rows, rowOf };
+  }
 
-    // Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
-    // carry the rule's outcome, so the rows stay small.
-    /** the rule code of each fixable break, by seq */
-    const breakCode = (seq: number): string | undefined => (this.recorded.hasFix(seq) ? this.recorded.divergenceOf(seq)?.code : undefined);
+  /**
+   * Per rule: every break of one rule fixed, the rest as they are. Only requests whose outcome changes
+   * carry the rule's outcome, so the rows stay small. Returns the codes of the rules with fixable breaks.
+   */
+  private priceRules(run: Scenario, rows: RowBuilder, rowOf: Int32Array, nowRun: Float64Array): Set<string> {
     const codes = new Set<string>();
     for (const seq of this.recorded.keys()) {
-      const code = breakCode(seq);
+      const code = this.recorded.hasFix(seq) ? this.recorded.divergenceOf(seq)?.code : undefined;
       if (code) codes.add(code);
     }
     for (const code of [...codes].sort()) {
@@ -431,18 +480,22 @@ export class LogProjector {
         },
       );
     }
+    return codes;
+  }
 
-    // Per finding (a rule at one place in the shared prefix, with all the requests it breaks): every
-    // break of that finding fixed, the rest as they are, replayed over all traffic. The findings that
-    // break the most requests are priced; each is one replay of the whole log.
+  /**
+   * Per finding (a rule at one place in the shared prefix, with all the requests it breaks): every break
+   * of that finding fixed, the rest as they are, replayed over all traffic — the other shards' requests
+   * included, since a fix changes what they read too. The findings that break the most requests are
+   * priced; each is one replay of the whole log.
+   */
+  private priceFindings(run: Scenario, priced: readonly PricedTarget[], nowRun: Float64Array, reportedFindings: ReadonlySet<string> | undefined): Finding[] {
     const byFinding: Finding[] = [];
     const members = new Map<string, number>();
     for (const [seq, key] of this.findingOf) if (this.recorded.hasFix(seq) && (!reportedFindings || reportedFindings.has(key))) members.set(key, (members.get(key) ?? 0) + 1);
     const pricedFindings = [...members].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FINDINGS_PRICED);
-    // a finding's worth is over all traffic, the other shards' requests included: a fix changes what they read too
     const pricedRows = priced.flatMap((g) => g.seqs).sort((a, b) => a - b);
-    const withOutput = (seq: number, o: Outcome): { outputTokens: number; o: Outcome } => ({ outputTokens: this.recorded.usageOf(seq)?.outputTokens ?? 0, o });
-    const nowRows = pricedRows.map((x) => withOutput(x, outcomeAt(nowRun, x)));
+    const nowRows = pricedRows.map((x) => ({ outputTokens: this.recorded.usageOf(x)?.outputTokens ?? 0, o: outcomeAt(nowRun, x) }));
     const base = totalsOf(nowRows, (x) => x.o, (x) => x.outputTokens);
     for (const [key] of pricedFindings) {
       const fixedOne = new Map<number, Outcome>();
@@ -457,12 +510,11 @@ export class LogProjector {
       const [file, line, code] = key.split('\u0000');
       byFinding.push({ file: file!, line: Number(line), code: code!, savedMicro: saved.total, ttftP50Ms: saved.ttftP50Ms, readDelta: fixedRows.reduce((n, x) => n + x.o.read, 0) - nowRows.reduce((n, x) => n + x.o.read, 0) });
     }
+    return byFinding;
+  }
 
-    const ids: Record<string, string> = {};
-    for (const code of codes) {
-      const id = ruleIds(code);
-      if (id) ids[code] = id;
-    }
+  /** What the figures rest on: requests timed, with output counts, priced from usage, at reported totals. */
+  private basis(): ProjectionBasis {
     const basis: ProjectionBasis = { requests: 0, timed: 0, withOutput: 0, fromUsage: 0, atReported: 0 };
     for (const r of this.recorded) {
       if (!r.inShard) continue;
@@ -474,16 +526,7 @@ export class LogProjector {
       if (r.incomplete && u.cacheReadTokens !== undefined) basis.fromUsage++;
       if (!r.incomplete && r.counted > 0 && totalOf(u) > 0) basis.atReported++;
     }
-    return {
-      targets,
-      unpriced: [...unpricedByModel].map(([model, requests]) => ({ model, requests })),
-      ttftBasis: ttft.basis,
-      byFinding,
-      calibration: this.calibrationEntries(calibration),
-      basis,
-      rows: rows.transport(),
-      ruleIds: ids,
-    };
+    return basis;
   }
 
   /**
