@@ -13,7 +13,7 @@
 import type { KvRequest } from '../model.js';
 import type { DiffInput } from '../prefix/diff.js';
 import type { TimelineEntry } from '../logs/types.js';
-import type { RequestFacts } from '../logs/analyze.js';
+import type { RequestFacts } from '../logs/request-analyzer.js';
 import { Replayer } from '../simulate/replay.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
 import { cacheParams, isEngine, type CacheParams, type Engine, type Regime } from './cache-params.js';
