@@ -203,6 +203,17 @@ export function lastCutPoint(text: string, end = text.length - 1): number {
   return cutBefore(text, 0, Math.min(end, text.length - 1));
 }
 
+/**
+ * The first cut point after the first line break, when it falls within the first `within` code units;
+ * else 0. Token counts add up across it as across any cut point (see lastCutPoint).
+ */
+export function firstLineCutPoint(text: string, within: number): number {
+  const nl = text.indexOf('\n');
+  if (nl < 0 || nl >= within) return 0;
+  const c = cutAfter(text, nl);
+  return c < within ? c : 0;
+}
+
 /** The first cut point after `j`, or the length. */
 function cutAfter(text: string, j: number): number {
   for (let c = j + 1; c < text.length; c++) if (text.charCodeAt(c) === 0x20 && isAsciiLetter(text.charCodeAt(c - 1))) return c;

@@ -1,7 +1,7 @@
 // Token counting. gpt-tokenizer's data is imported lazily (it costs ~150 ms to load) and counted by
 // ./bpe.ts, and every distinct text is counted once per run: logs resend the same system prompt and
 // history on every request.
-import { lastCutPoint, loadBpeCounter } from './bpe.js';
+import { firstLineCutPoint, lastCutPoint, loadBpeCounter } from './bpe.js';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -53,9 +53,13 @@ const MEMO_CHARS = 1024 * 1024;
  * Texts at least this long are counted in two parts split at their last cut point (see
  * lastCutPoint), the first part through the memo. A prompt that changes only at its end — a clock
  * appended to a system prompt, resent each turn — then costs only its new tail, and so does counting
- * the part of it shared with the previous request (comparePrompts counts that prefix).
+ * the part of it shared with the previous request (comparePrompts counts that prefix). One that changes
+ * only in its first line — a date or a request id at the top of a system prompt — is split after that
+ * line first, so its unchanged rest is counted once.
  */
 const SPLIT_MIN = 4096;
+/** A first line longer than this is not split off: the change is not a value at the top. */
+const FIRST_LINE_MAX = 512;
 
 /** Loads the tokenizer for a model. Counting is synchronous afterwards and memoized per distinct text. */
 export async function loadTokenizer(model?: string): Promise<Tokenizer> {
@@ -74,25 +78,36 @@ export async function loadTokenizer(model?: string): Promise<Tokenizer> {
       memoChars -= oldest.length;
     }
   };
+  /** A text counted through the memo, a long one in two parts at its last cut point (see SPLIT_MIN). */
+  const counted = (text: string): number => {
+    let n = memo.get(text);
+    if (n !== undefined) return n;
+    const cut = text.length >= SPLIT_MIN ? lastCutPoint(text) : 0;
+    if (cut >= text.length / 2) {
+      const head = text.slice(0, cut);
+      let h = memo.get(head);
+      if (h === undefined) {
+        h = raw(head);
+        remember(head, h);
+      }
+      n = h + raw(text.slice(cut));
+    } else n = raw(text);
+    remember(text, n);
+    return n;
+  };
   return {
     encoding,
     approx,
     count(text: string): number {
       if (text.length === 0) return 0;
-      let n = memo.get(text);
+      const n = memo.get(text);
       if (n !== undefined) return n;
-      const cut = text.length >= SPLIT_MIN ? lastCutPoint(text) : 0;
-      if (cut >= text.length / 2) {
-        const head = text.slice(0, cut);
-        let h = memo.get(head);
-        if (h === undefined) {
-          h = raw(head);
-          remember(head, h);
-        }
-        n = h + raw(text.slice(cut));
-      } else n = raw(text);
-      remember(text, n);
-      return n;
+      // its first line apart, then the rest as one text (split no further: one level, not one per line)
+      const top = text.length >= SPLIT_MIN ? firstLineCutPoint(text, FIRST_LINE_MAX) : 0;
+      if (top === 0) return counted(text);
+      const whole = raw(text.slice(0, top)) + counted(text.slice(top));
+      remember(text, whole);
+      return whole;
     },
   };
 }

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { encodingForModel, loadTokenizer } from '../../src/tokenize/index.js';
 
@@ -35,4 +37,18 @@ describe('loadTokenizer', () => {
     expect(a.encoding).toBe('cl100k_base');
     expect(a.count(text)).not.toBe(b.count(text));
   });
+
+  it('counts a long prompt whose first line or end changes exactly as the library does, each time', async () => {
+    // a date or id on the first line, or a clock at the end: the count is split and memoized, never changed
+    const tok = await loadTokenizer('gpt-4o');
+    const body = 'You are a careful assistant for the billing team. Answer briefly, cite the policy, and never guess.\n'.repeat(60);
+    const line = fc.string({ maxLength: 80, unit: fc.constantFrom('a', 'Z', ' ', '7', ':', '-', 'é', '\n', '日', '\r') });
+    fc.assert(
+      fc.property(line, line, (top, end) => {
+        for (const text of [`${top}\n${body}`, `${body}${end}`, `${top}${body}${end}`]) expect(tok.count(text)).toBe(countTokens(text));
+      }),
+      { seed: 9, numRuns: 150 },
+    );
+  });
 });
+
