@@ -213,7 +213,6 @@ function fixedShare(segment: number, cause: string, cur: DiffInput, prior: DiffI
   return k;
 }
 
-
 /** What the per-request analysis needs of the run's options (see AnalyzeOptions in ./analyze.ts). */
 export interface RequestAnalyzerOptions {
   tokenizer: Tokenizer;
@@ -421,7 +420,6 @@ export async function createRequestAnalyzer(opts: RequestAnalyzerOptions): Promi
     }
     lineages.setPrev(lineage, next);
   }
-
 
   return {
     run,
