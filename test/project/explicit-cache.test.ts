@@ -78,4 +78,15 @@ describe('a log that reads explicit cache objects', () => {
     expect(p.targets[0].assumptions).toContain('Gemini explicit caches (cachedContent): 1 object with no reported cached tokens: their size, and so their creation and storage, are not priced');
     expect(p.total.now.cost.write).toBe(0);
   });
+
+  it('reads the proto field name too (cached_content), and a Vertex URL\'s model', () => {
+    const file = path.join(dir, 'snake.jsonl');
+    const url = 'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-pro:generateContent';
+    const line = (q: string, at: string) => JSON.stringify({ timestamp: at, request: { url, body: { cached_content: 'projects/p/locations/us-central1/cachedContents/42', contents: [{ role: 'user', parts: [{ text: q }] }] } }, response: { usageMetadata: { promptTokenCount: 30_010, cachedContentTokenCount: 30_000, candidatesTokenCount: 90 } } });
+    writeFileSync(file, `${line('First question?', '2026-11-20T09:00:00Z')}\n${line('Second question?', '2026-11-20T09:20:00Z')}\n`);
+    const p = json([file]).projection;
+    expect(p.targets[0].model).toBe('gemini-2.5-pro');
+    expect(p.total.now.cost.write).toBe(30_000 * 1.25 + 30_000 * 1 * 4.5); // within its 1 h TTL
+    expect(p.targets[0].assumptions.find((a: string) => a.startsWith('Gemini explicit caches'))).toMatch(/1 object read by 2 requests/);
+  });
 });

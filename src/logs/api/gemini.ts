@@ -51,7 +51,8 @@ export function normalizeGemini(body: Record<string, unknown>, urlModel?: string
     segments.push(makeSegment('messages', role, `contents[${i}] ${role}`, r.text, r.structured ? { value } : {}));
   });
   const notes: string[] = [];
-  const cached = asString(body.cachedContent);
+  // the REST API takes proto field names too: a body written by hand or by another SDK may say cached_content
+  const cached = asString(body.cachedContent ?? body.cached_content);
   if (cached) notes.push(`explicit cache ${cached} is referenced: its content is not in the body`);
   const out: NormalizedBody = { provider: 'google', api: 'gemini', segments, lineageKeys: [], notes };
   if (model) out.model = model;
