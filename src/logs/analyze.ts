@@ -20,7 +20,7 @@ import { detectLogFormat, ingestLog, REJECTIONS } from './ingest.js';
 import type { PrestartedReaders } from './read.js';
 import { createRequestAnalyzer, type RequestFacts } from './request-analyzer.js';
 import { expandTimelines, type TimelineTransport } from './timeline-store.js';
-import type { LogAnalysis, LogFileSummary, RequestRecord, TimelineEntry } from './types.js';
+import type { CacheObjectFacts, LogAnalysis, LogFileSummary, RequestRecord, TimelineEntry } from './types.js';
 import { inShard, type Shard } from '../shard.js';
 
 export { POOL_AFTER_CHARS } from './batcher.js';
@@ -67,6 +67,8 @@ export interface AnalyzeOptions {
   shard?: Shard;
   /** reader threads started ahead for large files (the log worker's; see PrestartedReaders) */
   readers?: PrestartedReaders;
+  /** what each explicit-cache call in the log says of its object (the cost projection prices them) */
+  onCacheObject?: (facts: CacheObjectFacts) => void;
   /** every request once analyzed, in arrival order (the cost projection replays them) */
   onRequest?: (req: KvRequest, input: DiffInput, entry: TimelineEntry, facts: RequestFacts) => void;
 }
@@ -162,6 +164,7 @@ export async function analyzeLogsCompact(inputs: { abs: string; rel: string }[],
       })) {
         if (out.kind === 'skip') {
           summary.skipped[out.reason] = (summary.skipped[out.reason] ?? 0) + 1;
+          if (out.cacheObject) opts.onCacheObject?.(out.cacheObject);
           continue;
         }
         if (out.kind === 'bad') {

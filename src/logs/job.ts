@@ -100,6 +100,7 @@ async function runScoped(job: LogJob, onProgress?: LogProgress, readers?: Presta
     settingsFor: (file) => settings.get(file),
     ...(job.cacheScope !== undefined ? { cacheScope: job.cacheScope } : {}),
     ...(groupBy ? { groupBy } : {}),
+    onCacheObject: (facts) => projector.addCacheObject(facts),
     onRequest: (req, input, entry, facts) => {
       if (isBatchFormat(req.format) && req.model) batched.add(`${req.provider}\u0000${canonicalModelId(req.model)}`);
       projector.add(req, input, entry, facts);

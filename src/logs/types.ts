@@ -53,6 +53,23 @@ export interface SkipRecord {
   /** short stable reason used as the count key, e.g. `non-LLM traffic`, `wrapper span` */
   reason: string;
   line: number;
+  /** a call that creates, updates or deletes an explicit cache object: what it says of the object */
+  cacheObject?: CacheObjectFacts;
+}
+
+/**
+ * What a Gemini cachedContents call (create, update, get, delete) says of an explicit cache object: the
+ * requests that read it are priced with its creation and storage (src/project/explicit-cache.ts).
+ */
+export interface CacheObjectFacts {
+  /** the resource name requests reference (`cachedContents/…`, or Vertex's `projects/…/cachedContents/…`) */
+  name: string;
+  /** epoch ms */
+  createdAt?: number;
+  expiresAt?: number;
+  deletedAt?: number;
+  /** its size (`usageMetadata.totalTokenCount`) */
+  tokens?: number;
 }
 
 /** A record that could not be read (bad JSON, unreadable body): becomes a KVE306 InputProblem. */

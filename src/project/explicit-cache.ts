@@ -30,6 +30,14 @@ export interface ExplicitCacheUse {
   cachedTokens?: number;
 }
 
+/** What the log's own cachedContents calls say of an object (see CacheObjectFacts in src/logs/types.ts). */
+export interface KnownCacheObject {
+  createdAt?: number;
+  expiresAt?: number;
+  deletedAt?: number;
+  tokens?: number;
+}
+
 /** A cache object as the log shows it, with its storage fee. */
 export interface StoredCache {
   name: string;
@@ -39,17 +47,20 @@ export interface StoredCache {
   /** the most cached tokens any of its requests reported; undefined when none reported usage */
   tokens?: number;
   hours: number;
+  /** its size and lifetime come from its own calls in the log (creation, expiry or deletion), not assumed */
+  fromLog: boolean;
   /** undefined when the tokens or the storage price are unknown */
   pico?: bigint;
 }
 
 /**
- * The cache objects `uses` read (in arrival order), each stored for storageHours(first to last use in the
- * log) and priced at `perMtokHour` (undefined: the price row has no storage fee). Creation and TTL are
- * not in a log: the first use stands for the creation, which makes the fee a lower bound when a TTL longer
- * than the default was set.
+ * The cache objects `uses` read (in arrival order), priced at `perMtokHour` (undefined: the price row has
+ * no storage fee). An object whose creation and expiry (or deletion) are in the log (`known`) is sized and
+ * stored as they say, through its last use when that is later (an update the log missed). Otherwise the
+ * first use stands for the creation and it is stored for storageHours(first to last use): a lower bound
+ * when a TTL longer than the default was set.
  */
-export function storedCaches(uses: readonly ExplicitCacheUse[], perMtokHour: number | undefined, ttlSeconds?: number): StoredCache[] {
+export function storedCaches(uses: readonly ExplicitCacheUse[], perMtokHour: number | undefined, ttlSeconds?: number, known?: ReadonlyMap<string, KnownCacheObject>): StoredCache[] {
   const byName = new Map<string, { first: ExplicitCacheUse; from?: number; to?: number; requests: number; tokens?: number }>();
   for (const u of uses) {
     let c = byName.get(u.name);
@@ -62,11 +73,15 @@ export function storedCaches(uses: readonly ExplicitCacheUse[], perMtokHour: num
     if (u.cachedTokens !== undefined) c.tokens = Math.max(c.tokens ?? 0, u.cachedTokens);
   }
   return [...byName.values()].map((c) => {
-    const span = c.from !== undefined && c.to !== undefined ? (c.to - c.from) / 1000 : 0;
-    const hours = storageHours(span, ttlSeconds);
-    const out: StoredCache = { name: c.first.name, firstSeq: c.first.seq, requests: c.requests, hours };
-    if (c.tokens !== undefined) out.tokens = c.tokens;
-    if (c.tokens !== undefined && perMtokHour !== undefined) out.pico = storagePico(c.tokens, hours, perMtokHour);
+    const k = known?.get(c.first.name);
+    const start = k?.createdAt ?? c.from;
+    const end = k?.deletedAt ?? k?.expiresAt;
+    const fromLog = start !== undefined && end !== undefined && k?.createdAt !== undefined;
+    const hours = fromLog ? (Math.max(end!, c.to ?? end!) - start!) / 3_600_000 : storageHours(start !== undefined && c.to !== undefined ? (c.to - start) / 1000 : 0, ttlSeconds);
+    const tokens = k?.tokens ?? c.tokens;
+    const out: StoredCache = { name: c.first.name, firstSeq: c.first.seq, requests: c.requests, hours, fromLog };
+    if (tokens !== undefined) out.tokens = tokens;
+    if (tokens !== undefined && perMtokHour !== undefined) out.pico = storagePico(tokens, hours, perMtokHour);
     return out;
   });
 }

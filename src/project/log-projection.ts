@@ -16,10 +16,11 @@ import type { TimelineEntry } from '../logs/types.js';
 import type { RequestFacts } from '../logs/request-analyzer.js';
 import { Replayer } from '../simulate/replay.js';
 import type { SimBreakpoint, SimOutcome, SimRequest } from '../simulate/types.js';
-import { cacheParams, isEngine, type CacheParams, type Engine, type Regime } from './cache-params.js';
+import { cacheParams, isEngine, providerFamily, type CacheParams, type Engine, type Regime } from './cache-params.js';
 import { priceOutcome, refLabel, savings, toOutcome, totalsOf, type Outcome } from './cost.js';
 import { cost, displayUsd, toMicro } from './money.js';
-import { EXPLICIT_DEFAULT_TTL_S, storedCaches, type ExplicitCacheUse } from './explicit-cache.js';
+import { EXPLICIT_DEFAULT_TTL_S, storedCaches, type ExplicitCacheUse, type KnownCacheObject } from './explicit-cache.js';
+import type { CacheObjectFacts } from '../logs/types.js';
 import {
   summarizeProjection,
   type CalibrationEntry,
@@ -81,6 +82,8 @@ export class LogProjector {
   private readonly findingOf = new Map<number, string>();
   /** the explicit cache object a request reads (Gemini cachedContent), by seq: few logs have any */
   private readonly explicitCaches = new Map<number, string>();
+  /** what the log's own cachedContents calls say of each object, by name */
+  private readonly cacheObjects = new Map<string, KnownCacheObject>();
 
   constructor(
     private readonly table: PriceTable,
@@ -535,9 +538,12 @@ export class LogProjector {
    * reads it, whose write cost carries them. Each target's assumptions say what was priced and what could
    * not be. Engines have no such objects.
    */
-  private explicitCacheFees(priced: readonly { params?: CacheParams; seqs: number[] }[], targetOf: (k: number) => ProjectionTarget | undefined): Map<number, number> {
+  private explicitCacheFees(priced: readonly PricedTarget[], targetOf: (k: number) => ProjectionTarget | undefined): Map<number, number> {
     const fees = new Map<number, number>();
-    if (this.explicitCaches.size === 0 || this.opts.engine) return fees;
+    if ((this.explicitCaches.size === 0 && this.cacheObjects.size === 0) || this.opts.engine) return fees;
+    const objects = (n: number): string => `${n} object${n === 1 ? '' : 's'}`;
+    /** names of the objects priced requests read */
+    const read = new Set<string>();
     priced.forEach((g, k) => {
       const uses: ExplicitCacheUse[] = [];
       for (const seq of g.seqs) {
@@ -549,7 +555,7 @@ export class LogProjector {
       if (uses.length === 0) return;
       const params = g.params!;
       const per = params.storagePerMtokHour;
-      const caches = storedCaches(uses, per, this.opts.ttlSeconds);
+      const caches = storedCaches(uses, per, this.opts.ttlSeconds, this.cacheObjects);
       let total = 0n;
       let unsized = 0;
       for (const c of caches) {
@@ -561,20 +567,44 @@ export class LogProjector {
         fees.set(c.firstSeq, Number(fee));
         total += fee;
       }
+      for (const c of caches) read.add(c.name);
       const notes = targetOf(k)?.assumptions;
       if (!notes) return;
-      const objects = (n: number): string => `${n} object${n === 1 ? '' : 's'}`;
-      const lifetime = this.opts.ttlSeconds !== undefined ? `its --ttl of ${this.opts.ttlSeconds} s` : `its ${EXPLICIT_DEFAULT_TTL_S / 3600} h default TTL`;
-      const sized = caches.length - unsized;
-      if (sized > 0) {
-        const storage = per !== undefined ? `and storage at $${per} per million token-hours for ${lifetime}, or from its first to its last use in the log when longer` : `(storage not priced: the price row ${params.ref.model} has no storage fee; --price …,storage=<USD per million token-hours> adds one)`;
+      const sized = caches.filter((c) => c.tokens !== undefined);
+      const assumed = sized.filter((c) => !c.fromLog).length;
+      if (sized.length > 0) {
+        const lifetime = this.opts.ttlSeconds !== undefined ? `its --ttl of ${this.opts.ttlSeconds} s` : `its ${EXPLICIT_DEFAULT_TTL_S / 3600} h default TTL`;
+        const storage = per !== undefined ? `and storage at $${per} per million token-hours` : `(storage not priced: the price row ${params.ref.model} has no storage fee; --price …,storage=<USD per million token-hours> adds one)`;
+        const how =
+          assumed === 0
+            ? 'each sized and stored as its own calls in the log say'
+            : `${assumed === sized.length ? 'their' : `for ${assumed} of them`} creation and TTL are not in the log: each is stored from its first use for ${lifetime}, or to its last use when longer, and sized by the cached tokens its requests report`;
         notes.push(
-          `Gemini explicit caches (cachedContent): ${objects(sized)} read by ${uses.length} request${uses.length === 1 ? '' : 's'}; each one's creation (its reported cached tokens at the input price) ${storage} ≈ ${displayUsd(toMicro(total))} in all, in the write cost of the request that first reads it (≈: creation and TTL are not in the log)`,
+          `Gemini explicit caches (cachedContent): ${objects(sized.length)} read by ${uses.length} request${uses.length === 1 ? '' : 's'}; each one's creation (its tokens at the input price) ${storage} come to ${assumed > 0 ? '≈ ' : ''}${displayUsd(toMicro(total))} in all, in the write cost of the request that first reads it (${assumed > 0 ? '≈: ' : ''}${how})`,
         );
       }
       if (unsized > 0) notes.push(`Gemini explicit caches (cachedContent): ${objects(unsized)} with no reported cached tokens: their size, and so their creation and storage, are not priced`);
     });
+    // objects the log creates that none of its priced requests read are billed all the same
+    const unread = [...this.cacheObjects.keys()].filter((name) => !read.has(name)).length;
+    if (unread > 0) {
+      const note = `Gemini explicit caches (cachedContent): ${objects(unread)} created in the log ${unread === 1 ? 'is' : 'are'} read by none of its priced requests: ${unread === 1 ? 'its' : 'their'} creation and storage are not in these totals`;
+      priced.forEach((g, k) => {
+        if (providerFamily(g.provider) === 'google') targetOf(k)?.assumptions.push(note);
+      });
+    }
     return fees;
+  }
+
+  /** Records what a cachedContents call says of an explicit cache object (several calls of one object merge). */
+  addCacheObject(facts: CacheObjectFacts): void {
+    const k = this.cacheObjects.get(facts.name) ?? {};
+    if (facts.createdAt !== undefined) k.createdAt = Math.min(k.createdAt ?? facts.createdAt, facts.createdAt);
+    // an update moves the expiry: the latest one stands
+    if (facts.expiresAt !== undefined) k.expiresAt = Math.max(k.expiresAt ?? facts.expiresAt, facts.expiresAt);
+    if (facts.deletedAt !== undefined) k.deletedAt = Math.min(k.deletedAt ?? facts.deletedAt, facts.deletedAt);
+    if (facts.tokens !== undefined) k.tokens = facts.tokens;
+    this.cacheObjects.set(facts.name, k);
   }
 
   /**

@@ -22,12 +22,29 @@ describe('storedCaches', () => {
       4.5,
     );
     expect(caches).toEqual([
-      { name: 'cachedContents/a', firstSeq: 0, requests: 2, tokens: 1200, hours: 3, pico: BigInt(Math.round(1200 * 3 * 4.5 * 1e6)) },
-      { name: 'cachedContents/b', firstSeq: 1, requests: 1, tokens: 500, hours: 1, pico: BigInt(Math.round(500 * 1 * 4.5 * 1e6)) },
-      { name: 'cachedContents/c', firstSeq: 3, requests: 1, hours: 1 },
+      { name: 'cachedContents/a', firstSeq: 0, requests: 2, tokens: 1200, hours: 3, fromLog: false, pico: BigInt(Math.round(1200 * 3 * 4.5 * 1e6)) },
+      { name: 'cachedContents/b', firstSeq: 1, requests: 1, tokens: 500, hours: 1, fromLog: false, pico: BigInt(Math.round(500 * 1 * 4.5 * 1e6)) },
+      { name: 'cachedContents/c', firstSeq: 3, requests: 1, hours: 1, fromLog: false },
     ]);
     // no storage price: sized, not priced; a --ttl replaces the default lifetime
-    expect(storedCaches([{ seq: 0, name: 'x', cachedTokens: 10 }], undefined, 7200)).toEqual([{ name: 'x', firstSeq: 0, requests: 1, tokens: 10, hours: 2 }]);
+    expect(storedCaches([{ seq: 0, name: 'x', cachedTokens: 10 }], undefined, 7200)).toEqual([{ name: 'x', firstSeq: 0, requests: 1, tokens: 10, hours: 2, fromLog: false }]);
+    // the object's own calls in the log: created at 0, deleted at 1.5 h, 900 tokens; a use past a recorded
+    // expiry means an update the log missed: stored through that use
+    const known = new Map([
+      ['cachedContents/a', { createdAt: 0, deletedAt: 1.5 * H, tokens: 900 }],
+      ['cachedContents/b', { createdAt: 0, expiresAt: 0.5 * H }],
+    ]);
+    const [a, b] = storedCaches(
+      [
+        { seq: 0, name: 'cachedContents/a', time: 0.2 * H, cachedTokens: 800 },
+        { seq: 1, name: 'cachedContents/b', time: 2 * H, cachedTokens: 100 },
+      ],
+      4.5,
+      undefined,
+      known,
+    );
+    expect(a).toMatchObject({ tokens: 900, hours: 1.5, fromLog: true });
+    expect(b).toMatchObject({ tokens: 100, hours: 2, fromLog: true });
     expect(storageHours(0)).toBe(EXPLICIT_DEFAULT_TTL_S / 3600);
   });
 });
@@ -89,4 +106,69 @@ describe('a log that reads explicit cache objects', () => {
     expect(p.total.now.cost.write).toBe(30_000 * 1.25 + 30_000 * 1 * 4.5); // within its 1 h TTL
     expect(p.targets[0].assumptions.find((a: string) => a.startsWith('Gemini explicit caches'))).toMatch(/1 object read by 2 requests/);
   });
+
+  it('sizes and stores an object as its own cachedContents calls in the log say: create, update, delete', () => {
+    const base = 'https://generativelanguage.googleapis.com/v1beta';
+    const at = (min: number) => new Date(Date.parse('2026-11-20T09:00:00Z') + min * 60_000).toISOString();
+    const create = (name: string, min: number, ttl: string, tokens: number) => ({
+      timestamp: at(min),
+      request: { url: `${base}/cachedContents`, method: 'POST', body: { model: 'models/gemini-2.5-pro', contents: [{ role: 'user', parts: [{ text: 'The whole contract…' }] }], ttl } },
+      response: { name, model: 'models/gemini-2.5-pro', createTime: at(min), expireTime: at(min + Number.parseInt(ttl) / 60), usageMetadata: { totalTokenCount: tokens } },
+    });
+    const read = (min: number, q: string) => ({
+      timestamp: at(min),
+      request: { url: `${base}/models/gemini-2.5-pro:generateContent`, body: { cachedContent: 'cachedContents/contract', contents: [{ role: 'user', parts: [{ text: q }] }] } },
+      response: { usageMetadata: { promptTokenCount: 48_020, cachedContentTokenCount: 48_010, candidatesTokenCount: 100 } },
+    });
+    const lines = [
+      create('cachedContents/contract', 0, '7200s', 48_010),
+      create('cachedContents/unused', 1, '3600s', 9_000),
+      read(5, 'Who signs?'),
+      read(50, 'What is the term?'),
+      read(95, 'Any penalties?'),
+      { timestamp: at(100), request: { url: `${base}/cachedContents/contract`, method: 'DELETE' }, response: {} },
+    ];
+    const file = path.join(dir, 'lifecycle.jsonl');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = json([file]);
+    // the cachedContents calls are not requests: 3 requests, 3 calls skipped and counted
+    expect(r.logs.files[0].requests).toBe(3);
+    expect(Object.values(r.logs.files[0].skipped)).toEqual([3]);
+    const p = r.projection;
+    // created 09:00, deleted 10:40 (1 h 40 min): 48,010 tokens at $1.25 per million, stored at $4.50 per million token-hours
+    const pico = 48_010 * 1.25e6 + Math.round(48_010 * (100 / 60) * 4.5 * 1e6);
+    expect(p.total.now.cost.write).toBe(Math.round(pico / 1e6));
+    const notes: string[] = p.targets[0].assumptions.filter((a: string) => a.startsWith('Gemini explicit caches'));
+    expect(notes[0]).toMatch(/1 object read by 3 requests.* come to \$0\.42\d* in all.*\(each sized and stored as its own calls in the log say\)/);
+    expect(notes[0]).not.toMatch(/≈/);
+    expect(notes[1]).toBe('Gemini explicit caches (cachedContent): 1 object created in the log is read by none of its priced requests: its creation and storage are not in these totals');
+  });
+
+  it('reads the same calls from a VCR cassette', () => {
+    const body = (v: unknown) => JSON.stringify(JSON.stringify(v));
+    const interaction = (method: string, uri: string, req: unknown, resp: unknown, date: string) => `- request:
+    method: ${method}
+    uri: ${uri}
+    body: ${body(req)}
+    headers: {}
+  response:
+    status: {code: 200, message: OK}
+    headers:
+      Date: ['${date}']
+    body: {string: ${body(resp)}}`;
+    const base = 'https://generativelanguage.googleapis.com/v1beta';
+    const yamlText = `interactions:
+${interaction('POST', `${base}/cachedContents`, { model: 'models/gemini-2.5-pro', contents: [{ role: 'user', parts: [{ text: 'The handbook' }] }], ttl: '1800s' }, { name: 'cachedContents/hb', createTime: '2026-11-20T09:00:00Z', expireTime: '2026-11-20T09:30:00Z', usageMetadata: { totalTokenCount: 20_000 } }, 'Fri, 20 Nov 2026 09:00:00 GMT')}
+${interaction('POST', `${base}/models/gemini-2.5-pro:generateContent`, { cachedContent: 'cachedContents/hb', contents: [{ role: 'user', parts: [{ text: 'Travel policy?' }] }] }, { usageMetadata: { promptTokenCount: 20_006, cachedContentTokenCount: 20_000, candidatesTokenCount: 50 } }, 'Fri, 20 Nov 2026 09:10:00 GMT')}
+version: 1
+`;
+    const file = path.join(dir, 'cassette.yaml');
+    writeFileSync(file, yamlText);
+    const r = json([file]);
+    expect(r.logs.files[0].requests).toBe(1);
+    // created 09:00, expiring 09:30: half an hour of 20,000 tokens
+    const pico = 20_000 * 1.25e6 + Math.round(20_000 * 0.5 * 4.5 * 1e6);
+    expect(r.projection.total.now.cost.write).toBe(Math.round(pico / 1e6));
+  });
 });
+

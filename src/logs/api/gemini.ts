@@ -1,6 +1,7 @@
 // Gemini generateContent bodies → segments in render order: model, settings, tools (one per function
 // declaration), systemInstruction, contents.
 import type { Segment } from '../../model.js';
+import type { CacheObjectFacts } from '../types.js';
 import {
   asArray,
   asString,
@@ -16,6 +17,61 @@ import {
 
 /** Settings that shape the prompt itself (tool config, structured-output schema). */
 const SETTINGS = ['toolConfig', 'generationConfig.responseSchema', 'generationConfig.responseJsonSchema', 'generationConfig.responseMimeType'] as const;
+
+/** A cachedContents resource path: `/v1beta/cachedContents[/id]`, or Vertex's `/v1/projects/…/cachedContents[/id]`. */
+const CACHE_PATH = /^\/v1[a-z0-9]*\/((?:projects\/[^/]+\/locations\/[^/]+\/)?cachedContents(?:\/[^/:]+)?)$/;
+
+/** The skip reason of a cachedContents call: not a request, but what it says of the object is used. */
+export const CACHE_CALL = 'explicit cache call (cachedContents): priced with the requests that read the object';
+
+/** True when the URL is a Gemini explicit-cache call (cachedContents), not a generation request. */
+export function isCacheObjectUrl(uri: string | undefined): boolean {
+  return uri !== undefined && CACHE_PATH.test(urlPath(uri));
+}
+
+function urlPath(uri: string): string {
+  const noQuery = uri.replace(/[?#].*$/, '');
+  const m = /^[a-z]+:\/\/[^/]+(\/.*)$/i.exec(noQuery);
+  return m ? m[1]! : noQuery;
+}
+
+/** "3600s" or "1.5s" (a protobuf Duration) as seconds. */
+function durationSeconds(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(v) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+function epochMs(v: unknown): number | undefined {
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * What a cachedContents call (create, update, get or delete) says of the object: its name, when it was
+ * created and expires (the response's times; else the call's time and the body's `ttl`), its size, and
+ * when a DELETE ended it. `time`: when the call was made (epoch ms), when the log says.
+ */
+export function cacheObjectFacts(uri: string, method: string | undefined, body: unknown, response: unknown, time: number | undefined): CacheObjectFacts | undefined {
+  const m = CACHE_PATH.exec(urlPath(uri));
+  if (!m) return undefined;
+  const r = isObject(response) ? response : {};
+  const b = isObject(body) ? body : {};
+  const fromPath = m[1]!.includes('/cachedContents/') || m[1]!.startsWith('cachedContents/') ? m[1]! : undefined;
+  const name = asString(r.name) ?? fromPath;
+  if (!name) return undefined;
+  const facts: CacheObjectFacts = { name };
+  const verb = (method ?? 'POST').toUpperCase();
+  const created = epochMs(r.createTime) ?? (verb === 'POST' ? time : undefined);
+  if (created !== undefined) facts.createdAt = created;
+  const ttl = durationSeconds(b.ttl);
+  const expires = epochMs(r.expireTime) ?? epochMs(b.expireTime) ?? (ttl !== undefined && (time ?? created) !== undefined ? (time ?? created)! + ttl * 1000 : undefined);
+  if (expires !== undefined) facts.expiresAt = expires;
+  if (verb === 'DELETE' && time !== undefined) facts.deletedAt = time;
+  const usage = isObject(r.usageMetadata) ? r.usageMetadata : undefined;
+  const tokens = usage && typeof usage.totalTokenCount === 'number' ? usage.totalTokenCount : undefined;
+  if (tokens !== undefined) facts.tokens = tokens;
+  return facts;
+}
 
 /** The model named in a Gemini/Vertex URL (`…/models/gemini-2.5-flash:generateContent`). */
 export function geminiModelFromUrl(uri: string | undefined): string | undefined {

@@ -2,6 +2,7 @@
 // records (JSONL, a JSON array, or one pair object), plain or gzip.
 import { asString, isObject } from '../api/common.js';
 import { detectBodyApi, normalizeBody } from '../api/index.js';
+import { CACHE_CALL, cacheObjectFacts, isCacheObjectUrl } from '../api/gemini.js';
 import { decodeBody, diagnosticsFromDecoded, usageFromDecoded } from '../body.js';
 import { documentItems } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
@@ -26,11 +27,19 @@ export function bodyRecord(v: unknown, file: string, line: number, format: strin
   let uri: string | undefined;
   if (pair) {
     const rq = isObject(v.request) ? v.request : (v.body as Record<string, unknown>);
-    // a pair may hold the request as {url, body} or as the body itself
-    if ('body' in rq && (isObject(rq.body) || typeof rq.body === 'string')) {
-      uri = asString(rq.url) ?? asString(rq.uri);
-      body = decodeBody(rq.body).json;
-    } else body = rq;
+    // a pair may hold the request as {url, body} (a DELETE has no body) or as the body itself
+    uri = asString(rq.url) ?? asString(rq.uri);
+    if ('body' in rq && (isObject(rq.body) || typeof rq.body === 'string')) body = decodeBody(rq.body).json;
+    else body = rq;
+  }
+  const time = toEpochMs(v.timestamp ?? v.time ?? v.created_at ?? v.startTime);
+  if (pair && isCacheObjectUrl(uri)) {
+    // a Gemini cachedContents call (its body looks like a generation request's): what it says of the object
+    const resp = v.response;
+    const decoded = isObject(resp) && ('body' in resp || 'parsed_body' in resp) ? decodeBody(resp.body, resp.parsed_body) : undefined;
+    const rq = isObject(v.request) ? v.request : {};
+    const facts = cacheObjectFacts(uri!, asString(rq.method), body, decoded ? decoded.json : resp, time);
+    return { kind: 'skip', reason: CACHE_CALL, line, ...(facts ? { cacheObject: facts } : {}) };
   }
   const nb = normalizeBody(body, uri);
   if (!nb) return { kind: 'skip', reason: 'record is not an LLM request body', line };
@@ -43,7 +52,6 @@ export function bodyRecord(v: unknown, file: string, line: number, format: strin
     const diagnostics = decoded ? diagnosticsFromDecoded(decoded) : cacheDiagnosticsFrom(resp);
     if (diagnostics) ctx.diagnostics = diagnostics;
   }
-  const time = toEpochMs(v.timestamp ?? v.time ?? v.created_at ?? v.startTime);
   if (time !== undefined) ctx.time = time;
   const session = asString(v.session_id) ?? asString(v.sessionId) ?? asString(v.conversation_id);
   if (session) ctx.lineage = ['session', session];

@@ -5,6 +5,7 @@ import { aliasProblem, yaml } from '../../yaml.js';
 import { asString, isObject } from '../api/common.js';
 import { isGenerationPath, normalizeBody, providerFromUrl } from '../api/index.js';
 import { decodeBody, diagnosticsFromDecoded, usageFromDecoded } from '../body.js';
+import { CACHE_CALL, cacheObjectFacts, isCacheObjectUrl } from '../api/gemini.js';
 import { arrayElementLines } from '../json-positions.js';
 import { makeRequestRecord, toEpochMs } from '../request.js';
 import type { AdapterOutput } from '../types.js';
@@ -32,6 +33,14 @@ export function interactionsToRecords(interactions: unknown[], lines: number[], 
     const rq = it.request;
     const uri = asString(rq.uri) ?? asString(rq.url);
     const method = asString(rq.method);
+    if (isCacheObjectUrl(uri)) {
+      const rs = isObject(it.response) ? it.response : {};
+      const headers = isObject(rs.headers) ? rs.headers : {};
+      const date = headers.date ?? headers.Date;
+      const facts = cacheObjectFacts(uri!, method, decodeBody(rq.body, rq.parsed_body).json, decodeBody(rs.body, rs.parsed_body).json, toEpochMs(Array.isArray(date) ? date[0] : date));
+      out.push({ kind: 'skip', reason: CACHE_CALL, line, ...(facts ? { cacheObject: facts } : {}) });
+      return;
+    }
     const llmUrl = uri ? isGenerationPath(uri) && (providerFromUrl(uri) !== undefined || /\/v1\/|generateContent|converse|invoke/.test(uri)) : false;
     if (!llmUrl && uri) {
       out.push({ kind: 'skip', reason: skipReason(uri, method), line });
