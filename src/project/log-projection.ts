@@ -556,21 +556,17 @@ export class LogProjector {
       const params = g.params!;
       const per = params.storagePerMtokHour;
       const caches = storedCaches(uses, per, this.opts.ttlSeconds, this.cacheObjects);
+      for (const c of caches) read.add(c.name);
+      const sized = caches.filter((c) => c.tokens !== undefined);
+      const unsized = caches.length - sized.length;
       let total = 0n;
-      let unsized = 0;
-      for (const c of caches) {
-        if (c.tokens === undefined) {
-          unsized++;
-          continue;
-        }
-        const fee = cost(c.tokens, params.rates.input) + (c.pico ?? 0n);
+      for (const c of sized) {
+        const fee = cost(c.tokens!, params.rates.input) + (c.pico ?? 0n);
         fees.set(c.firstSeq, Number(fee));
         total += fee;
       }
-      for (const c of caches) read.add(c.name);
       const notes = targetOf(k)?.assumptions;
       if (!notes) return;
-      const sized = caches.filter((c) => c.tokens !== undefined);
       const assumed = sized.filter((c) => !c.fromLog).length;
       if (sized.length > 0) {
         const lifetime = this.opts.ttlSeconds !== undefined ? `its --ttl of ${this.opts.ttlSeconds} s` : `its ${EXPLICIT_DEFAULT_TTL_S / 3600} h default TTL`;

@@ -2,6 +2,7 @@
 // declaration), systemInstruction, contents.
 import type { Segment } from '../../model.js';
 import type { CacheObjectFacts } from '../types.js';
+import { toEpochMs } from '../request.js';
 import {
   asArray,
   asString,
@@ -41,11 +42,6 @@ function durationSeconds(v: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function epochMs(v: unknown): number | undefined {
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
-  return Number.isNaN(t) ? undefined : t;
-}
-
 /**
  * What a cachedContents call (create, update, get or delete) says of the object: its name, when it was
  * created and expires (the response's times; else the call's time and the body's `ttl`), its size, and
@@ -61,10 +57,11 @@ export function cacheObjectFacts(uri: string, method: string | undefined, body: 
   if (!name) return undefined;
   const facts: CacheObjectFacts = { name };
   const verb = (method ?? 'POST').toUpperCase();
-  const created = epochMs(r.createTime) ?? (verb === 'POST' ? time : undefined);
+  const created = toEpochMs(r.createTime) ?? (verb === 'POST' ? time : undefined);
   if (created !== undefined) facts.createdAt = created;
   const ttl = durationSeconds(b.ttl);
-  const expires = epochMs(r.expireTime) ?? epochMs(b.expireTime) ?? (ttl !== undefined && (time ?? created) !== undefined ? (time ?? created)! + ttl * 1000 : undefined);
+  const from = time ?? created;
+  const expires = toEpochMs(r.expireTime) ?? toEpochMs(b.expireTime) ?? (ttl !== undefined && from !== undefined ? from + ttl * 1000 : undefined);
   if (expires !== undefined) facts.expiresAt = expires;
   if (verb === 'DELETE' && time !== undefined) facts.deletedAt = time;
   const usage = isObject(r.usageMetadata) ? r.usageMetadata : undefined;

@@ -21,6 +21,13 @@ function skipReason(uri: string | undefined, method: string | undefined): string
   return 'not an LLM generation call';
 }
 
+/** When the response was sent, from its Date header (epoch ms). */
+function responseTime(rs: Record<string, unknown>): number | undefined {
+  const headers = isObject(rs.headers) ? rs.headers : {};
+  const date = headers.date ?? headers.Date;
+  return toEpochMs(Array.isArray(date) ? date[0] : date);
+}
+
 /** Converts decoded interactions (plain JS) into adapter outputs. `lines[i]` is interaction i's line. */
 export function interactionsToRecords(interactions: unknown[], lines: number[], file: string, format: string): AdapterOutput[] {
   const out: AdapterOutput[] = [];
@@ -35,9 +42,7 @@ export function interactionsToRecords(interactions: unknown[], lines: number[], 
     const method = asString(rq.method);
     if (isCacheObjectUrl(uri)) {
       const rs = isObject(it.response) ? it.response : {};
-      const headers = isObject(rs.headers) ? rs.headers : {};
-      const date = headers.date ?? headers.Date;
-      const facts = cacheObjectFacts(uri!, method, decodeBody(rq.body, rq.parsed_body).json, decodeBody(rs.body, rs.parsed_body).json, toEpochMs(Array.isArray(date) ? date[0] : date));
+      const facts = cacheObjectFacts(uri!, method, decodeBody(rq.body, rq.parsed_body).json, decodeBody(rs.body, rs.parsed_body).json, responseTime(rs));
       out.push({ kind: 'skip', reason: CACHE_CALL, line, ...(facts ? { cacheObject: facts } : {}) });
       return;
     }
@@ -59,9 +64,7 @@ export function interactionsToRecords(interactions: unknown[], lines: number[], 
     const rs = isObject(it.response) ? it.response : {};
     const resp = decodeBody(rs.body, rs.parsed_body);
     const usage = usageFromDecoded(resp);
-    const headers = isObject(rs.headers) ? rs.headers : {};
-    const date = headers.date ?? headers.Date;
-    const time = toEpochMs(Array.isArray(date) ? date[0] : date);
+    const time = responseTime(rs);
     const notes: string[] = [];
     if (resp.error) notes.push(`response: ${resp.error}`);
     const ctx: Parameters<typeof makeRequestRecord>[1] = { file, line, format, notes };

@@ -177,45 +177,64 @@ export abstract class Evaluator {
   }
 
   /**
-   * `template.format(...)` (Python) : `{name}`, `{0}`, `{}` fields filled from the call's arguments;
-   * `{{` and `}}` are braces. Fields with no argument stay holes.
+   * A list or tuple literal (`[a, *rest]`, `[a, ...rest]`): its items, with a spread of a known list
+   * spliced in; `splat` is the grammar's node type for the spread.
    */
-  format(template: Val, call: CallInfo, node: SyntaxNode): Val {
+  protected sequence(node: SyntaxNode, splat: string): Val {
+    const items: Val[] = [];
+    let assembled = false;
+    for (const c of node.namedChildren) {
+      if (!c || c.type === 'comment') continue;
+      if (c.type === splat) {
+        assembled = true;
+        const inner = c.namedChild(0);
+        const v = inner ? this.eval(inner) : this.opaque(c);
+        if (v.t === 'list') items.push(...v.items);
+        else items.push(this.opaque(c));
+      } else items.push(this.eval(c));
+    }
+    return { t: 'list', items, node, assembled };
+  }
+
+  /**
+   * A string template with each match of `re` in its literal text replaced by the parts `fill` gives
+   * (`at`: where the match starts); text between matches, and holes already in it, stay as they are.
+   */
+  protected substitute(template: Val, node: SyntaxNode, re: RegExp, fill: (m: RegExpExecArray, at: number) => Part[]): Val {
     if (template.t !== 'str') return this.opaque(node);
     const parts: Part[] = [];
-    let auto = 0;
     for (const p of template.parts) {
       if (!('lit' in p)) {
         parts.push(p);
         continue;
       }
-      const re = /\{\{|\}\}|\{([^{}]*)\}/g;
+      re.lastIndex = 0;
       let last = 0;
       for (let m = re.exec(p.lit); m; m = re.exec(p.lit)) {
         if (m.index > last) parts.push({ lit: p.lit.slice(last, m.index), at: p.at + last });
         last = m.index + m[0].length;
-        if (m[0] === '{{' || m[0] === '}}') {
-          parts.push({ lit: m[0][0] as string, at: p.at + m.index });
-          continue;
-        }
-        const field = (m[1] ?? '').split(/[!:]/)[0]?.trim() ?? '';
-        const base = field.split(/[.[]/)[0] ?? '';
-        const arg = base === '' ? call.arg(auto++) : /^\d+$/.test(base) ? call.arg(Number(base)) : call.kw(base);
-        const at = p.at + m.index;
-        if (arg && base === field) {
-          if (arg.t === 'str') parts.push(...arg.parts);
-          else {
-            const h = this.holeFor(arg);
-            parts.push({ hole: { ...h, tag: m[0], at } });
-          }
-        } else {
-          const expr = arg ? `${field} ← ${this.holeFor(arg).expr}` : field || m[0];
-          parts.push({ hole: { tag: m[0], at, expr, kind: 'variable' } });
-        }
+        parts.push(...fill(m, p.at + m.index));
       }
       if (last < p.lit.length) parts.push({ lit: p.lit.slice(last), at: p.at + last });
     }
     return { t: 'str', parts, node };
+  }
+
+  /**
+   * `template.format(...)` (Python) : `{name}`, `{0}`, `{}` fields filled from the call's arguments;
+   * `{{` and `}}` are braces. Fields with no argument stay holes.
+   */
+  format(template: Val, call: CallInfo, node: SyntaxNode): Val {
+    let auto = 0;
+    return this.substitute(template, node, /\{\{|\}\}|\{([^{}]*)\}/g, (m, at) => {
+      if (m[0] === '{{' || m[0] === '}}') return [{ lit: m[0][0] as string, at }];
+      const field = (m[1] ?? '').split(/[!:]/)[0]?.trim() ?? '';
+      const base = field.split(/[.[]/)[0] ?? '';
+      const arg = base === '' ? call.arg(auto++) : /^\d+$/.test(base) ? call.arg(Number(base)) : call.kw(base);
+      if (arg && base === field) return arg.t === 'str' ? arg.parts : [{ hole: { ...this.holeFor(arg), tag: m[0], at } }];
+      const expr = arg ? `${field} ← ${this.holeFor(arg).expr}` : field || m[0];
+      return [{ hole: { tag: m[0], at, expr, kind: 'variable' } }];
+    });
   }
 }
 

@@ -172,7 +172,7 @@ export class JavaScriptEvaluator extends Evaluator {
         return this.opaque(node);
       }
       case 'array':
-        return this.array(node);
+        return this.sequence(node, 'spread_element');
       case 'object':
         return this.object(node);
       case 'call_expression':
@@ -215,22 +215,6 @@ export class JavaScriptEvaluator extends Evaluator {
       }
     }
     return { t: 'str', parts, node };
-  }
-
-  private array(node: SyntaxNode): Val {
-    const items: Val[] = [];
-    let assembled = false;
-    for (const c of node.namedChildren) {
-      if (!c || c.type === 'comment') continue;
-      if (c.type === 'spread_element') {
-        assembled = true;
-        const inner = c.namedChild(0);
-        const v = inner ? this.eval(inner) : this.opaque(c);
-        if (v.t === 'list') items.push(...v.items);
-        else items.push(this.opaque(c));
-      } else items.push(this.eval(c));
-    }
-    return { t: 'list', items, node, assembled };
   }
 
   private object(node: SyntaxNode): Val {

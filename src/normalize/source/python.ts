@@ -132,7 +132,7 @@ export class PythonEvaluator extends Evaluator {
       }
       case 'list':
       case 'tuple':
-        return this.list(node);
+        return this.sequence(node, 'list_splat');
       case 'set':
       case 'set_comprehension':
         // set order follows hashing, which varies between processes for strings
@@ -198,49 +198,17 @@ export class PythonEvaluator extends Evaluator {
     return { t: 'str', parts, node };
   }
 
+  /** `template % args`: `%s` and the other conversions filled from the right operand (a tuple or one value). */
   private percent(template: Val, right: SyntaxNode, node: SyntaxNode): Val {
-    if (template.t !== 'str') return this.opaque(node);
     const args = right.type === 'tuple' ? right.namedChildren.filter((c): c is SyntaxNode => c !== null) : [right];
-    const parts: Part[] = [];
     let k = 0;
-    for (const p of template.parts) {
-      if (!('lit' in p)) {
-        parts.push(p);
-        continue;
-      }
-      const re = /%%|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXo]/g;
-      let last = 0;
-      for (let m = re.exec(p.lit); m; m = re.exec(p.lit)) {
-        if (m.index > last) parts.push({ lit: p.lit.slice(last, m.index), at: p.at + last });
-        last = m.index + m[0].length;
-        if (m[0] === '%%') {
-          parts.push({ lit: '%', at: p.at + m.index });
-          continue;
-        }
-        const argNode = args[k++] ?? right;
-        const v = this.eval(argNode);
-        if (v.t === 'str' && m[0] === '%s') parts.push(...v.parts);
-        else parts.push({ hole: { ...this.holeFor(v.t === 'str' ? this.opaque(argNode) : v), tag: m[0], at: p.at + m.index } });
-      }
-      if (last < p.lit.length) parts.push({ lit: p.lit.slice(last), at: p.at + last });
-    }
-    return { t: 'str', parts, node };
-  }
-
-  private list(node: SyntaxNode): Val {
-    const items: Val[] = [];
-    let assembled = false;
-    for (const c of node.namedChildren) {
-      if (!c || c.type === 'comment') continue;
-      if (c.type === 'list_splat') {
-        assembled = true;
-        const inner = c.namedChild(0);
-        const v = inner ? this.eval(inner) : this.opaque(c);
-        if (v.t === 'list') items.push(...v.items);
-        else items.push(this.opaque(c));
-      } else items.push(this.eval(c));
-    }
-    return { t: 'list', items, node, assembled };
+    return this.substitute(template, node, /%%|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgexXo]/g, (m, at) => {
+      if (m[0] === '%%') return [{ lit: '%', at }];
+      const argNode = args[k++] ?? right;
+      const v = this.eval(argNode);
+      if (v.t === 'str' && m[0] === '%s') return v.parts;
+      return [{ hole: { ...this.holeFor(v.t === 'str' ? this.opaque(argNode) : v), tag: m[0], at } }];
+    });
   }
 
   private dict(node: SyntaxNode): Val {
@@ -277,11 +245,7 @@ export class PythonEvaluator extends Evaluator {
       }
     }
     const plain = fn?.type === 'identifier' ? fn.text : undefined;
-    if (plain && (PASS_THROUGH.has(plain) || info.callee === 'textwrap.dedent' || info.callee === 'inspect.cleandoc') && info.argCount === 1) {
-      const a = info.arg(0) as Val;
-      return a.t === 'str' ? a : this.opaque(node);
-    }
-    if ((info.callee === 'textwrap.dedent' || info.callee === 'inspect.cleandoc') && info.argCount === 1) {
+    if (((plain && PASS_THROUGH.has(plain)) || info.callee === 'textwrap.dedent' || info.callee === 'inspect.cleandoc') && info.argCount === 1) {
       const a = info.arg(0) as Val;
       return a.t === 'str' ? a : this.opaque(node);
     }
