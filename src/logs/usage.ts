@@ -37,11 +37,15 @@ export function usageFromObject(u: unknown): ReportedUsage | undefined {
   if (!isObject(u)) return undefined;
   const native = nativeUsage(u);
   if (native) return native;
-  // Gemini: promptTokenCount includes cached tokens.
+  // Gemini: promptTokenCount includes cached tokens; thinking (thoughtsTokenCount) is billed as output
+  // but not counted in candidatesTokenCount (totalTokenCount = prompt + candidates + thoughts)
   if ('promptTokenCount' in u || 'cachedContentTokenCount' in u) {
     const prompt = pick(u, 'promptTokenCount');
     const read = pick(u, 'cachedContentTokenCount') ?? 0;
-    return clean({ inputTokens: prompt !== undefined ? prompt - read : undefined, cacheReadTokens: read, outputTokens: pick(u, 'candidatesTokenCount') });
+    const candidates = pick(u, 'candidatesTokenCount');
+    const thoughts = pick(u, 'thoughtsTokenCount');
+    const outputTokens = candidates === undefined && thoughts === undefined ? undefined : (candidates ?? 0) + (thoughts ?? 0);
+    return clean({ inputTokens: prompt !== undefined ? prompt - read : undefined, cacheReadTokens: read, outputTokens });
   }
   // Bedrock Converse camelCase: inputTokens excludes cache reads and writes.
   if ('inputTokens' in u || 'cacheReadInputTokens' in u) {

@@ -219,6 +219,13 @@ describe('more request-log formats', () => {
     expect(usageFromResponse({ usage: { prompt_tokens: 100, prompt_tokens_details: { cached_tokens: 0 }, native_tokens_prompt_details: { cached_tokens: 80 } } })).toEqual({ inputTokens: 20, cacheReadTokens: 80 });
   });
 
+  it('Gemini usage: cached tokens are inside the prompt count, thinking is output', () => {
+    // the second call of pydantic-ai's Gemini 2.5 Flash cassette (corpus logs/pai_gemini_implicit_cache.yaml)
+    const usageMetadata = { promptTokenCount: 373, cachedContentTokenCount: 204, candidatesTokenCount: 89, thoughtsTokenCount: 167, totalTokenCount: 629 };
+    expect(usageFromResponse({ usageMetadata })).toEqual({ inputTokens: 169, cacheReadTokens: 204, outputTokens: 256 });
+    expect(usageFromResponse({ usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 4 } })).toEqual({ inputTokens: 10, cacheReadTokens: 0, outputTokens: 4 });
+  });
+
   it('an unrecognized JSON file names the closest format and the field it lacks', () => {
     const cases: Array<[string, RegExp]> = [
       ['{"id":"t1","name":"chat","sessionId":"s","timestamp":"2026-01-01T00:00:00Z"}', /looks like a Langfuse export but has no `observations`/],
